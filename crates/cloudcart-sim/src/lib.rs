@@ -1,0 +1,1 @@
+//! CloudCart emulator.
