@@ -7,6 +7,7 @@
 //! Стока → [`model::Good`], Партньор → [`model::Partner`],
 //! Тип плащане → [`model::PaymentType`], operations → [`operation`].
 
+pub mod clock;
 pub mod error;
 pub mod ident;
 pub mod model;

@@ -1,0 +1,7 @@
+//! REST API under `/api/v1`.
+
+use crate::AppState;
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+}

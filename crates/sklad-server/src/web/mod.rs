@@ -1,0 +1,7 @@
+//! Server-rendered back-office pages.
+
+use crate::AppState;
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+}
