@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PriceGroup {
     /// Доставна цена (PriceIn).
@@ -10,6 +12,7 @@ pub enum PriceGroup {
     /// Цена на едро (PriceOut1).
     Wholesale,
     /// Цена на дребно (PriceOut2): the default selling group.
+    #[default]
     Retail,
     /// Ценова група 1 … 8 (PriceOut3..PriceOut10).
     Group1,
@@ -84,11 +87,5 @@ impl PriceGroup {
     fn group_number(self) -> Option<u8> {
         let index = PriceGroup::ALL.iter().position(|g| *g == self)?;
         (index >= 3).then(|| (index - 2) as u8)
-    }
-}
-
-impl Default for PriceGroup {
-    fn default() -> Self {
-        PriceGroup::Retail
     }
 }

@@ -134,7 +134,11 @@ impl StockBook {
 
     /// Applies all movements or none: with `allow_negative` false, a movement that
     /// takes on hand below zero refuses the whole batch.
-    pub fn apply(&mut self, movements: &[Movement], allow_negative: bool) -> Result<(), FieldError> {
+    pub fn apply(
+        &mut self,
+        movements: &[Movement],
+        allow_negative: bool,
+    ) -> Result<(), FieldError> {
         let mut next: HashMap<(Id, Id), StockLevel> = HashMap::new();
         for m in movements {
             let key = (m.object_id, m.good_id);

@@ -4,10 +4,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::div_round_half_up;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum VatRate {
     /// 20 %: the country's standard rate, given to goods imported from a shop.
     #[serde(rename = "20")]
+    #[default]
     Standard,
     /// 9 %: accommodation, some books and foods.
     #[serde(rename = "9")]
@@ -36,12 +37,6 @@ impl VatRate {
     pub fn vat_of_gross(self, gross_minor: i64) -> i64 {
         let p = self.percent() as i128;
         div_round_half_up(gross_minor as i128 * p, 100 + p) as i64
-    }
-}
-
-impl Default for VatRate {
-    fn default() -> Self {
-        VatRate::Standard
     }
 }
 
