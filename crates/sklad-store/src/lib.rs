@@ -1,6 +1,94 @@
 //! Sklad's storage and service layer: every read and write of the warehouse goes
-//! through [`Store`], on SQLite (default, one file) or PostgreSQL.
+//! through [`Store`], on SQLite (default, one file) or PostgreSQL, with one
+//! implementation over sqlx's `Any` driver.
+//!
+//! Every call is scoped by firm: methods take the `firm_id` first and a record of
+//! another firm is simply [`StoreError::NotFound`]. Money is stored as integer minor
+//! units, quantities as milli-units, dates and timestamps as ISO text, enums as
+//! their text keys.
+//!
+//! Writes on SQLite are serialised by one async mutex inside the store (WAL readers
+//! stay concurrent); on PostgreSQL a write that reads then writes stock locks the
+//! firm row first (`SELECT … FOR UPDATE`).
 
-/// The warehouse store. Cheap to clone; clones share the connection pool.
+mod auth;
+mod backup;
+mod db;
+mod error;
+mod firms;
+mod goods;
+mod journal;
+mod objects;
+mod operations;
+mod outbox;
+mod partners;
+mod payment_types;
+mod stock;
+mod types;
+mod users;
+
+pub use error::{StoreError, StoreResult};
+pub use types::*;
+
+use std::sync::Arc;
+
+use sklad_domain::clock::{SharedClock, SystemClock};
+
+/// The warehouse store. Cheap to clone; clones share the connection pool, the
+/// write lock and the clock.
 #[derive(Clone)]
-pub struct Store {}
+pub struct Store {
+    pool: sqlx::AnyPool,
+    engine: Engine,
+    write_lock: Arc<tokio::sync::Mutex<()>>,
+    clock: SharedClock,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the URL: it may hold a password.
+        f.debug_struct("Store")
+            .field("engine", &self.engine)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Connects to `sqlite://path` (the file is created when missing; WAL, busy
+    /// timeout 5 s, foreign keys on) or `postgres://…`. Does not migrate: call
+    /// [`Store::migrate`]. The error never contains the URL.
+    pub async fn open(url: &str) -> StoreResult<Store> {
+        db::open(url).await
+    }
+
+    /// The same store reading time from `clock` (ledger, outbox and journal times).
+    /// The default is the system clock.
+    pub fn with_clock(mut self, clock: SharedClock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    /// Applies the engine's pending migrations (idempotent).
+    pub async fn migrate(&self) -> StoreResult<()> {
+        db::migrate(self).await
+    }
+
+    /// The engine this store runs on.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        self.pool.close().await
+    }
+
+    fn new(pool: sqlx::AnyPool, engine: Engine) -> Store {
+        Store {
+            pool,
+            engine,
+            write_lock: Arc::new(tokio::sync::Mutex::new(())),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Connections, migrations, write transactions and small row helpers shared by the
+//! store's modules.
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, Executor};
+use std::str::FromStr;
+
+use crate::{Engine, Store, StoreError, StoreResult};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+pub(crate) async fn open(url: &str) -> StoreResult<Store> {
+    sqlx::any::install_default_drivers();
+    let engine = if url.starts_with("sqlite:") {
+        Engine::Sqlite
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Engine::Postgres
+    } else {
+        return Err(StoreError::Database(
+            "unsupported database URL scheme (use sqlite:// or postgres://)".to_owned(),
+        ));
+    };
+    let url = match engine {
+        Engine::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
+        _ => url.to_owned(),
+    };
+    let options = AnyConnectOptions::from_str(&url)
+        .map_err(|_| StoreError::Database("invalid database URL".to_owned()))?;
+    let pool = match engine {
+        Engine::Sqlite => {
+            AnyPoolOptions::new()
+                .max_connections(8)
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute(
+                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                             PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(options)
+                .await?
+        }
+        Engine::Postgres => {
+            AnyPoolOptions::new()
+                .max_connections(10)
+                .connect_with(options)
+                .await?
+        }
+    };
+    if engine == Engine::Sqlite {
+        sqlx::query("PRAGMA journal_mode = WAL")
+            .execute(&pool)
+            .await?;
+    }
+    Ok(Store::new(pool, engine))
+}
+
+pub(crate) async fn migrate(store: &Store) -> StoreResult<()> {
+    let _guard = store.write_lock.lock().await;
+    let migrator = match store.engine {
+        Engine::Sqlite => &SQLITE_MIGRATIONS,
+        Engine::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    migrator
+        .run(&store.pool)
+        .await
+        .map_err(|e| StoreError::Database(format!("migration failed: {e}")))?;
+    Ok(())
+}
+
+/// A write transaction; on SQLite it also holds the store's write lock.
+pub(crate) struct Write<'a> {
+    pub tx: sqlx::Transaction<'static, Any>,
+    _guard: Option<tokio::sync::MutexGuard<'a, ()>>,
+}
+
+impl Write<'_> {
+    pub async fn commit(self) -> StoreResult<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Begins a write transaction (taking the write lock on SQLite).
+    pub(crate) async fn write(&self) -> StoreResult<Write<'_>> {
+        let guard = match self.engine {
+            Engine::Sqlite => Some(self.write_lock.lock().await),
+            Engine::Postgres => None,
+        };
+        let tx = self.pool.begin().await?;
+        Ok(Write { tx, _guard: guard })
+    }
+
+    /// Locks the firm row for the rest of the transaction (PostgreSQL), so that
+    /// numbering and stock checks of concurrent writers of one firm serialise. On
+    /// SQLite the write lock already does it. Fails with NotFound for no such firm.
+    pub(crate) async fn lock_firm(
+        &self,
+        tx: &mut sqlx::Transaction<'static, Any>,
+        firm_id: sklad_domain::Id,
+    ) -> StoreResult<()> {
+        let sql = match self.engine {
+            Engine::Sqlite => "SELECT id FROM firms WHERE id = $1",
+            Engine::Postgres => "SELECT id FROM firms WHERE id = $1 FOR UPDATE",
+        };
+        sqlx::query(sql)
+            .bind(firm_id)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::not_found("firm"))?;
+        Ok(())
+    }
+
+    pub(crate) fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+}
+
+/// A timestamp as stored: RFC 3339 UTC with microseconds, which sorts as text.
+pub(crate) fn ts_text(ts: jiff::Timestamp) -> String {
+    format!("{:.6}", ts)
+}
+
+pub(crate) fn parse_ts(text: &str) -> StoreResult<jiff::Timestamp> {
+    text.parse()
+        .map_err(|_| StoreError::Database(format!("stored timestamp unreadable: {text}")))
+}
+
+pub(crate) fn parse_date(text: &str) -> StoreResult<jiff::civil::Date> {
+    text.parse()
+        .map_err(|_| StoreError::Database(format!("stored date unreadable: {text}")))
+}
+
+/// Decodes a stored text key with `from_key`, or a database error.
+pub(crate) fn key<T>(text: &str, from_key: impl Fn(&str) -> Option<T>) -> StoreResult<T> {
+    from_key(text).ok_or_else(|| StoreError::Database(format!("stored key unknown: {text}")))
+}
+
+/// The key of a serde-`snake_case` enum (`"cash_on_delivery"`).
+pub(crate) fn enum_key<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// Parses a serde-`snake_case` enum from its stored key.
+pub(crate) fn enum_from_key<T: serde::de::DeserializeOwned>(text: &str) -> StoreResult<T> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| StoreError::Database(format!("stored key unknown: {text}")))
+}
+
+/// A `LIKE` pattern matching `needle` anywhere, lower-cased, with `%`, `_` and `\`
+/// escaped (use with `ESCAPE '\'`).
+pub(crate) fn like_pattern(needle: &str) -> String {
+    let mut out = String::from("%");
+    for c in needle.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// `b` as stored (0 / 1).
+pub(crate) fn flag(b: bool) -> i64 {
+    i64::from(b)
+}
