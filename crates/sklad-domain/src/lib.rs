@@ -7,7 +7,9 @@
 //! Стока → [`model::Good`], Партньор → [`model::Partner`],
 //! Тип плащане → [`model::PaymentType`], operations → [`operation`].
 
+pub mod changeover;
 pub mod clock;
+pub mod date;
 pub mod error;
 pub mod ident;
 pub mod model;

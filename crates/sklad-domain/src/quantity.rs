@@ -14,35 +14,50 @@ pub const QTY_SCALE: i64 = 1000;
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
 #[serde(transparent)]
-pub struct Quantity(pub i64);
+pub struct Quantity(
+    /// Thousandths of the base measure.
+    pub i64,
+);
 
 impl Quantity {
+    /// Nothing.
     pub const ZERO: Quantity = Quantity(0);
 
+    /// Whole units: `from_units(3)` is 3 pieces.
     pub const fn from_units(units: i64) -> Self {
         Quantity(units * QTY_SCALE)
     }
 
+    /// The quantity in thousandths.
     pub const fn milli(self) -> i64 {
         self.0
     }
 
+    /// Whether the quantity is exactly zero.
     pub fn is_zero(self) -> bool {
         self.0 == 0
     }
 
-    /// Parses `3`, `1.5`, `1,250`, `-2` (at most three decimals). Text such as `NaN`,
-    /// `inf` or `1e3` is rejected.
+    /// Parses `3`, `1.5`, `1,250`, `-2`, `1 000` (at most three decimals, spaces
+    /// ignored, at most [`MAX_QUANTITY_MILLI`] in size). Text such as `NaN`, `inf` or
+    /// `1e3` is `quantity_invalid`; a fourth decimal is `quantity_precision`.
+    /// Never panics.
     pub fn parse(field: &str, text: &str) -> Result<Quantity, FieldError> {
         let invalid = || {
+            let shown: String = text.chars().take(40).collect();
             FieldError::new(
                 field,
                 "quantity_invalid",
-                format!("„{text}“ не е валидно количество."),
-                format!("\"{text}\" is not a valid quantity."),
+                format!("„{shown}“ не е валидно количество (напр. 1,5)."),
+                format!("\"{shown}\" is not a valid quantity (e.g. 1.5)."),
             )
         };
-        let cleaned = text.trim().replace(',', ".");
+        let cleaned: String = text
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+            .map(|c| if c == ',' { '.' } else { c })
+            .collect();
         let (negative, digits) = match cleaned.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, cleaned.as_str()),
@@ -62,11 +77,11 @@ impl Quantity {
                 "A quantity may have at most 3 decimal places.",
             ));
         }
-        let whole: i64 = if whole.is_empty() {
-            0
-        } else {
-            whole.parse().map_err(|_| invalid())?
-        };
+        let significant = whole.trim_start_matches('0');
+        if significant.len() > 18 {
+            return Err(invalid());
+        }
+        let whole: i64 = significant.parse().unwrap_or(0);
         let frac: i64 = format!("{frac:0<3}").parse().map_err(|_| invalid())?;
         let milli = whole
             .checked_mul(QTY_SCALE)
@@ -74,6 +89,27 @@ impl Quantity {
             .filter(|m| *m <= MAX_QUANTITY_MILLI)
             .ok_or_else(invalid)?;
         Ok(Quantity(if negative { -milli } else { milli }))
+    }
+
+    /// Bulgarian display form: `1\u{a0}234,5` (non-breaking space between thousands,
+    /// comma before the decimals, trailing zeros dropped).
+    pub fn format_bg(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let digits = (abs / QTY_SCALE as u64).to_string();
+        let mut out = String::from(sign);
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push('\u{a0}');
+            }
+            out.push(ch);
+        }
+        let frac = abs % QTY_SCALE as u64;
+        if frac != 0 {
+            out.push(',');
+            out.push_str(format!("{frac:03}").trim_end_matches('0'));
+        }
+        out
     }
 }
 
@@ -127,8 +163,46 @@ mod tests {
         assert_eq!(Quantity::parse("q", "1,5").unwrap(), Quantity(1500));
         assert_eq!(Quantity::parse("q", "2").unwrap().to_string(), "2");
         assert_eq!(Quantity(1250).to_string(), "1.25");
-        for bad in ["NaN", "inf", "1e3", "", "-", "1.2345", "abc"] {
-            assert!(Quantity::parse("q", bad).is_err(), "{bad}");
+        assert_eq!(
+            Quantity::parse("q", "1 000,5").unwrap(),
+            Quantity(1_000_500)
+        );
+        assert_eq!(Quantity::parse("q", "-.25").unwrap(), Quantity(-250));
+        for bad in ["NaN", "inf", "1e3", "", "-", ".", "abc", "+1", "1.2.3", "٣"] {
+            assert_eq!(
+                Quantity::parse("q", bad).unwrap_err().code,
+                "quantity_invalid",
+                "{bad}"
+            );
         }
+        assert_eq!(
+            Quantity::parse("q", "1.2345").unwrap_err().code,
+            "quantity_precision"
+        );
+    }
+
+    #[test]
+    fn refuses_more_than_the_maximum() {
+        assert_eq!(
+            Quantity::parse("q", "1000000000").unwrap(),
+            Quantity(MAX_QUANTITY_MILLI)
+        );
+        assert_eq!(
+            Quantity::parse("q", "1000000000.001").unwrap_err().code,
+            "quantity_invalid"
+        );
+        assert_eq!(
+            Quantity::parse("q", "99999999999999999999999")
+                .unwrap_err()
+                .code,
+            "quantity_invalid"
+        );
+    }
+
+    #[test]
+    fn bulgarian_format() {
+        assert_eq!(Quantity(1_234_500).format_bg(), "1\u{a0}234,5");
+        assert_eq!(Quantity(-250).format_bg(), "-0,25");
+        assert_eq!(Quantity::from_units(7).format_bg(), "7");
     }
 }
