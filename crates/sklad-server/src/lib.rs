@@ -2,15 +2,51 @@
 //! faces of one service layer ([`sklad_store::Store`]).
 
 pub mod api;
+pub mod config;
+pub mod error;
 mod state;
 pub mod web;
 
+pub use config::Config;
 pub use state::AppState;
 
-/// The whole application router: API, pages and static assets.
+use axum::extract::DefaultBodyLimit;
+use axum::http::Request;
+use tower_http::trace::TraceLayer;
+
+/// The whole application router: API, pages and static assets, with the request body
+/// limit and request tracing (method, path and status only: never headers, tokens,
+/// query strings or bodies).
 pub fn app(state: AppState) -> axum::Router {
+    app_with_body_limit(state, config::DEFAULT_BODY_LIMIT)
+}
+
+/// [`app`] with an explicit request body limit in bytes.
+pub fn app_with_body_limit(state: AppState, body_limit: usize) -> axum::Router {
     axum::Router::new()
         .nest("/api/v1", api::router())
         .merge(web::router())
         .with_state(state)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                tracing::info_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                )
+            }),
+        )
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight
+/// finish (graceful shutdown).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

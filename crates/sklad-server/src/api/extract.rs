@@ -1,0 +1,282 @@
+//! Request extractors whose rejections are the API's error shape, never axum's plain
+//! text: JSON bodies (malformed → 400, wrong types/unknown fields → 422 with the field
+//! path), query strings and path ids.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use sklad_domain::{FieldError, Id, ValidationErrors};
+use std::collections::HashMap;
+
+use crate::error::ApiError;
+
+/// A JSON body decoded into `T`.
+///
+/// Malformed JSON is a 400 `json_malformed`; JSON of the wrong shape (a string where a
+/// number belongs, an unknown enum value or field) is a 422 whose field carries the
+/// path, e.g. `lines[0].good_id`.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| ApiError::body_too_large())?;
+        decode_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Decodes a JSON document into `T` with the API's errors.
+pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::malformed_json(&format!("line {}, column {}", e.line(), e.column()))
+    })?;
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { String::new() } else { path };
+        let detail = e.into_inner().to_string();
+        ApiError::validation(
+            FieldError::new(
+                field,
+                "type_invalid",
+                format!("Неочаквана стойност или тип: {detail}."),
+                format!("Unexpected value or type: {detail}."),
+            )
+            .into(),
+        )
+    })
+}
+
+/// The query string as name → value, with typed getters that collect errors under the
+/// parameter's name.
+#[derive(Debug, Default)]
+pub struct QueryParams {
+    values: HashMap<String, String>,
+    errors: ValidationErrors,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let values = url::form_urlencoded::parse(query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        Ok(QueryParams {
+            values,
+            errors: ValidationErrors::new(),
+        })
+    }
+}
+
+/// Default page size when `limit` is not given.
+pub const DEFAULT_LIMIT: i64 = 50;
+/// Largest page size accepted.
+pub const MAX_LIMIT: i64 = 500;
+
+impl QueryParams {
+    /// A parameter as text, blank treated as absent.
+    pub fn text(&self, name: &str) -> Option<String> {
+        self.values
+            .get(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A parameter as an integer within `range`.
+    pub fn int(&mut self, name: &str, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
+        let text = self.text(name)?;
+        match text.parse::<i64>() {
+            Ok(v) if range.contains(&v) => Some(v),
+            _ => {
+                self.errors.push(FieldError::new(
+                    name,
+                    "parameter_invalid",
+                    format!(
+                        "Очаква се цяло число между {} и {}.",
+                        range.start(),
+                        range.end()
+                    ),
+                    format!(
+                        "Expected a whole number from {} to {}.",
+                        range.start(),
+                        range.end()
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    /// A parameter that is `true` or `false`.
+    pub fn bool(&mut self, name: &str) -> Option<bool> {
+        match self.text(name)?.as_str() {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            _ => {
+                self.errors.push(FieldError::new(
+                    name,
+                    "parameter_invalid",
+                    "Очаква се true или false.",
+                    "Expected true or false.",
+                ));
+                None
+            }
+        }
+    }
+
+    /// A parameter that is one of the keys `parse` recognises.
+    pub fn key<T>(
+        &mut self,
+        name: &str,
+        allowed: &[&str],
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let text = self.text(name)?;
+        match parse(&text) {
+            Some(v) => Some(v),
+            None => {
+                self.errors.push(FieldError::new(
+                    name,
+                    "parameter_invalid",
+                    format!("Позволени стойности: {}.", allowed.join(", ")),
+                    format!("Allowed values: {}.", allowed.join(", ")),
+                ));
+                None
+            }
+        }
+    }
+
+    /// A comma-separated list of ids, e.g. `object_ids=1,2`.
+    pub fn ids(&mut self, name: &str) -> Option<Vec<Id>> {
+        let text = self.text(name)?;
+        let parsed: Result<Vec<Id>, _> = text
+            .split(',')
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse::<Id>())
+            .collect();
+        match parsed {
+            Ok(ids) if !ids.is_empty() => Some(ids),
+            _ => {
+                self.errors.push(FieldError::new(
+                    name,
+                    "parameter_invalid",
+                    "Очаква се списък от номера, разделени със запетая (напр. 1,2).",
+                    "Expected a comma-separated list of ids (e.g. 1,2).",
+                ));
+                None
+            }
+        }
+    }
+
+    /// `limit` (1..=500, default 50) and `offset` (≥ 0, default 0).
+    pub fn paging(&mut self) -> (i64, i64) {
+        let limit = self.int("limit", 1..=MAX_LIMIT).unwrap_or(DEFAULT_LIMIT);
+        let offset = self.int("offset", 0..=i64::MAX).unwrap_or(0);
+        (limit, offset)
+    }
+
+    /// A required parameter's absence, recorded.
+    pub fn require<T>(&mut self, name: &str, value: Option<T>) -> Option<T> {
+        if value.is_none() && self.text(name).is_none() {
+            self.errors.push(FieldError::required(name));
+        }
+        value
+    }
+
+    /// Ends reading: any recorded problem is a 400 with every field.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::bad_parameters(self.errors))
+        }
+    }
+}
+
+/// A numeric record id from the path; anything else is a 404 (no such record).
+#[derive(Debug, Clone, Copy)]
+pub struct PathId(pub Id);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(text) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| ApiError::no_route())?;
+        text.parse::<Id>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(PathId)
+            .ok_or_else(|| ApiError::not_found("Запис", "Record"))
+    }
+}
+
+/// A text segment from the path, e.g. a code in `/goods/by-code/{code}`.
+#[derive(Debug, Clone)]
+pub struct PathText(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathText {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(text)| PathText(text))
+            .map_err(|_| ApiError::no_route())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::StatusCode;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Line {
+        good_id: i64,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        lines: Vec<Line>,
+    }
+
+    #[test]
+    fn malformed_json_is_400() {
+        let err = decode_json::<Doc>(b"{\"lines\": [").unwrap_err();
+        assert_eq!(err.status, StatusCode::BAD_REQUEST);
+        assert_eq!(err.code, "json_malformed");
+    }
+
+    #[test]
+    fn wrong_type_names_the_field_path() {
+        let err =
+            decode_json::<Doc>(br#"{"lines": [{"good_id": 1}, {"good_id": "x"}]}"#).unwrap_err();
+        assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(err.fields[0].field, "lines[1].good_id");
+        assert_eq!(err.fields[0].code, "type_invalid");
+    }
+
+    #[test]
+    fn unknown_field_is_422() {
+        let err = decode_json::<Doc>(br#"{"lines": [], "extra": 1}"#).unwrap_err();
+        assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+}

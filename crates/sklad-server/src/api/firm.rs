@@ -1,0 +1,298 @@
+//! `/firm`: the caller's own firm. `/users`: its members (owner only).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{json, Map, Value};
+use sklad_domain::model::{Firm, FirmInput, Role, UserInput};
+use sklad_domain::{FieldError, Id};
+
+use super::auth::{Caller, Owner};
+use super::extract::ApiJson;
+use super::openapi::schema::{input, nullable, object, one_of};
+use super::routes::{ApiBuilder, Body, Endpoint, Method};
+use crate::error::ApiResult;
+use crate::AppState;
+
+/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// `PATCH /firm`: only the fields given change. The currency changes only through
+/// `/euro-changeover`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FirmPatch {
+    name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    eik: Option<Option<String>>,
+    vat_registered: Option<bool>,
+    seats: Option<i64>,
+    allow_negative_stock: Option<bool>,
+}
+
+async fn get_firm(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Firm>> {
+    Ok(Json(state.store.firm(caller.firm_id).await?))
+}
+
+async fn patch_firm(
+    State(state): State<AppState>,
+    Owner(caller): Owner,
+    ApiJson(patch): ApiJson<FirmPatch>,
+) -> ApiResult<Json<Firm>> {
+    let current = state.store.firm(caller.firm_id).await?;
+    let input = FirmInput {
+        name: patch.name.unwrap_or(current.name),
+        eik: patch.eik.unwrap_or(current.eik),
+        currency: current.currency,
+        vat_registered: patch.vat_registered.unwrap_or(current.vat_registered),
+        seats: patch.seats.unwrap_or(current.seats),
+        allow_negative_stock: patch
+            .allow_negative_stock
+            .unwrap_or(current.allow_negative_stock),
+    };
+    let input = input.validate()?;
+    Ok(Json(state.store.update_firm(caller.firm_id, &input).await?))
+}
+
+/// A member of the firm as the API shows it.
+#[derive(Debug, Serialize)]
+struct MemberView {
+    id: Id,
+    login: String,
+    display_name: String,
+    language: String,
+    role: Role,
+}
+
+async fn list_users(
+    State(state): State<AppState>,
+    Owner(caller): Owner,
+) -> ApiResult<Json<Vec<MemberView>>> {
+    let members = state.store.members(caller.firm_id).await?;
+    Ok(Json(
+        members
+            .into_iter()
+            .map(|m| MemberView {
+                id: m.user.id,
+                login: m.user.login,
+                display_name: m.user.display_name,
+                language: m.user.language,
+                role: m.role,
+            })
+            .collect(),
+    ))
+}
+
+/// `POST /users`: a new user who becomes a member of the caller's firm.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewUser {
+    login: String,
+    display_name: Option<String>,
+    #[serde(default = "default_language")]
+    language: String,
+    role: Role,
+    /// Generated (and returned once) when absent.
+    password: Option<String>,
+}
+
+fn default_language() -> String {
+    "bg".into()
+}
+
+/// The created member; `password` only when it was generated.
+#[derive(Debug, Serialize)]
+struct CreatedUser {
+    #[serde(flatten)]
+    member: MemberView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<String>,
+}
+
+/// A random password of 16 letters and digits, for users created without one.
+pub fn generate_password() -> String {
+    use rand::distributions::{Alphanumeric, DistString};
+    Alphanumeric.sample_string(&mut rand::rngs::OsRng, 16)
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    Owner(caller): Owner,
+    ApiJson(body): ApiJson<NewUser>,
+) -> ApiResult<(StatusCode, Json<CreatedUser>)> {
+    let generated = body.password.is_none().then(generate_password);
+    let input = UserInput {
+        display_name: body.display_name.unwrap_or_else(|| body.login.clone()),
+        login: body.login,
+        password: body
+            .password
+            .or_else(|| generated.clone())
+            .unwrap_or_default(),
+        language: body.language,
+    }
+    .validate()?;
+    // Checked before anything is written, so a full firm gets no orphan user.
+    let firm = state.store.firm(caller.firm_id).await?;
+    let members = state.store.members(caller.firm_id).await?;
+    if members.len() as i64 >= firm.seats {
+        return Err(FieldError::new(
+            "role",
+            "seats_exceeded",
+            format!(
+                "Абонаментът на фирмата позволява {} потребители; всички места са заети.",
+                firm.seats
+            ),
+            format!(
+                "The firm's subscription allows {} users; every seat is taken.",
+                firm.seats
+            ),
+        )
+        .into());
+    }
+    let user = state.store.create_user(&input).await?;
+    state
+        .store
+        .add_member(caller.firm_id, user.id, body.role)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedUser {
+            member: MemberView {
+                id: user.id,
+                login: user.login,
+                display_name: user.display_name,
+                language: user.language,
+                role: body.role,
+            },
+            password: generated,
+        }),
+    ))
+}
+
+/// Adds `/firm` and `/users`.
+pub fn routes(api: ApiBuilder) -> ApiBuilder {
+    use Method::*;
+    let e = Endpoint::new;
+    api.add(
+        e(Get, "/firm", "getFirm", "firm", "The caller's firm.").response(200, Body::Json("Firm")),
+        get_firm,
+    )
+    .add(
+        e(
+            Patch,
+            "/firm",
+            "patchFirm",
+            "firm",
+            "Changes the firm's name, ЕИК, VAT flag, seats or negative-stock setting.",
+        )
+        .owner()
+        .request(Body::Json("FirmPatch"))
+        .response(200, Body::Json("Firm")),
+        patch_firm,
+    )
+    .add(
+        e(Get, "/users", "listUsers", "users", "The firm's members.")
+            .owner()
+            .response(200, Body::JsonList("Member")),
+        list_users,
+    )
+    .add(
+        e(
+            Post,
+            "/users",
+            "createUser",
+            "users",
+            "Creates a user as a member of the firm (within the subscription's seats).",
+        )
+        .owner()
+        .request(Body::Json("NewUser"))
+        .response(201, Body::Json("CreatedUser")),
+        create_user,
+    )
+}
+
+/// The schemas of this module.
+pub fn schemas(out: &mut Map<String, Value>) {
+    out.insert(
+        "Firm".into(),
+        object(
+            &[
+                "id",
+                "name",
+                "eik",
+                "currency",
+                "vat_registered",
+                "seats",
+                "allow_negative_stock",
+            ],
+            json!({
+                "id": {"type": "integer"},
+                "name": {"type": "string"},
+                "eik": nullable("string"),
+                "currency": one_of(&["BGN", "EUR"]),
+                "vat_registered": {"type": "boolean"},
+                "seats": {"type": "integer", "description": "Users the subscription allows."},
+                "allow_negative_stock": {"type": "boolean"}
+            }),
+        ),
+    );
+    out.insert(
+        "FirmPatch".into(),
+        input(
+            &[],
+            json!({
+                "name": {"type": "string"},
+                "eik": {"type": ["string", "null"], "description": "ЕИК / Булстат, 9 or 13 digits."},
+                "vat_registered": {"type": "boolean"},
+                "seats": {"type": "integer", "minimum": 1},
+                "allow_negative_stock": {"type": "boolean"}
+            }),
+        ),
+    );
+    let member = json!({
+        "id": {"type": "integer"},
+        "login": {"type": "string"},
+        "display_name": {"type": "string"},
+        "language": one_of(&["bg", "en"]),
+        "role": one_of(&["owner", "operator"])
+    });
+    out.insert(
+        "Member".into(),
+        object(
+            &["id", "login", "display_name", "language", "role"],
+            member.clone(),
+        ),
+    );
+    let mut created = member;
+    created["password"] = json!({
+        "type": "string",
+        "description": "Only when the password was generated; shown this once."
+    });
+    out.insert(
+        "CreatedUser".into(),
+        object(
+            &["id", "login", "display_name", "language", "role"],
+            created,
+        ),
+    );
+    out.insert(
+        "NewUser".into(),
+        input(
+            &["login", "role"],
+            json!({
+                "login": {"type": "string"},
+                "display_name": {"type": "string"},
+                "language": one_of(&["bg", "en"]),
+                "role": one_of(&["owner", "operator"]),
+                "password": {"type": "string", "description": "8–200 characters; generated when absent."}
+            }),
+        ),
+    );
+}

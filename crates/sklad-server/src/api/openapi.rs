@@ -1,0 +1,230 @@
+//! The OpenAPI 3.1 document, built from the same endpoint list as the router
+//! ([`super::routes`]) plus the component schemas each resource module describes.
+
+use serde_json::{json, Map, Value};
+
+use super::routes::{Access, Body, Endpoint, ParamIn};
+
+/// The whole document for `endpoints`, with `schemas` as its components.
+pub fn document(endpoints: &[Endpoint], schemas: Map<String, Value>) -> Value {
+    let mut paths = Map::new();
+    for endpoint in endpoints {
+        let path = paths
+            .entry(endpoint.path.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        path[endpoint.method.key()] = operation(endpoint);
+    }
+    let mut components = schemas;
+    components.insert("Error".into(), error_schema());
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Sklad API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Склад: складова програма за български търговци. Quantities and \
+                amounts are decimal strings (\"1.5\", \"12.50\"); requests also accept exact \
+                JSON numbers. Money is in the firm's currency unless a `currency` is given. \
+                Every error has the shape of `Error`, with a stable `code`, Bulgarian and \
+                English text and the offending fields' paths."
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API token `skl_…` from `sklad token create`."
+                }
+            },
+            "schemas": components,
+            "responses": standard_responses()
+        }
+    })
+}
+
+fn operation(endpoint: &Endpoint) -> Value {
+    let mut op = Map::new();
+    op.insert("operationId".into(), json!(endpoint.operation_id));
+    op.insert("summary".into(), json!(endpoint.summary));
+    op.insert("tags".into(), json!([endpoint.tag]));
+    let params: Vec<Value> = endpoint
+        .params
+        .iter()
+        .map(|p| {
+            json!({
+                "name": p.name,
+                "in": match p.location { ParamIn::Path => "path", ParamIn::Query => "query" },
+                "required": p.required,
+                "description": p.description,
+                "schema": {"type": p.kind}
+            })
+        })
+        .collect();
+    if !params.is_empty() {
+        op.insert("parameters".into(), Value::Array(params));
+    }
+    if let Some(content) = content(endpoint.request) {
+        op.insert(
+            "requestBody".into(),
+            json!({"required": true, "content": content}),
+        );
+    }
+    let mut responses = Map::new();
+    let mut success = json!({"description": "OK"});
+    if let Some(content) = content(endpoint.response) {
+        success["content"] = content;
+    }
+    responses.insert(endpoint.status.to_string(), success);
+    let errors: &[&str] = match endpoint.access {
+        Access::Public => &[],
+        Access::Member => &["400", "401", "404", "409", "422"],
+        Access::Owner => &["400", "401", "403", "404", "409", "422"],
+    };
+    for status in errors {
+        responses.insert(
+            (*status).into(),
+            json!({"$ref": format!("#/components/responses/{status}")}),
+        );
+    }
+    op.insert("responses".into(), Value::Object(responses));
+    if endpoint.access == Access::Public {
+        op.insert("security".into(), json!([]));
+    } else if endpoint.access == Access::Owner {
+        op.insert("x-sklad-role".into(), json!("owner"));
+    }
+    Value::Object(op)
+}
+
+fn content(body: Body) -> Option<Value> {
+    match body {
+        Body::Json(name) => Some(json!({
+            "application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}
+        })),
+        Body::JsonList(name) => Some(json!({
+            "application/json": {"schema": {
+                "type": "array",
+                "items": {"$ref": format!("#/components/schemas/{name}")}
+            }}
+        })),
+        Body::Binary => Some(json!({
+            "application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}
+        })),
+        Body::Empty => None,
+    }
+}
+
+fn standard_responses() -> Value {
+    let described = |text: &str| {
+        json!({
+            "description": text,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        })
+    };
+    json!({
+        "400": described("Malformed JSON or invalid query/path parameters."),
+        "401": described("Missing, unknown or revoked token."),
+        "403": described("The caller's role may not do this (owner only)."),
+        "404": described("No such record in the caller's firm."),
+        "409": described("Conflicts with stored data (duplicate code, barcode, ЕИК, reference)."),
+        "422": described("Valid JSON whose content is not acceptable; see `fields`.")
+    })
+}
+
+fn error_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message_bg", "message_en", "fields"],
+                "properties": {
+                    "code": {"type": "string", "description": "Stable machine code."},
+                    "message_bg": {"type": "string"},
+                    "message_en": {"type": "string"},
+                    "fields": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["field", "code", "message_bg", "message_en"],
+                            "properties": {
+                                "field": {"type": "string", "examples": ["lines[0].quantity"]},
+                                "code": {"type": "string", "examples": ["quantity_not_positive"]},
+                                "message_bg": {"type": "string"},
+                                "message_en": {"type": "string"}
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// Schema helpers for the resource modules.
+pub mod schema {
+    use serde_json::{json, Value};
+
+    /// An object with the given properties, all of `required` required.
+    pub fn object(required: &[&str], properties: Value) -> Value {
+        json!({"type": "object", "required": required, "properties": properties})
+    }
+
+    /// Like [`object`] but refusing unknown properties (request bodies).
+    pub fn input(required: &[&str], properties: Value) -> Value {
+        json!({
+            "type": "object",
+            "required": required,
+            "properties": properties,
+            "additionalProperties": false
+        })
+    }
+
+    /// A reference to a component schema.
+    pub fn reference(name: &str) -> Value {
+        json!({"$ref": format!("#/components/schemas/{name}")})
+    }
+
+    /// A page of `item` with the total count.
+    pub fn page(item: &str) -> Value {
+        object(
+            &["items", "total", "limit", "offset"],
+            json!({
+                "items": {"type": "array", "items": reference(item)},
+                "total": {"type": "integer", "description": "Matching records over all pages."},
+                "limit": {"type": "integer"},
+                "offset": {"type": "integer"}
+            }),
+        )
+    }
+
+    /// A decimal as a string (responses).
+    pub fn decimal(example: &str) -> Value {
+        json!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$", "examples": [example]})
+    }
+
+    /// A decimal accepted as a string or an exact JSON number (requests).
+    pub fn decimal_input(example: &str) -> Value {
+        json!({"type": ["string", "number"], "examples": [example]})
+    }
+
+    /// A string limited to `values`.
+    pub fn one_of(values: &[&str]) -> Value {
+        json!({"type": "string", "enum": values})
+    }
+
+    /// A nullable value of `kind`.
+    pub fn nullable(kind: &str) -> Value {
+        json!({"type": [kind, "null"]})
+    }
+
+    /// The selling and purchase price group keys.
+    pub fn price_group_keys() -> Vec<&'static str> {
+        sklad_domain::PriceGroup::ALL
+            .iter()
+            .map(|g| g.key())
+            .collect()
+    }
+}

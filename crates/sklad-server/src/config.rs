@@ -1,0 +1,298 @@
+//! Server configuration: defaults in code → optional TOML file → `SKLAD_*` environment
+//! variables, the environment last.
+//!
+//! | setting         | TOML key        | environment           | default                       |
+//! |-----------------|-----------------|-----------------------|-------------------------------|
+//! | data directory  | `data_dir`      | `SKLAD_DATA_DIR`      | `./data`                      |
+//! | database        | `database_url`  | `SKLAD_DATABASE_URL`  | `sqlite://<data dir>/sklad.db`|
+//! | listen address  | `listen`        | `SKLAD_LISTEN`        | `127.0.0.1:8080`              |
+//! | body limit      | `body_limit`    | `SKLAD_BODY_LIMIT`    | 32 MiB (restore archives)     |
+//!
+//! The file is read from the path given by the caller (`sklad --config FILE`) or from
+//! `SKLAD_CONFIG`. The database URL may hold a password, so [`Config`]'s `Debug` and
+//! [`Config::database_url_redacted`] never show it.
+
+use serde::Deserialize;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Default listen address: loopback only, so a fresh install is not exposed.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// Default data directory, relative to the working directory.
+pub const DEFAULT_DATA_DIR: &str = "./data";
+/// Default largest request body: big enough for a firm archive being restored.
+pub const DEFAULT_BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// The server's settings after all layers are applied.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Where the embedded SQLite database and other files live.
+    pub data_dir: PathBuf,
+    /// Explicit database URL; `None` means the SQLite file in [`Config::data_dir`].
+    pub database_url: Option<String>,
+    /// Address the HTTP server binds.
+    pub listen: SocketAddr,
+    /// Largest accepted request body in bytes.
+    pub body_limit: usize,
+}
+
+/// Why the configuration could not be loaded. Never contains the database URL.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The TOML file could not be read.
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read {
+        /// The file's path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The TOML file is not valid.
+    #[error("the configuration file {path} is not valid: {message}")]
+    Parse {
+        /// The file's path.
+        path: PathBuf,
+        /// What the TOML parser said (it does not echo values).
+        message: String,
+    },
+    /// A setting has a value that cannot be used.
+    #[error("{setting} is not valid: {message}")]
+    Invalid {
+        /// The variable or key, e.g. `SKLAD_LISTEN`.
+        setting: String,
+        /// Why.
+        message: String,
+    },
+}
+
+/// The keys a TOML file may set; all optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLayer {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    listen: Option<String>,
+    body_limit: Option<usize>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from(DEFAULT_DATA_DIR),
+            database_url: None,
+            listen: DEFAULT_LISTEN
+                .parse()
+                .expect("the default address is valid"),
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+}
+
+impl Config {
+    /// Loads the configuration from the process environment and, when `file` is given
+    /// (or `SKLAD_CONFIG` is set), from that TOML file.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        Self::load_with(file, |name| std::env::var(name).ok())
+    }
+
+    /// Like [`Config::load`], with the environment given as a lookup function (tests).
+    pub fn load_with(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let mut config = Config::default();
+        let file = file.map(Path::to_path_buf).or_else(|| {
+            env("SKLAD_CONFIG")
+                .filter(|s| !s.is_empty())
+                .map(PathBuf::from)
+        });
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            config.apply_toml(&path, &text)?;
+        }
+        if let Some(dir) = env("SKLAD_DATA_DIR").filter(|s| !s.is_empty()) {
+            config.data_dir = PathBuf::from(dir);
+        }
+        if let Some(url) = env("SKLAD_DATABASE_URL").filter(|s| !s.is_empty()) {
+            config.database_url = Some(url);
+        }
+        if let Some(listen) = env("SKLAD_LISTEN").filter(|s| !s.is_empty()) {
+            config.listen = parse_listen("SKLAD_LISTEN", &listen)?;
+        }
+        if let Some(limit) = env("SKLAD_BODY_LIMIT").filter(|s| !s.is_empty()) {
+            config.body_limit = limit.trim().parse().map_err(|_| ConfigError::Invalid {
+                setting: "SKLAD_BODY_LIMIT".into(),
+                message: "expected a number of bytes".into(),
+            })?;
+        }
+        Ok(config)
+    }
+
+    fn apply_toml(&mut self, path: &Path, text: &str) -> Result<(), ConfigError> {
+        let layer: FileLayer = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.message().to_owned(),
+        })?;
+        if let Some(dir) = layer.data_dir {
+            self.data_dir = dir;
+        }
+        if let Some(url) = layer.database_url {
+            self.database_url = Some(url);
+        }
+        if let Some(listen) = layer.listen {
+            self.listen = parse_listen("listen", &listen)?;
+        }
+        if let Some(limit) = layer.body_limit {
+            self.body_limit = limit;
+        }
+        Ok(())
+    }
+
+    /// The database to open: the configured URL, or the SQLite file `sklad.db` in the
+    /// data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("sklad.db").display()),
+        }
+    }
+
+    /// Whether the database is the embedded SQLite file in the data directory.
+    pub fn uses_default_database(&self) -> bool {
+        self.database_url.is_none()
+    }
+
+    /// The database URL with any password replaced by `***`, safe to print.
+    pub fn database_url_redacted(&self) -> String {
+        redact_url(&self.database_url())
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url_redacted())
+            .field("listen", &self.listen)
+            .field("body_limit", &self.body_limit)
+            .finish()
+    }
+}
+
+fn parse_listen(setting: &str, text: &str) -> Result<SocketAddr, ConfigError> {
+    text.trim().parse().map_err(|_| ConfigError::Invalid {
+        setting: setting.into(),
+        message: format!("expected an address such as {DEFAULT_LISTEN}, got {text:?}"),
+    })
+}
+
+/// A URL with its password (and, for unparseable text, everything) hidden.
+pub fn redact_url(text: &str) -> String {
+    match url::Url::parse(text) {
+        Ok(mut url) => {
+            if url.password().is_some() {
+                // Setting a password only fails for URLs that cannot have one.
+                let _ = url.set_password(Some("***"));
+            }
+            for (key, _) in url.query_pairs() {
+                if key.eq_ignore_ascii_case("password") {
+                    url.set_query(Some("***"));
+                    break;
+                }
+            }
+            url.to_string()
+        }
+        Err(_) => "<unparseable database URL>".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn defaults_use_sqlite_in_the_data_dir() {
+        let config = Config::load_with(None, env_of(&[])).unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.database_url(), "sqlite://./data/sklad.db");
+        assert!(config.uses_default_database());
+    }
+
+    #[test]
+    fn environment_wins_over_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sklad.toml");
+        std::fs::write(
+            &path,
+            "data_dir = \"/srv/sklad\"\nlisten = \"127.0.0.1:9000\"\nbody_limit = 1024\n",
+        )
+        .unwrap();
+        let config =
+            Config::load_with(Some(&path), env_of(&[("SKLAD_LISTEN", "127.0.0.1:9100")])).unwrap();
+        assert_eq!(config.data_dir, PathBuf::from("/srv/sklad"));
+        assert_eq!(config.listen.to_string(), "127.0.0.1:9100");
+        assert_eq!(config.body_limit, 1024);
+        assert_eq!(config.database_url(), "sqlite:///srv/sklad/sklad.db");
+    }
+
+    #[test]
+    fn config_file_can_come_from_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "database_url = \"postgres://a:b@127.0.0.1/x\"\n").unwrap();
+        let config =
+            Config::load_with(None, env_of(&[("SKLAD_CONFIG", path.to_str().unwrap())])).unwrap();
+        assert!(!config.uses_default_database());
+    }
+
+    #[test]
+    fn debug_and_redaction_hide_the_password() {
+        let config = Config::load_with(
+            None,
+            env_of(&[(
+                "SKLAD_DATABASE_URL",
+                "postgres://sklad:s3cret-pw@127.0.0.1:5432/sklad",
+            )]),
+        )
+        .unwrap();
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("s3cret-pw"), "{debug}");
+        assert!(
+            debug.contains("postgres://sklad:***@127.0.0.1:5432/sklad"),
+            "{debug}"
+        );
+        assert!(!redact_url("postgres://h/db?password=s3cret-pw").contains("s3cret-pw"));
+        assert!(!redact_url("not a url s3cret-pw").contains("s3cret-pw"));
+    }
+
+    #[test]
+    fn bad_values_are_clear_errors() {
+        let err = Config::load_with(None, env_of(&[("SKLAD_LISTEN", "localhost")])).unwrap_err();
+        assert!(err.to_string().contains("SKLAD_LISTEN"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "listen = 5\nsurprise = true\n").unwrap();
+        assert!(matches!(
+            Config::load_with(Some(&path), env_of(&[])),
+            Err(ConfigError::Parse { .. })
+        ));
+        let missing = dir.path().join("missing.toml");
+        assert!(matches!(
+            Config::load_with(Some(&missing), env_of(&[])),
+            Err(ConfigError::Read { .. })
+        ));
+    }
+}

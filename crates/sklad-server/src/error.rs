@@ -1,0 +1,247 @@
+//! The API's one error shape and the one place that maps store and domain errors to
+//! HTTP status codes.
+//!
+//! Every error response, whatever went wrong, is
+//! `{"error": {"code", "message_bg", "message_en", "fields": [{"field", "code",
+//! "message_bg", "message_en"}]}}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use sklad_domain::{FieldError, ValidationErrors};
+use sklad_store::StoreError;
+
+/// An error answered to an API client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable machine code, never translated.
+    pub code: &'static str,
+    /// Message in Bulgarian.
+    pub message_bg: String,
+    /// Message in English.
+    pub message_en: String,
+    /// Problems with individual fields, with their paths.
+    pub fields: Vec<FieldError>,
+}
+
+/// The JSON body of every error response.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody<'a> {
+    /// The error itself.
+    pub error: ErrorDetail<'a>,
+}
+
+/// The `error` object of [`ErrorBody`].
+#[derive(Debug, Serialize)]
+pub struct ErrorDetail<'a> {
+    /// Stable machine code.
+    pub code: &'a str,
+    /// Message in Bulgarian.
+    pub message_bg: &'a str,
+    /// Message in English.
+    pub message_en: &'a str,
+    /// Field problems (possibly empty).
+    pub fields: &'a [FieldError],
+}
+
+/// Shorthand for handler results.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    /// An error without field details.
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        message_bg: impl Into<String>,
+        message_en: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code,
+            message_bg: message_bg.into(),
+            message_en: message_en.into(),
+            fields: Vec::new(),
+        }
+    }
+
+    /// The same error with field details.
+    pub fn with_fields(mut self, fields: Vec<FieldError>) -> Self {
+        self.fields = fields;
+        self
+    }
+
+    /// 401: no token, or one that is unknown or revoked.
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Нужен е валиден API ключ (Authorization: Bearer skl_…).",
+            "A valid API token is required (Authorization: Bearer skl_…).",
+        )
+    }
+
+    /// 403: the caller's role may not do this.
+    pub fn owner_only() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Само собственикът на фирмата може да прави това.",
+            "Only the firm's owner may do this.",
+        )
+    }
+
+    /// 404 for a record that does not exist in the caller's firm.
+    pub fn not_found(entity_bg: &str, entity_en: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{entity_bg}: няма такъв запис."),
+            format!("{entity_en}: no such record."),
+        )
+    }
+
+    /// 404 for a path the API does not have.
+    pub fn no_route() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "route_not_found",
+            "Няма такъв адрес в API-то (вижте /api/v1/openapi.json).",
+            "The API has no such path (see /api/v1/openapi.json).",
+        )
+    }
+
+    /// 405 for a known path with a method it does not accept.
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "Този адрес не приема този метод.",
+            "This path does not accept this method.",
+        )
+    }
+
+    /// 400: the body is not JSON at all.
+    pub fn malformed_json(detail: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "json_malformed",
+            format!("Тялото на заявката не е валиден JSON ({detail})."),
+            format!("The request body is not valid JSON ({detail})."),
+        )
+    }
+
+    /// 400: a query string or path parameter that cannot be read.
+    pub fn bad_parameters(errors: ValidationErrors) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "parameters_invalid",
+            "Невалидни параметри на заявката.",
+            "Invalid request parameters.",
+        )
+        .with_fields(errors.errors)
+    }
+
+    /// 422: well-formed JSON whose content is not acceptable.
+    pub fn validation(errors: ValidationErrors) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "Данните не са валидни; вижте полетата.",
+            "The data is not valid; see the fields.",
+        )
+        .with_fields(errors.errors)
+    }
+
+    /// 409: the data conflicts with what is stored (duplicate code, barcode, ЕИК …).
+    pub fn conflict(errors: ValidationErrors) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "Данните противоречат на вече записани; вижте полетата.",
+            "The data conflicts with what is already stored; see the fields.",
+        )
+        .with_fields(errors.errors)
+    }
+
+    /// 413: the body is larger than the configured limit.
+    pub fn body_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            "Тялото на заявката е твърде голямо.",
+            "The request body is too large.",
+        )
+    }
+
+    /// 500: something failed on our side. The cause is logged, never shown.
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Вътрешна грешка на сървъра. Опитайте отново.",
+            "Internal server error. Please try again.",
+        )
+    }
+}
+
+/// Field codes that mean "this clashes with what is stored" (already exists, still in
+/// use, already converted …): answered with 409 rather than 422.
+fn is_conflict_code(code: &str) -> bool {
+    code.ends_with("_duplicate") || code.ends_with("_in_use")
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(errors: ValidationErrors) -> Self {
+        if !errors.errors.is_empty() && errors.errors.iter().all(|e| is_conflict_code(e.code)) {
+            ApiError::conflict(errors)
+        } else {
+            ApiError::validation(errors)
+        }
+    }
+}
+
+impl From<FieldError> for ApiError {
+    fn from(error: FieldError) -> Self {
+        ValidationErrors::from(error).into()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Validation(errors) => errors.into(),
+            StoreError::Archive { code, .. } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                code,
+                error.message_bg(),
+                error.message_en(),
+            ),
+            StoreError::NotFound { .. } => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                error.message_bg(),
+                error.message_en(),
+            ),
+            other => {
+                tracing::error!(error = %other, "store error");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message_bg: &self.message_bg,
+                message_en: &self.message_en,
+                fields: &self.fields,
+            },
+        };
+        (self.status, axum::Json(body)).into_response()
+    }
+}
