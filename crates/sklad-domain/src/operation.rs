@@ -6,6 +6,7 @@ use crate::error::{FieldError, ValidationErrors};
 use crate::money::div_round_half_up;
 use crate::{Currency, Id, Quantity, VatRate};
 
+/// The kind of an operation, in Microinvest's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OperationKind {
@@ -26,6 +27,7 @@ pub enum OperationKind {
 }
 
 impl OperationKind {
+    /// Every kind.
     pub const ALL: [OperationKind; 7] = [
         OperationKind::Delivery,
         OperationKind::Sale,
@@ -36,6 +38,7 @@ impl OperationKind {
         OperationKind::CustomerReturn,
     ];
 
+    /// Stable storage and API key, e.g. `stock_taking`.
     pub fn key(self) -> &'static str {
         match self {
             OperationKind::Delivery => "delivery",
@@ -48,10 +51,12 @@ impl OperationKind {
         }
     }
 
+    /// The kind with this key.
     pub fn from_key(key: &str) -> Option<Self> {
         OperationKind::ALL.into_iter().find(|k| k.key() == key)
     }
 
+    /// Bulgarian name, as in Microinvest.
     pub fn label_bg(self) -> &'static str {
         match self {
             OperationKind::Delivery => "Доставка",
@@ -64,6 +69,7 @@ impl OperationKind {
         }
     }
 
+    /// English name.
     pub fn label_en(self) -> &'static str {
         match self {
             OperationKind::Delivery => "Delivery",
@@ -83,6 +89,7 @@ impl OperationKind {
     }
 }
 
+/// Where an operation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OperationStatus {
@@ -97,11 +104,13 @@ pub enum OperationStatus {
 /// One line of an operation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
+    /// The good or service.
     pub good_id: Id,
     /// For a stock-taking, the counted quantity.
     pub quantity: Quantity,
     /// Unit price, VAT included, minor units of the operation's currency.
     pub unit_price: i64,
+    /// VAT rate of the line (normally the good's).
     pub vat_rate: VatRate,
     /// Discount in hundredths of a percent (1250 = 12.5 %), 0..=10000.
     pub discount_bp: i64,
@@ -109,10 +118,17 @@ pub struct Line {
 
 impl Line {
     /// The line's VAT-inclusive total after discount, half up to the cent.
+    /// Saturates at the ends of `i64`; [`OperationDraft::validate`] refuses lines whose
+    /// total exceeds [`MAX_LINE_TOTAL_MINOR`].
     pub fn total(&self) -> i64 {
-        let gross = self.quantity.milli() as i128 * self.unit_price as i128;
-        let after_discount = gross * (10_000 - self.discount_bp as i128);
-        div_round_half_up(after_discount, 1000 * 10_000) as i64
+        let total = self.exact_total();
+        i64::try_from(total).unwrap_or(if total < 0 { i64::MIN } else { i64::MAX })
+    }
+
+    fn exact_total(&self) -> i128 {
+        let gross = i128::from(self.quantity.milli()) * i128::from(self.unit_price);
+        let after_discount = gross * (10_000 - i128::from(self.discount_bp));
+        div_round_half_up(after_discount, 1000 * 10_000)
     }
 }
 
@@ -120,30 +136,39 @@ impl Line {
 /// Unique per (firm, source).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ExternalRef {
+    /// The other system, e.g. `cloudcart`.
     pub source: String,
+    /// The record's id there.
     pub id: String,
 }
 
+/// The largest line total accepted: ten billion (leva or euro), far beyond any
+/// document, small enough that the totals of thousands of lines fit `i64`.
+pub const MAX_LINE_TOTAL_MINOR: i128 = 1_000_000_000_000;
+
+/// An operation's totals, in minor units of its currency.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
     /// VAT included.
     pub gross: i64,
+    /// The VAT contained in `gross`.
     pub vat: i64,
     /// `gross − vat`.
     pub net: i64,
 }
 
 impl Totals {
-    /// Sums line totals; VAT is computed per line and added up.
+    /// Sums line totals; VAT is computed per line and added up. Saturates at the
+    /// ends of `i64` (validated drafts never come near them).
     pub fn of(lines: &[Line]) -> Totals {
         let mut totals = Totals::default();
         for line in lines {
             let gross = line.total();
             let vat = line.vat_rate.vat_of_gross(gross);
-            totals.gross += gross;
-            totals.vat += vat;
+            totals.gross = totals.gross.saturating_add(gross);
+            totals.vat = totals.vat.saturating_add(vat);
         }
-        totals.net = totals.gross - totals.vat;
+        totals.net = totals.gross.saturating_sub(totals.vat);
         totals
     }
 }
@@ -151,21 +176,33 @@ impl Totals {
 /// What is stored and shown of an operation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Operation {
+    /// Storage id.
     pub id: Id,
+    /// What the operation does.
     pub kind: OperationKind,
     /// Running number per firm and kind.
     pub number: i64,
+    /// The document's date.
     pub date: jiff::civil::Date,
+    /// The object whose stock it changes (the source of a transfer).
     pub object_id: Id,
     /// Destination object of a transfer.
     pub target_object_id: Option<Id>,
+    /// Client or supplier.
     pub partner_id: Option<Id>,
+    /// How it is paid.
     pub payment_type_id: Option<Id>,
+    /// Currency of every amount of the operation.
     pub currency: Currency,
+    /// The lines, in order.
     pub lines: Vec<Line>,
+    /// Totals of the lines.
     pub totals: Totals,
+    /// The same operation in another system (e.g. the shop order).
     pub external_ref: Option<ExternalRef>,
+    /// Free text.
     pub note: Option<String>,
+    /// Active, annulled or converted.
     pub status: OperationStatus,
     /// For an order converted into a sale: the sale's id.
     pub converted_to: Option<Id>,
@@ -174,15 +211,25 @@ pub struct Operation {
 /// Input for creating or editing an operation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperationDraft {
+    /// See [`Operation::kind`].
     pub kind: OperationKind,
+    /// See [`Operation::date`].
     pub date: jiff::civil::Date,
+    /// See [`Operation::object_id`].
     pub object_id: Id,
+    /// See [`Operation::target_object_id`].
     pub target_object_id: Option<Id>,
+    /// See [`Operation::partner_id`].
     pub partner_id: Option<Id>,
+    /// See [`Operation::payment_type_id`].
     pub payment_type_id: Option<Id>,
+    /// See [`Operation::currency`].
     pub currency: Currency,
+    /// See [`Operation::lines`].
     pub lines: Vec<Line>,
+    /// See [`Operation::external_ref`].
     pub external_ref: Option<ExternalRef>,
+    /// See [`Operation::note`].
     pub note: Option<String>,
 }
 
@@ -230,6 +277,20 @@ impl OperationDraft {
                         "price_negative",
                         "Цената не може да е отрицателна.",
                         "The price cannot be negative.",
+                    )
+                    .within(&at),
+                );
+            }
+            if line.unit_price >= 0
+                && (0..=10_000).contains(&line.discount_bp)
+                && line.exact_total().abs() > MAX_LINE_TOTAL_MINOR
+            {
+                errors.push(
+                    FieldError::new(
+                        "unit_price",
+                        "line_total_too_large",
+                        "Стойността на реда надхвърля 10 милиарда.",
+                        "The line's value exceeds ten billion.",
                     )
                     .within(&at),
                 );
@@ -288,7 +349,284 @@ impl OperationDraft {
         errors.into_result(())
     }
 
+    /// Totals of the draft's lines.
     pub fn totals(&self) -> Totals {
         Totals::of(&self.lines)
+    }
+}
+
+impl Operation {
+    /// The draft that describes this operation as it stands: the starting point of an
+    /// edit.
+    pub fn to_draft(&self) -> OperationDraft {
+        OperationDraft {
+            kind: self.kind,
+            date: self.date,
+            object_id: self.object_id,
+            target_object_id: self.target_object_id,
+            partner_id: self.partner_id,
+            payment_type_id: self.payment_type_id,
+            currency: self.currency,
+            lines: self.lines.clone(),
+            external_ref: self.external_ref.clone(),
+            note: self.note.clone(),
+        }
+    }
+
+    /// Refuses to edit or annul an operation that is no longer in force
+    /// (`operation_annulled`, `operation_converted`). Only active operations change.
+    pub fn ensure_active(&self) -> Result<(), FieldError> {
+        match self.status {
+            OperationStatus::Active => Ok(()),
+            OperationStatus::Annulled => Err(FieldError::new(
+                "status",
+                "operation_annulled",
+                "Операцията е анулирана и не може да се променя.",
+                "The operation is annulled and cannot be changed.",
+            )),
+            OperationStatus::Converted => Err(FieldError::new(
+                "status",
+                "operation_converted",
+                "Поръчката вече е превърната в продажба и не може да се променя.",
+                "The order has already been converted into a sale and cannot be changed.",
+            )),
+        }
+    }
+
+    /// Refuses an edit that changes the operation's kind (`kind_changed`): the number
+    /// belongs to the kind, and an order becomes a sale only by conversion.
+    pub fn ensure_same_kind(&self, draft: &OperationDraft) -> Result<(), FieldError> {
+        if draft.kind == self.kind {
+            Ok(())
+        } else {
+            Err(FieldError::new(
+                "kind",
+                "kind_changed",
+                format!(
+                    "Видът на операцията не може да се променя ({} → {}).",
+                    self.kind.label_bg(),
+                    draft.kind.label_bg()
+                ),
+                format!(
+                    "An operation's kind cannot change ({} → {}).",
+                    self.kind.label_en(),
+                    draft.kind.label_en()
+                ),
+            ))
+        }
+    }
+}
+
+/// The sale an order converts into (SPEC G2): same object, partner, payment type,
+/// currency, lines, note and external reference, dated `date` or the order's date.
+///
+/// Only an active order converts: any other kind is `not_an_order`, an annulled or
+/// already converted order is `operation_annulled` / `operation_converted`.
+/// Storage then, in one transaction, releases the order's reservation (the exact
+/// reversal of its recorded movements), applies the sale's movements and marks the
+/// order converted (see [`crate::stock::conversion_movements`]).
+pub fn sale_draft_from_order(
+    order: &Operation,
+    date: Option<jiff::civil::Date>,
+) -> Result<OperationDraft, FieldError> {
+    if order.kind != OperationKind::Order {
+        return Err(FieldError::new(
+            "kind",
+            "not_an_order",
+            format!(
+                "Само поръчка може да се превърне в продажба, а това е „{}“.",
+                order.kind.label_bg()
+            ),
+            format!(
+                "Only an order can be converted into a sale, but this is a {}.",
+                order.kind.label_en().to_lowercase()
+            ),
+        ));
+    }
+    order.ensure_active()?;
+    Ok(OperationDraft {
+        kind: OperationKind::Sale,
+        date: date.unwrap_or(order.date),
+        ..order.to_draft()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(good_id: Id, units: i64, unit_price: i64) -> Line {
+        Line {
+            good_id,
+            quantity: Quantity::from_units(units),
+            unit_price,
+            vat_rate: VatRate::Standard,
+            discount_bp: 0,
+        }
+    }
+
+    fn draft(kind: OperationKind) -> OperationDraft {
+        OperationDraft {
+            kind,
+            date: jiff::civil::date(2026, 11, 28),
+            object_id: 1,
+            target_object_id: None,
+            partner_id: Some(7),
+            payment_type_id: Some(2),
+            currency: Currency::Eur,
+            lines: vec![line(10, 2, 1250)],
+            external_ref: Some(ExternalRef {
+                source: "cloudcart".into(),
+                id: "1001".into(),
+            }),
+            note: Some("web".into()),
+        }
+    }
+
+    fn stored(draft: &OperationDraft, status: OperationStatus) -> Operation {
+        Operation {
+            id: 5,
+            kind: draft.kind,
+            number: 12,
+            date: draft.date,
+            object_id: draft.object_id,
+            target_object_id: draft.target_object_id,
+            partner_id: draft.partner_id,
+            payment_type_id: draft.payment_type_id,
+            currency: draft.currency,
+            lines: draft.lines.clone(),
+            totals: draft.totals(),
+            external_ref: draft.external_ref.clone(),
+            note: draft.note.clone(),
+            status,
+            converted_to: None,
+        }
+    }
+
+    fn codes(draft: &OperationDraft) -> Vec<(String, &'static str)> {
+        draft
+            .validate()
+            .err()
+            .map(|e| e.errors.into_iter().map(|e| (e.field, e.code)).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn totals_split_vat_per_line() {
+        let mut d = draft(OperationKind::Sale);
+        d.lines.push(Line {
+            discount_bp: 1000,
+            vat_rate: VatRate::Reduced,
+            ..line(11, 1, 1090)
+        });
+        // 2 × 12.50 = 25.00 (VAT 4.17); 10.90 − 10 % = 9.81 (VAT 0.81).
+        assert_eq!(
+            d.totals(),
+            Totals {
+                gross: 3481,
+                vat: 498,
+                net: 2983
+            }
+        );
+    }
+
+    #[test]
+    fn validation_names_every_problem() {
+        assert!(codes(&draft(OperationKind::Sale)).is_empty());
+        let mut d = draft(OperationKind::Sale);
+        d.lines = vec![
+            line(10, 0, 100),
+            Line {
+                discount_bp: 10_001,
+                ..line(10, 1, -1)
+            },
+            line(10, 1_000_000, 100_000_000),
+        ];
+        assert_eq!(
+            codes(&d),
+            [
+                ("lines[0].quantity".to_owned(), "quantity_not_positive"),
+                ("lines[1].unit_price".to_owned(), "price_negative"),
+                ("lines[1].discount".to_owned(), "discount_out_of_range"),
+                ("lines[2].unit_price".to_owned(), "line_total_too_large"),
+            ]
+        );
+        d.lines.clear();
+        assert_eq!(codes(&d), [("lines".to_owned(), "lines_empty")]);
+    }
+
+    #[test]
+    fn transfer_and_stock_taking_rules() {
+        let mut t = draft(OperationKind::Transfer);
+        assert_eq!(codes(&t)[0].1, "target_object_required");
+        t.target_object_id = Some(1);
+        assert_eq!(codes(&t)[0].1, "target_object_same");
+        t.target_object_id = Some(2);
+        assert!(codes(&t).is_empty());
+        let mut s = draft(OperationKind::Sale);
+        s.target_object_id = Some(2);
+        assert_eq!(codes(&s)[0].1, "target_object_unexpected");
+        let mut st = draft(OperationKind::StockTaking);
+        st.lines = vec![line(10, 0, 0), line(10, 1, 0), line(11, -1, 0)];
+        assert_eq!(
+            codes(&st),
+            [
+                ("lines[2].quantity".to_owned(), "quantity_negative"),
+                ("lines[1].good_id".to_owned(), "good_repeated"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_active_order_converts_into_a_sale() {
+        let order = stored(&draft(OperationKind::Order), OperationStatus::Active);
+        let sale = sale_draft_from_order(&order, None).unwrap();
+        assert_eq!(
+            sale,
+            OperationDraft {
+                kind: OperationKind::Sale,
+                ..order.to_draft()
+            }
+        );
+        let later = jiff::civil::date(2026, 12, 1);
+        assert_eq!(
+            sale_draft_from_order(&order, Some(later)).unwrap().date,
+            later
+        );
+        assert!(sale.validate().is_ok());
+    }
+
+    #[test]
+    fn only_an_active_order_converts() {
+        let sale = stored(&draft(OperationKind::Sale), OperationStatus::Active);
+        assert_eq!(
+            sale_draft_from_order(&sale, None).unwrap_err().code,
+            "not_an_order"
+        );
+        let annulled = stored(&draft(OperationKind::Order), OperationStatus::Annulled);
+        assert_eq!(
+            sale_draft_from_order(&annulled, None).unwrap_err().code,
+            "operation_annulled"
+        );
+        let converted = stored(&draft(OperationKind::Order), OperationStatus::Converted);
+        assert_eq!(
+            sale_draft_from_order(&converted, None).unwrap_err().code,
+            "operation_converted"
+        );
+    }
+
+    #[test]
+    fn an_edit_keeps_the_kind() {
+        let order = stored(&draft(OperationKind::Order), OperationStatus::Active);
+        assert!(order.ensure_same_kind(&order.to_draft()).is_ok());
+        let err = order
+            .ensure_same_kind(&draft(OperationKind::Sale))
+            .unwrap_err();
+        assert_eq!(err.code, "kind_changed");
+        assert!(
+            err.message_bg.contains("Поръчка → Продажба"),
+            "{}",
+            err.message_bg
+        );
     }
 }
