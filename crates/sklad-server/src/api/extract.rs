@@ -34,6 +34,22 @@ where
     }
 }
 
+/// The raw request body (e.g. a firm archive); too large a body is a 413 in the API's
+/// error shape.
+#[derive(Debug)]
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Bytes::from_request(req, state)
+            .await
+            .map(RawBody)
+            .map_err(|_| ApiError::body_too_large())
+    }
+}
+
 /// Decodes a JSON document into `T` with the API's errors.
 pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
@@ -154,6 +170,13 @@ impl QueryParams {
                 None
             }
         }
+    }
+
+    /// A date parameter, `2026-11-28` or `28.11.2026`.
+    pub fn date(&mut self, name: &str) -> Option<jiff::civil::Date> {
+        let text = self.text(name)?;
+        self.errors
+            .check(sklad_domain::date::parse_date(name, &text))
     }
 
     /// A comma-separated list of ids, e.g. `object_ids=1,2`.

@@ -2,6 +2,7 @@
 //! `/api/v1/openapi.json`. Every route is declared once in a resource module through
 //! [`routes::ApiBuilder`], which feeds the router and the document alike.
 
+mod admin;
 pub mod auth;
 pub mod decimal;
 pub mod extract;
@@ -9,8 +10,10 @@ mod firm;
 mod goods;
 mod objects;
 pub mod openapi;
+mod operations;
 mod partners;
 pub mod routes;
+mod stock;
 
 use axum::Json;
 use serde_json::{Map, Value};
@@ -20,6 +23,7 @@ use crate::error::ApiError;
 use crate::AppState;
 use routes::{ApiBuilder, Body, Endpoint, Method};
 
+pub use admin::backup_file_name;
 pub use firm::generate_password;
 
 /// Every endpoint of the API, in document order.
@@ -43,6 +47,9 @@ fn schemas() -> Map<String, Value> {
     objects::schemas(&mut out);
     goods::schemas(&mut out);
     partners::schemas(&mut out);
+    operations::schemas(&mut out);
+    stock::schemas(&mut out);
+    admin::schemas(&mut out);
     out
 }
 
@@ -67,6 +74,9 @@ fn build() -> (axum::Router<AppState>, Vec<Endpoint>) {
     let api = objects::routes(api);
     let api = goods::routes(api);
     let api = partners::routes(api);
+    let api = operations::routes(api);
+    let api = stock::routes(api);
+    let api = admin::routes(api);
     api.finish()
 }
 
