@@ -1,9 +1,39 @@
 //! API tokens and web sessions: random secrets handed out once and stored only as
 //! their SHA-256.
 
+use rand::RngCore;
+use sha2::{Digest, Sha256};
 use sklad_domain::Id;
 
-use crate::{ApiToken, AuthContext, NewApiToken, NewSession, Session, Store, StoreResult};
+use crate::db::{get, parse_ts, ts_text};
+use crate::users::membership_role;
+use crate::{
+    ApiToken, AuthContext, NewApiToken, NewSession, Session, Store, StoreError, StoreResult,
+};
+
+/// Prefix of every API token.
+pub const TOKEN_PREFIX: &str = "skl_";
+
+fn random_hex() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+fn token_from_row(row: &sqlx::any::AnyRow) -> StoreResult<ApiToken> {
+    Ok(ApiToken {
+        id: get(row, "id")?,
+        user_id: get(row, "user_id")?,
+        firm_id: get(row, "firm_id")?,
+        name: get(row, "name")?,
+        created_at: parse_ts(&get::<String>(row, "created_at")?)?,
+        revoked: get::<i64>(row, "revoked")? != 0,
+    })
+}
 
 impl Store {
     /// Creates an API token for a member of the firm. The plaintext
@@ -14,27 +44,99 @@ impl Store {
         firm_id: Id,
         name: &str,
     ) -> StoreResult<NewApiToken> {
-        let _ = (user_id, firm_id, name);
-        todo!()
+        let name = name.trim();
+        let name = if name.is_empty() { "API" } else { name };
+        if name.chars().count() > 100 {
+            return Err(crate::db::invalid(
+                "name",
+                "too_long",
+                "Най-много 100 знака.",
+                "At most 100 characters.",
+            ));
+        }
+        let mut w = self.write().await?;
+        if membership_role(&mut *w.tx, firm_id, user_id)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::not_found("firm"));
+        }
+        let plaintext = format!("{TOKEN_PREFIX}{}", random_hex());
+        let created_at = self.now();
+        let row = sqlx::query(
+            "INSERT INTO api_tokens (user_id, firm_id, name, token_hash, created_at, revoked) \
+             VALUES ($1, $2, $3, $4, $5, 0) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(firm_id)
+        .bind(name)
+        .bind(sha256_hex(&plaintext))
+        .bind(ts_text(created_at))
+        .fetch_one(&mut *w.tx)
+        .await?;
+        let id = get(&row, "id")?;
+        w.commit().await?;
+        Ok(NewApiToken {
+            token: ApiToken {
+                id,
+                user_id,
+                firm_id,
+                name: name.to_owned(),
+                created_at: parse_ts(&ts_text(created_at))?,
+                revoked: false,
+            },
+            plaintext,
+        })
     }
 
     /// Who the token acts as, or `None` for an unknown or revoked token, or one
     /// whose user is no longer a member of the firm.
     pub async fn resolve_api_token(&self, plaintext: &str) -> StoreResult<Option<AuthContext>> {
-        let _ = plaintext;
-        todo!()
+        if !plaintext.starts_with(TOKEN_PREFIX) || plaintext.len() > 200 {
+            return Ok(None);
+        }
+        let row = sqlx::query(
+            "SELECT t.user_id, t.firm_id, m.role FROM api_tokens t \
+             JOIN memberships m ON m.firm_id = t.firm_id AND m.user_id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked = 0",
+        )
+        .bind(sha256_hex(plaintext))
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            Some(row) => Ok(Some(AuthContext {
+                user_id: get(&row, "user_id")?,
+                firm_id: get(&row, "firm_id")?,
+                role: crate::db::enum_from_key(&get::<String>(&row, "role")?)?,
+            })),
+            None => Ok(None),
+        }
     }
 
     /// Revokes a token of the firm.
     pub async fn revoke_api_token(&self, firm_id: Id, token_id: Id) -> StoreResult<()> {
-        let _ = (firm_id, token_id);
-        todo!()
+        let mut w = self.write().await?;
+        let done = sqlx::query("UPDATE api_tokens SET revoked = 1 WHERE firm_id = $1 AND id = $2")
+            .bind(firm_id)
+            .bind(token_id)
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("api_token"));
+        }
+        w.commit().await
     }
 
     /// The firm's tokens, newest first.
     pub async fn api_tokens(&self, firm_id: Id) -> StoreResult<Vec<ApiToken>> {
-        let _ = firm_id;
-        todo!()
+        let rows = sqlx::query(
+            "SELECT id, user_id, firm_id, name, created_at, revoked FROM api_tokens \
+             WHERE firm_id = $1 ORDER BY id DESC",
+        )
+        .bind(firm_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(token_from_row).collect()
     }
 
     /// Starts a web session of a member of the firm, valid until `expires_at`.
@@ -44,8 +146,35 @@ impl Store {
         firm_id: Id,
         expires_at: jiff::Timestamp,
     ) -> StoreResult<NewSession> {
-        let _ = (user_id, firm_id, expires_at);
-        todo!()
+        let mut w = self.write().await?;
+        let Some(role) = membership_role(&mut *w.tx, firm_id, user_id).await? else {
+            return Err(StoreError::not_found("firm"));
+        };
+        let id = random_hex();
+        let csrf_token = random_hex();
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, firm_id, csrf_token, expires_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(sha256_hex(&id))
+        .bind(user_id)
+        .bind(firm_id)
+        .bind(&csrf_token)
+        .bind(ts_text(expires_at))
+        .bind(ts_text(self.now()))
+        .execute(&mut *w.tx)
+        .await?;
+        w.commit().await?;
+        Ok(NewSession {
+            id,
+            session: Session {
+                user_id,
+                firm_id,
+                role,
+                csrf_token,
+                expires_at: parse_ts(&ts_text(expires_at))?,
+            },
+        })
     }
 
     /// The session with this cookie id if it exists, has not expired at `now` and
@@ -55,20 +184,70 @@ impl Store {
         session_id: &str,
         now: jiff::Timestamp,
     ) -> StoreResult<Option<Session>> {
-        let _ = (session_id, now);
-        todo!()
+        if session_id.len() > 200 {
+            return Ok(None);
+        }
+        let row = sqlx::query(
+            "SELECT s.user_id, s.firm_id, s.csrf_token, s.expires_at, m.role FROM sessions s \
+             JOIN memberships m ON m.firm_id = s.firm_id AND m.user_id = s.user_id \
+             WHERE s.id_hash = $1",
+        )
+        .bind(sha256_hex(session_id))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let expires_at = parse_ts(&get::<String>(&row, "expires_at")?)?;
+        if expires_at <= now {
+            return Ok(None);
+        }
+        Ok(Some(Session {
+            user_id: get(&row, "user_id")?,
+            firm_id: get(&row, "firm_id")?,
+            role: crate::db::enum_from_key(&get::<String>(&row, "role")?)?,
+            csrf_token: get(&row, "csrf_token")?,
+            expires_at,
+        }))
     }
 
     /// Moves the session to another firm of the same user (NotFound `firm` when the
     /// user is not a member of it).
     pub async fn switch_session_firm(&self, session_id: &str, firm_id: Id) -> StoreResult<Session> {
-        let _ = (session_id, firm_id);
-        todo!()
+        let mut w = self.write().await?;
+        let hash = sha256_hex(session_id);
+        let row =
+            sqlx::query("SELECT user_id, csrf_token, expires_at FROM sessions WHERE id_hash = $1")
+                .bind(&hash)
+                .fetch_optional(&mut *w.tx)
+                .await?
+                .ok_or(StoreError::not_found("session"))?;
+        let user_id: Id = get(&row, "user_id")?;
+        let Some(role) = membership_role(&mut *w.tx, firm_id, user_id).await? else {
+            return Err(StoreError::not_found("firm"));
+        };
+        sqlx::query("UPDATE sessions SET firm_id = $1 WHERE id_hash = $2")
+            .bind(firm_id)
+            .bind(&hash)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await?;
+        Ok(Session {
+            user_id,
+            firm_id,
+            role,
+            csrf_token: get(&row, "csrf_token")?,
+            expires_at: parse_ts(&get::<String>(&row, "expires_at")?)?,
+        })
     }
 
     /// Ends the session (logout). Ending an unknown session is not an error.
     pub async fn delete_session(&self, session_id: &str) -> StoreResult<()> {
-        let _ = session_id;
-        todo!()
+        let mut w = self.write().await?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(sha256_hex(session_id))
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await
     }
 }

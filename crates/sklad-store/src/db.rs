@@ -173,3 +173,167 @@ pub(crate) fn like_pattern(needle: &str) -> String {
 pub(crate) fn flag(b: bool) -> i64 {
     i64::from(b)
 }
+
+/// Reads column `col` of `row`.
+pub(crate) fn get<'r, T>(row: &'r sqlx::any::AnyRow, col: &str) -> StoreResult<T>
+where
+    T: sqlx::Decode<'r, Any> + sqlx::Type<Any>,
+{
+    use sqlx::Row;
+    Ok(row.try_get(col)?)
+}
+
+/// The first validation error with code `code` on `field`.
+pub(crate) fn invalid(
+    field: impl Into<String>,
+    code: &'static str,
+    bg: impl Into<String>,
+    en: impl Into<String>,
+) -> StoreError {
+    StoreError::Validation(sklad_domain::FieldError::new(field, code, bg, en).into())
+}
+
+/// Maps a unique-constraint violation of the schema to the validation error its
+/// pre-check would have given (the pre-check can lose a race on PostgreSQL); other
+/// errors pass through.
+pub(crate) fn map_unique(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e {
+        if db.kind() == sqlx::error::ErrorKind::UniqueViolation {
+            let what = format!("{} {}", db.constraint().unwrap_or_default(), db.message());
+            let (field, code, bg, en) = if what.contains("barcode") {
+                (
+                    "barcodes",
+                    "barcode_duplicate",
+                    "Баркодът вече се използва.",
+                    "The barcode is already in use.",
+                )
+            } else if what.contains("ext_") {
+                (
+                    "external_ref",
+                    "external_ref_duplicate",
+                    "Операция с тази външна референция вече съществува.",
+                    "An operation with this external reference already exists.",
+                )
+            } else if what.contains("eik") {
+                (
+                    "eik",
+                    "eik_duplicate",
+                    "Партньор с този ЕИК вече съществува.",
+                    "A partner with this ЕИК already exists.",
+                )
+            } else if what.contains("login") {
+                (
+                    "login",
+                    "login_duplicate",
+                    "Потребителското име е заето.",
+                    "The login is taken.",
+                )
+            } else if what.contains("code") {
+                (
+                    "code",
+                    "code_duplicate",
+                    "Стока с този код вече съществува.",
+                    "A good with this code already exists.",
+                )
+            } else if what.contains("number") {
+                (
+                    "number",
+                    "number_duplicate",
+                    "Номерът вече е използван; опитайте отново.",
+                    "The number is already used; try again.",
+                )
+            } else {
+                (
+                    "",
+                    "duplicate",
+                    "Записът вече съществува.",
+                    "The record already exists.",
+                )
+            };
+            return invalid(field, code, bg, en);
+        }
+        if db.kind() == sqlx::error::ErrorKind::ForeignKeyViolation {
+            return invalid(
+                "",
+                "in_use",
+                "Записът се използва и не може да бъде изтрит.",
+                "The record is in use and cannot be deleted.",
+            );
+        }
+    }
+    e.into()
+}
+
+/// A value bound to a dynamically built query.
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// A query built piece by piece with `$n` placeholders numbered in order of first
+/// appearance, which both engines accept (SQLite takes `$n` as a named parameter
+/// numbered by first appearance).
+#[derive(Debug, Default)]
+pub(crate) struct Sql {
+    pub text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Sql {
+        Sql {
+            text: text.to_owned(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Appends raw SQL text.
+    pub fn push(&mut self, text: &str) -> &mut Sql {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder bound to `arg`.
+    pub fn arg(&mut self, arg: Arg) -> &mut Sql {
+        self.args.push(arg);
+        self.text.push_str(&format!("${}", self.args.len()));
+        self
+    }
+
+    /// Appends `(p1, p2, …)` bound to `ids`; `(NULL)` when empty.
+    pub fn id_list(&mut self, ids: &[i64]) -> &mut Sql {
+        self.push("(");
+        if ids.is_empty() {
+            self.push("NULL");
+        }
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.arg(Arg::Int(*id));
+        }
+        self.push(")")
+    }
+
+    /// The query with its arguments bound.
+    pub fn query(&self) -> sqlx::query::Query<'_, Any, sqlx::any::AnyArguments<'_>> {
+        let mut q = sqlx::query(&self.text);
+        for arg in &self.args {
+            q = match arg {
+                Arg::Int(i) => q.bind(*i),
+                Arg::Text(s) => q.bind(s.as_str()),
+            };
+        }
+        q
+    }
+}
+
+impl Sql {
+    /// `other` (whose text already contains this query's text and no placeholders of
+    /// its own) with this query's arguments.
+    pub fn rebind(&self, mut other: Sql) -> Sql {
+        other.args = self.args.clone();
+        other
+    }
+}

@@ -27,7 +27,9 @@ mod stock;
 mod types;
 mod users;
 
+pub use auth::TOKEN_PREFIX;
 pub use error::{StoreError, StoreResult};
+pub use firms::DEFAULT_OBJECT_NAME;
 pub use types::*;
 
 use std::sync::Arc;

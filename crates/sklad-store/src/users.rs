@@ -1,64 +1,266 @@
 //! Users, passwords (argon2) and firm memberships with the seat limit.
 
-use sklad_domain::model::{Membership, Role, User, UserInput};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use sklad_domain::model::{validate_password, Membership, Role, User, UserInput};
 use sklad_domain::Id;
 
-use crate::{Member, Store, StoreResult};
+use crate::db::{enum_from_key, enum_key, get, invalid, map_unique, ts_text};
+use crate::{Member, Store, StoreError, StoreResult};
+
+const USER_COLUMNS: &str = "users.id, users.login, users.display_name, users.language";
+
+fn user_from_row(row: &sqlx::any::AnyRow) -> StoreResult<User> {
+    Ok(User {
+        id: get(row, "id")?,
+        login: get(row, "login")?,
+        display_name: get(row, "display_name")?,
+        language: get(row, "language")?,
+    })
+}
+
+pub(crate) fn seats_exceeded(seats: i64) -> StoreError {
+    invalid(
+        "seats",
+        "seats_exceeded",
+        format!("Абонаментът позволява най-много {seats} потребители."),
+        format!("The subscription allows at most {seats} users."),
+    )
+}
+
+fn hash_password(password: &str) -> StoreResult<String> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| StoreError::Database("password hashing failed".to_owned()))
+}
+
+/// Whether `role` is a member's role in the firm.
+pub(crate) async fn membership_role<'c, E>(
+    executor: E,
+    firm_id: Id,
+    user_id: Id,
+) -> StoreResult<Option<Role>>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let row = sqlx::query("SELECT role FROM memberships WHERE firm_id = $1 AND user_id = $2")
+        .bind(firm_id)
+        .bind(user_id)
+        .fetch_optional(executor)
+        .await?;
+    match row {
+        Some(row) => Ok(Some(enum_from_key(&get::<String>(&row, "role")?)?)),
+        None => Ok(None),
+    }
+}
 
 impl Store {
     /// Creates a user; the login is unique over all firms (`login_duplicate`).
     pub async fn create_user(&self, input: &UserInput) -> StoreResult<User> {
-        let _ = input;
-        todo!()
+        let input = input.validate()?;
+        let hash = hash_password(&input.password)?;
+        let mut w = self.write().await?;
+        let taken = sqlx::query("SELECT id FROM users WHERE login = $1")
+            .bind(&input.login)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+        if taken.is_some() {
+            return Err(invalid(
+                "login",
+                "login_duplicate",
+                "Потребителското име е заето.",
+                "The login is taken.",
+            ));
+        }
+        let row = sqlx::query(
+            "INSERT INTO users (login, password_hash, display_name, language, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&input.login)
+        .bind(hash)
+        .bind(&input.display_name)
+        .bind(&input.language)
+        .bind(ts_text(self.now()))
+        .fetch_one(&mut *w.tx)
+        .await
+        .map_err(map_unique)?;
+        let id: Id = get(&row, "id")?;
+        w.commit().await?;
+        Ok(User {
+            id,
+            login: input.login,
+            display_name: input.display_name,
+            language: input.language,
+        })
     }
 
     /// The user.
     pub async fn user(&self, user_id: Id) -> StoreResult<User> {
-        let _ = user_id;
-        todo!()
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::not_found("user"))?;
+        user_from_row(&row)
     }
 
     /// The user with this login (case-insensitive).
     pub async fn user_by_login(&self, login: &str) -> StoreResult<User> {
-        let _ = login;
-        todo!()
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE login = $1"
+        ))
+        .bind(login.trim().to_lowercase())
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::not_found("user"))?;
+        user_from_row(&row)
     }
 
     /// The user when login and password match, else `None` (same answer for an
     /// unknown login and a wrong password).
     pub async fn verify_password(&self, login: &str, password: &str) -> StoreResult<Option<User>> {
-        let _ = (login, password);
-        todo!()
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, users.password_hash FROM users WHERE login = $1"
+        ))
+        .bind(login.trim().to_lowercase())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let stored: String = get(&row, "password_hash")?;
+        let Ok(hash) = PasswordHash::new(&stored) else {
+            return Ok(None);
+        };
+        if Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+        {
+            Ok(Some(user_from_row(&row)?))
+        } else {
+            Ok(None)
+        }
     }
 
     /// Sets a new password (8–200 characters).
     pub async fn set_password(&self, user_id: Id, password: &str) -> StoreResult<()> {
-        let _ = (user_id, password);
-        todo!()
+        validate_password("password", password)?;
+        let hash = hash_password(password)?;
+        let mut w = self.write().await?;
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user_id)
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("user"));
+        }
+        w.commit().await
     }
 
     /// Adds the user to the firm with `role`, or changes the role of a member. A firm
     /// cannot have more members than seats (`seats_exceeded`).
     pub async fn add_member(&self, firm_id: Id, user_id: Id, role: Role) -> StoreResult<()> {
-        let _ = (firm_id, user_id, role);
-        todo!()
+        let mut w = self.write().await?;
+        self.lock_firm(&mut w.tx, firm_id).await?;
+        let firm = crate::firms::firm_in(&mut *w.tx, firm_id).await?;
+        sqlx::query("SELECT id FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .ok_or(StoreError::not_found("user"))?;
+        if membership_role(&mut *w.tx, firm_id, user_id)
+            .await?
+            .is_some()
+        {
+            sqlx::query("UPDATE memberships SET role = $1 WHERE firm_id = $2 AND user_id = $3")
+                .bind(enum_key(&role))
+                .bind(firm_id)
+                .bind(user_id)
+                .execute(&mut *w.tx)
+                .await?;
+        } else {
+            let members: i64 = get(
+                &sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE firm_id = $1")
+                    .bind(firm_id)
+                    .fetch_one(&mut *w.tx)
+                    .await?,
+                "n",
+            )?;
+            if members >= firm.seats {
+                return Err(seats_exceeded(firm.seats));
+            }
+            sqlx::query("INSERT INTO memberships (firm_id, user_id, role) VALUES ($1, $2, $3)")
+                .bind(firm_id)
+                .bind(user_id)
+                .bind(enum_key(&role))
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        w.commit().await
     }
 
     /// Removes the user from the firm (its tokens and sessions of that firm go too).
     pub async fn remove_member(&self, firm_id: Id, user_id: Id) -> StoreResult<()> {
-        let _ = (firm_id, user_id);
-        todo!()
+        let mut w = self.write().await?;
+        let done = sqlx::query("DELETE FROM memberships WHERE firm_id = $1 AND user_id = $2")
+            .bind(firm_id)
+            .bind(user_id)
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("user"));
+        }
+        for table in ["api_tokens", "sessions"] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE firm_id = $1 AND user_id = $2"
+            ))
+            .bind(firm_id)
+            .bind(user_id)
+            .execute(&mut *w.tx)
+            .await?;
+        }
+        w.commit().await
     }
 
     /// The firms the user belongs to, by firm name.
     pub async fn memberships(&self, user_id: Id) -> StoreResult<Vec<Membership>> {
-        let _ = user_id;
-        todo!()
+        let rows = sqlx::query(
+            "SELECT m.firm_id, f.name, m.role FROM memberships m JOIN firms f ON f.id = m.firm_id \
+             WHERE m.user_id = $1 ORDER BY f.name, f.id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Membership {
+                    firm_id: get(row, "firm_id")?,
+                    firm_name: get(row, "name")?,
+                    role: enum_from_key(&get::<String>(row, "role")?)?,
+                })
+            })
+            .collect()
     }
 
     /// The members of the firm, by login.
     pub async fn members(&self, firm_id: Id) -> StoreResult<Vec<Member>> {
-        let _ = firm_id;
-        todo!()
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, m.role FROM memberships m JOIN users ON users.id = m.user_id \
+             WHERE m.firm_id = $1 ORDER BY users.login"
+        ))
+        .bind(firm_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Member {
+                    user: user_from_row(row)?,
+                    role: enum_from_key(&get::<String>(row, "role")?)?,
+                })
+            })
+            .collect()
     }
 }
