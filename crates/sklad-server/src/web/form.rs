@@ -1,0 +1,163 @@
+//! Submitted forms: the raw name/value pairs (so nothing typed is lost when the form is
+//! shown again), and the validation errors to show beside each field.
+
+use sklad_domain::FieldError;
+
+use super::i18n::Tr;
+
+/// The fields of a submitted (or about to be edited) form, in order, repeated names kept.
+#[derive(Debug, Clone, Default)]
+pub struct FormData {
+    pairs: Vec<(String, String)>,
+}
+
+impl FormData {
+    /// A form from its pairs.
+    pub fn new(pairs: Vec<(String, String)>) -> Self {
+        Self { pairs }
+    }
+
+    /// Sets (replaces) one field; used to pre-fill a form from a stored record.
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.pairs.retain(|(n, _)| n != name);
+        self.pairs.push((name.to_owned(), value.into()));
+    }
+
+    /// Adds a value to a repeated field.
+    pub fn push(&mut self, name: &str, value: impl Into<String>) {
+        self.pairs.push((name.to_owned(), value.into()));
+    }
+
+    /// The first value of `name` as typed, `""` when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.pairs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    /// The value trimmed, `None` when absent or blank.
+    pub fn opt(&self, name: &str) -> Option<String> {
+        let value = self.get(name).trim();
+        (!value.is_empty()).then(|| value.to_owned())
+    }
+
+    /// Every value of a repeated field, in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// Whether a checkbox was ticked.
+    pub fn checked(&self, name: &str) -> bool {
+        self.pairs.iter().any(|(n, v)| n == name && v != "false")
+    }
+
+    /// Whether `name` currently has the value `value` (for `selected` / `checked`).
+    pub fn is(&self, name: &str, value: &str) -> bool {
+        self.get(name) == value
+    }
+}
+
+/// The validation errors of one form, shown beside their fields in the user's language.
+#[derive(Debug, Clone)]
+pub struct FormErrors {
+    tr: Tr,
+    errors: Vec<FieldError>,
+}
+
+impl FormErrors {
+    /// No errors.
+    pub fn none(tr: Tr) -> Self {
+        Self {
+            tr,
+            errors: Vec::new(),
+        }
+    }
+
+    /// The given errors.
+    pub fn new(tr: Tr, errors: Vec<FieldError>) -> Self {
+        Self { tr, errors }
+    }
+
+    /// Adds one error.
+    pub fn push(&mut self, error: FieldError) {
+        self.errors.push(error);
+    }
+
+    /// Whether there is anything to show.
+    pub fn any(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// The message(s) for exactly the field path `field`, joined; `None` when fine.
+    pub fn get(&self, field: &str) -> Option<String> {
+        let messages: Vec<String> = self
+            .errors
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| self.tr.field_error(e))
+            .collect();
+        (!messages.is_empty()).then(|| messages.join(" "))
+    }
+
+    /// Whether `field` has an error.
+    pub fn has(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+
+    /// Errors whose field is not in `shown`: they go in the alert at the top of the
+    /// form so none is ever hidden.
+    pub fn others(&self, shown: &[&str]) -> Vec<String> {
+        self.errors
+            .iter()
+            .filter(|e| !shown.contains(&e.field.as_str()))
+            .map(|e| self.tr.field_error(e))
+            .collect()
+    }
+
+    /// All errors, for forms whose fields are generated (operation lines).
+    pub fn all(&self) -> &[FieldError] {
+        &self.errors
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::i18n::Lang;
+
+    #[test]
+    fn keeps_repeated_fields_and_typed_text() {
+        let mut form = FormData::new(vec![
+            ("barcode".into(), "111".into()),
+            ("barcode".into(), "222".into()),
+            ("name".into(), "  Чаша ".into()),
+            ("active".into(), "on".into()),
+        ]);
+        assert_eq!(form.all("barcode"), ["111", "222"]);
+        assert_eq!(form.get("name"), "  Чаша ");
+        assert_eq!(form.opt("name").as_deref(), Some("Чаша"));
+        assert_eq!(form.opt("missing"), None);
+        assert!(form.checked("active"));
+        assert!(!form.checked("other"));
+        form.set("name", "Нож");
+        assert_eq!(form.get("name"), "Нож");
+    }
+
+    #[test]
+    fn errors_are_shown_in_the_users_language() {
+        let error = FieldError::new("eik", "eik_invalid", "Невалиден ЕИК.", "Invalid EIK.");
+        let bg = FormErrors::new(Tr::new(Lang::Bg), vec![error.clone()]);
+        let en = FormErrors::new(Tr::new(Lang::En), vec![error]);
+        assert_eq!(bg.get("eik").as_deref(), Some("Невалиден ЕИК."));
+        assert_eq!(en.get("eik").as_deref(), Some("Invalid EIK."));
+        assert!(en.get("name").is_none());
+        assert_eq!(en.others(&["eik"]).len(), 0);
+        assert_eq!(en.others(&["name"]), ["Invalid EIK."]);
+    }
+}

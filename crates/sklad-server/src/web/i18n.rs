@@ -1,0 +1,212 @@
+//! The pages' texts: Fluent catalogues `locales/{bg,en}/main.ftl`, embedded in the
+//! binary. Bulgarian is the default; English is chosen per user.
+
+use std::sync::LazyLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use sklad_domain::FieldError;
+
+/// The Bulgarian catalogue.
+pub const CATALOGUE_BG: &str = include_str!("../../locales/bg/main.ftl");
+/// The English catalogue.
+pub const CATALOGUE_EN: &str = include_str!("../../locales/en/main.ftl");
+
+/// A language the pages speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Български (default).
+    #[default]
+    Bg,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Both languages, Bulgarian first.
+    pub const ALL: [Lang; 2] = [Lang::Bg, Lang::En];
+
+    /// `bg` or `en`, as stored on the user.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Bg => "bg",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language of a stored code; anything unknown is Bulgarian.
+    pub fn from_code(code: &str) -> Lang {
+        if code.trim().eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::Bg
+        }
+    }
+}
+
+type Bundle = FluentBundle<FluentResource>;
+
+fn build(lang: &str, source: &'static str) -> Bundle {
+    let id = lang.parse().unwrap_or_default();
+    let mut bundle = Bundle::new_concurrent(vec![id]);
+    bundle.set_use_isolating(false);
+    let resource = match FluentResource::try_new(source.to_owned()) {
+        Ok(resource) => resource,
+        // A syntax error in an embedded catalogue is caught by the unit tests; keep the
+        // parts that did parse rather than failing every page.
+        Err((resource, _)) => resource,
+    };
+    // Duplicate ids are likewise caught by the tests; the first one wins.
+    let _ = bundle.add_resource(resource);
+    bundle
+}
+
+static BG: LazyLock<Bundle> = LazyLock::new(|| build("bg", CATALOGUE_BG));
+static EN: LazyLock<Bundle> = LazyLock::new(|| build("en", CATALOGUE_EN));
+
+/// Translator for one language: `tr.t("menu-goods")`.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    lang: Lang,
+}
+
+impl Tr {
+    /// The translator of `lang`.
+    pub fn new(lang: Lang) -> Self {
+        Self { lang }
+    }
+
+    /// The language translated into.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    fn bundle(&self) -> &'static Bundle {
+        match self.lang {
+            Lang::Bg => &BG,
+            Lang::En => &EN,
+        }
+    }
+
+    fn format(&self, id: &str, args: Option<&FluentArgs>) -> String {
+        let bundle = self.bundle();
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+            return id.to_owned();
+        };
+        let mut errors = Vec::new();
+        bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned()
+    }
+
+    /// The text of message `id`; the id itself when the catalogue lacks it (tests make
+    /// sure none is missing).
+    pub fn t(&self, id: &str) -> String {
+        self.format(id, None)
+    }
+
+    /// The text of message `id` with one named argument.
+    pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
+        let mut args = FluentArgs::new();
+        args.set(name, FluentValue::from(value));
+        self.format(id, Some(&args))
+    }
+
+    /// A domain error's message in this language.
+    pub fn field_error(&self, error: &FieldError) -> String {
+        match self.lang {
+            Lang::Bg => error.message_bg.clone(),
+            Lang::En => error.message_en.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn ids(source: &str) -> BTreeSet<String> {
+        let resource = FluentResource::try_new(source.to_owned()).expect("catalogue parses");
+        resource
+            .entries()
+            .filter_map(|e| match e {
+                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn both_catalogues_parse_and_have_the_same_messages() {
+        let bg = ids(CATALOGUE_BG);
+        let en = ids(CATALOGUE_EN);
+        let only_bg: Vec<_> = bg.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&bg).collect();
+        assert!(only_bg.is_empty(), "missing in en: {only_bg:?}");
+        assert!(only_en.is_empty(), "missing in bg: {only_en:?}");
+        assert!(bg.len() > 50);
+    }
+
+    /// Every `t("…")` / `t1("…"` used in templates and web code names a message of the
+    /// catalogue, so no page ever shows a raw id.
+    #[test]
+    fn every_used_message_exists() {
+        let known = ids(CATALOGUE_BG);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["templates", "src/web", "src/web/pages"] {
+            for entry in std::fs::read_dir(root.join(dir)).expect("dir") {
+                let path = entry.expect("entry").path();
+                // This file names ids in its own tests on purpose.
+                if path.is_file() && !path.ends_with("i18n.rs") {
+                    files.push(path);
+                }
+            }
+        }
+        let mut missing = Vec::new();
+        // First argument is a message id: tr.t("…"), page.t1("…", …), ctx.page("…").
+        let first = [".t(\"", ".t1(\"", ".page(\"", ".hint(\""];
+        // Second argument is a label id: fields.text("name", "…", …).
+        let second = [".text(\"", ".select(\"", ".checkbox(\"", ".input(\""];
+        for path in files {
+            let text = std::fs::read_to_string(&path).expect("read");
+            let mut used = Vec::new();
+            for marker in first {
+                for (pos, _) in text.match_indices(marker) {
+                    used.push(&text[pos + marker.len()..]);
+                }
+            }
+            for marker in second {
+                for (pos, _) in text.match_indices(marker) {
+                    let rest = &text[pos + marker.len()..];
+                    if let Some(comma) = rest.find("\", \"") {
+                        if !rest[..comma].contains('\n') {
+                            used.push(&rest[comma + 4..]);
+                        }
+                    }
+                }
+            }
+            for rest in used {
+                let Some(end) = rest.find('"') else { continue };
+                let id = &rest[..end];
+                if !known.contains(id) {
+                    missing.push(format!("{}: {id}", path.display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "unknown message ids: {missing:#?}");
+    }
+
+    #[test]
+    fn translates_with_arguments_and_falls_back_to_the_id() {
+        let bg = Tr::new(Lang::Bg);
+        let en = Tr::new(Lang::En);
+        assert_eq!(bg.t("menu-goods"), "Стоки");
+        assert_eq!(en.t("menu-goods"), "Goods");
+        assert_eq!(en.t1("page-of", "page", "3"), "page 3");
+        assert_eq!(bg.t("no-such-message"), "no-such-message");
+        assert_eq!(Lang::from_code("EN"), Lang::En);
+        assert_eq!(Lang::from_code("fr"), Lang::Bg);
+    }
+}

@@ -1,0 +1,194 @@
+//! `/login`, `/logout`, the firm switcher and the language switch.
+
+use askama::Template;
+use axum::extract::{Form, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::web::error::{render, WebError};
+use crate::web::form::FormData;
+use crate::web::i18n::{Lang, Tr};
+use crate::web::layout::Page;
+use crate::web::session::{
+    cookie, is_https, push_cookie, random_token, request_lang, same_secret, set_cookie, Ctx,
+    Posted, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS,
+};
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginTemplate {
+    page: Page,
+    login: String,
+    error: Option<String>,
+    other_lang: Lang,
+}
+
+/// Query of `GET /login`.
+#[derive(Debug, Deserialize)]
+pub struct LoginQuery {
+    lang: Option<String>,
+    bye: Option<String>,
+}
+
+fn login_page(
+    lang: Lang,
+    csrf: &str,
+    https: bool,
+    login: &str,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, WebError> {
+    let tr = Tr::new(lang);
+    let mut page = Page::new(tr, tr.t("login-title"), "/login", None, csrf);
+    page.notice = notice;
+    let template = LoginTemplate {
+        page,
+        login: login.to_owned(),
+        error,
+        other_lang: if lang == Lang::Bg { Lang::En } else { Lang::Bg },
+    };
+    let mut headers = HeaderMap::new();
+    push_cookie(
+        &mut headers,
+        set_cookie(LOGIN_CSRF_COOKIE, csrf, 3600, https),
+    );
+    push_cookie(
+        &mut headers,
+        set_cookie(LANG_COOKIE, lang.code(), 365 * 86400, https),
+    );
+    Ok((headers, render(&template, lang)?).into_response())
+}
+
+/// `GET /login`: the form (or the start page when already signed in).
+pub async fn show(
+    ctx: Option<Ctx>,
+    headers: HeaderMap,
+    Query(query): Query<LoginQuery>,
+) -> Result<Response, WebError> {
+    if ctx.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    let lang = match query.lang {
+        Some(code) => Lang::from_code(&code),
+        None => request_lang(&headers),
+    };
+    let notice = query.bye.map(|_| Tr::new(lang).t("logged-out"));
+    login_page(lang, &random_token(), is_https(&headers), "", None, notice)
+}
+
+/// `POST /login`: checks the password, starts a session in the user's first firm.
+pub async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let form = FormData::new(pairs);
+    let lang = request_lang(&headers);
+    let https = is_https(&headers);
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !same_secret(form.get("csrf"), &expected) {
+        return Err(WebError::Csrf(lang));
+    }
+    let tr = Tr::new(lang);
+    let login = form.get("login").trim().to_owned();
+    let failed = || {
+        login_page(
+            lang,
+            &random_token(),
+            https,
+            &login,
+            Some(tr.t("login-failed")),
+            None,
+        )
+    };
+    let store = &state.store;
+    let Some(user) = store
+        .verify_password(&login, form.get("password"))
+        .await
+        .map_err(|e| WebError::store(lang, e))?
+    else {
+        return failed();
+    };
+    let memberships = store
+        .memberships(user.id)
+        .await
+        .map_err(|e| WebError::store(lang, e))?;
+    let Some(first) = memberships.first() else {
+        return failed();
+    };
+    let expires = state.clock.now() + jiff::SignedDuration::from_hours(SESSION_HOURS);
+    let new = store
+        .create_session(user.id, first.firm_id, expires)
+        .await
+        .map_err(|e| WebError::store(lang, e))?;
+    let mut headers = HeaderMap::new();
+    push_cookie(
+        &mut headers,
+        set_cookie(SESSION_COOKIE, &new.id, SESSION_HOURS * 3600, https),
+    );
+    push_cookie(&mut headers, set_cookie(LOGIN_CSRF_COOKIE, "", 0, https));
+    // The user's stored language wins over what the login page was shown in.
+    push_cookie(
+        &mut headers,
+        set_cookie(
+            LANG_COOKIE,
+            Lang::from_code(&user.language).code(),
+            365 * 86400,
+            https,
+        ),
+    );
+    Ok((headers, Redirect::to("/")).into_response())
+}
+
+/// `POST /logout`.
+pub async fn logout(State(state): State<AppState>, posted: Posted) -> Result<Response, WebError> {
+    let ctx = posted.ctx;
+    state
+        .store
+        .delete_session(&ctx.session_id)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let mut headers = HeaderMap::new();
+    push_cookie(&mut headers, set_cookie(SESSION_COOKIE, "", 0, ctx.https));
+    Ok((headers, Redirect::to("/login?bye=1")).into_response())
+}
+
+/// `POST /switch-firm`: moves the session to another firm of the user.
+pub async fn switch_firm(
+    State(state): State<AppState>,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let ctx = posted.ctx;
+    let firm_id: i64 = posted
+        .form
+        .get("firm_id")
+        .trim()
+        .parse()
+        .map_err(|_| WebError::BadRequest(ctx.lang()))?;
+    state
+        .store
+        .switch_session_firm(&ctx.session_id, firm_id)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(Redirect::to("/").into_response())
+}
+
+/// `POST /language`: switches the user's language and returns to the page.
+pub async fn language(posted: Posted) -> Result<Response, WebError> {
+    let ctx = posted.ctx;
+    let lang = Lang::from_code(posted.form.get("lang"));
+    let back = posted.form.get("back");
+    let back = if back.starts_with('/') && !back.starts_with("//") {
+        back.to_owned()
+    } else {
+        "/".to_owned()
+    };
+    let mut headers = HeaderMap::new();
+    push_cookie(
+        &mut headers,
+        set_cookie(LANG_COOKIE, lang.code(), 365 * 86400, ctx.https),
+    );
+    Ok((headers, Redirect::to(&back)).into_response())
+}

@@ -1,0 +1,287 @@
+//! Building blocks the templates render: form fields (with their typed value and
+//! error), tables and the pager. Handlers describe a screen with these; the generic
+//! templates `record_form.html` and `record_list.html` draw it.
+
+use super::form::{FormData, FormErrors};
+use super::i18n::Tr;
+
+/// One form field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The `id` of the input (and `for` of its label).
+    pub id: String,
+    /// The form name.
+    pub name: String,
+    /// Translated label.
+    pub label: String,
+    /// The value as typed (or stored); `on` for a ticked checkbox.
+    pub value: String,
+    /// The error shown beside it, in the user's language.
+    pub error: Option<String>,
+    /// Whether it must be filled in.
+    pub required: bool,
+    /// `text`, `email`, `password`, `date`, `search`, `select` or `checkbox`.
+    pub kind: &'static str,
+    /// (value, label) of a select.
+    pub options: Vec<(String, String)>,
+    /// Takes the whole row of the form grid.
+    pub wide: bool,
+    /// A hint under the input.
+    pub hint: Option<String>,
+}
+
+/// Builds the fields of one form from what was typed and the errors.
+pub struct Fields<'a> {
+    tr: Tr,
+    form: &'a FormData,
+    errors: &'a FormErrors,
+    prefix: &'static str,
+    /// The fields built so far.
+    pub list: Vec<Field>,
+}
+
+impl<'a> Fields<'a> {
+    /// Fields whose ids start with `prefix` (so two forms on a page never clash).
+    pub fn new(tr: Tr, form: &'a FormData, errors: &'a FormErrors, prefix: &'static str) -> Self {
+        Self {
+            tr,
+            form,
+            errors,
+            prefix,
+            list: Vec::new(),
+        }
+    }
+
+    fn field(&mut self, name: &str, label_key: &str, kind: &'static str) -> &mut Field {
+        let value = if kind == "checkbox" {
+            if self.form.checked(name) { "on" } else { "" }.to_owned()
+        } else if kind == "password" {
+            String::new()
+        } else {
+            self.form.get(name).to_owned()
+        };
+        self.list.push(Field {
+            id: format!("{}{}", self.prefix, name.replace(['.', '[', ']'], "-")),
+            name: name.to_owned(),
+            label: self.tr.t(label_key),
+            value,
+            error: self.errors.get(name),
+            required: false,
+            kind,
+            options: Vec::new(),
+            wide: false,
+            hint: None,
+        });
+        let last = self.list.len() - 1;
+        &mut self.list[last]
+    }
+
+    /// A text input.
+    pub fn text(&mut self, name: &str, label_key: &str, required: bool) -> &mut Self {
+        self.field(name, label_key, "text").required = required;
+        self
+    }
+
+    /// An input of another HTML type (`email`, `password`, `date`, `search`).
+    pub fn input(&mut self, name: &str, label_key: &str, kind: &'static str) -> &mut Self {
+        self.field(name, label_key, kind);
+        self
+    }
+
+    /// A select of (value, label) options.
+    pub fn select(
+        &mut self,
+        name: &str,
+        label_key: &str,
+        options: Vec<(String, String)>,
+    ) -> &mut Self {
+        self.field(name, label_key, "select").options = options;
+        self
+    }
+
+    /// A checkbox.
+    pub fn checkbox(&mut self, name: &str, label_key: &str) -> &mut Self {
+        self.field(name, label_key, "checkbox");
+        self
+    }
+
+    /// Makes the last field take the whole row.
+    pub fn wide(&mut self) -> &mut Self {
+        if let Some(last) = self.list.last_mut() {
+            last.wide = true;
+        }
+        self
+    }
+
+    /// Adds a hint under the last field.
+    pub fn hint(&mut self, key: &str) -> &mut Self {
+        let hint = self.tr.t(key);
+        if let Some(last) = self.list.last_mut() {
+            last.hint = Some(hint);
+        }
+        self
+    }
+
+    /// The names of the fields built, to find errors shown nowhere else.
+    pub fn names(&self) -> Vec<&str> {
+        self.list.iter().map(|f| f.name.as_str()).collect()
+    }
+
+    /// The fields.
+    pub fn done(&mut self) -> Vec<Field> {
+        std::mem::take(&mut self.list)
+    }
+}
+
+/// One table cell.
+#[derive(Debug, Clone, Default)]
+pub struct Cell {
+    /// What it shows.
+    pub text: String,
+    /// A link around the text.
+    pub href: Option<String>,
+    /// Right-aligned (amounts, quantities).
+    pub numeric: bool,
+    /// A button posting to this URL (with the CSRF token) instead of text.
+    pub post: Option<String>,
+}
+
+impl Cell {
+    /// Plain text.
+    pub fn text(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            ..Self::default()
+        }
+    }
+
+    /// A link.
+    pub fn link(text: impl Into<String>, href: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            href: Some(href.into()),
+            ..Self::default()
+        }
+    }
+
+    /// A right-aligned number.
+    pub fn num(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            numeric: true,
+            ..Self::default()
+        }
+    }
+
+    /// A button that posts to `action`.
+    pub fn button(label: impl Into<String>, action: impl Into<String>) -> Self {
+        Self {
+            text: label.into(),
+            post: Some(action.into()),
+            ..Self::default()
+        }
+    }
+}
+
+/// A table: header labels (with numeric flags) and rows.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// (label, numeric).
+    pub columns: Vec<(String, bool)>,
+    /// Rows of cells.
+    pub rows: Vec<Vec<Cell>>,
+    /// `id` of the table element.
+    pub id: &'static str,
+}
+
+/// Previous / next links of a paged list.
+#[derive(Debug, Clone, Default)]
+pub struct Pager {
+    /// `Общо: N`.
+    pub total: String,
+    /// `страница 2`.
+    pub page: String,
+    /// Link to the previous page.
+    pub previous: Option<String>,
+    /// Link to the next page.
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// The pager of page `page` (from 1) of `per_page` items out of `total`, with the
+    /// list's other query parameters `query` (already encoded, without `page`).
+    pub fn new(tr: Tr, base: &str, query: &str, page: i64, per_page: i64, total: i64) -> Self {
+        let link = |p: i64| {
+            if query.is_empty() {
+                format!("{base}?page={p}")
+            } else {
+                format!("{base}?{query}&page={p}")
+            }
+        };
+        Self {
+            total: tr.t1("total-count", "count", &total.to_string()),
+            page: tr.t1("page-of", "page", &page.to_string()),
+            previous: (page > 1).then(|| link(page - 1)),
+            next: (page * per_page < total).then(|| link(page + 1)),
+        }
+    }
+}
+
+/// URL-encodes query parameters, skipping empty values.
+pub fn query_string(params: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params.iter().filter(|(_, v)| !v.is_empty()))
+        .finish()
+}
+
+/// A date as Bulgarians write it: `28.11.2026`.
+pub fn format_date(date: jiff::civil::Date) -> String {
+    format!("{:02}.{:02}.{:04}", date.day(), date.month(), date.year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::i18n::Lang;
+
+    #[test]
+    fn fields_keep_typed_values_and_show_their_errors() {
+        let tr = Tr::new(Lang::En);
+        let form = FormData::new(vec![
+            ("eik".into(), "831826093".into()),
+            ("password".into(), "secret".into()),
+        ]);
+        let errors = FormErrors::new(
+            tr,
+            vec![sklad_domain::FieldError::new(
+                "eik",
+                "eik_invalid",
+                "Невалиден.",
+                "Invalid.",
+            )],
+        );
+        let mut fields = Fields::new(tr, &form, &errors, "p-");
+        fields
+            .text("eik", "partner-eik", false)
+            .input("password", "user-password", "password");
+        let list = fields.done();
+        assert_eq!(list[0].value, "831826093");
+        assert_eq!(list[0].error.as_deref(), Some("Invalid."));
+        assert_eq!(list[0].id, "p-eik");
+        assert_eq!(list[1].value, "", "a password is never sent back");
+    }
+
+    #[test]
+    fn pager_links_and_dates() {
+        let tr = Tr::new(Lang::Bg);
+        let pager = Pager::new(tr, "/goods", "q=a", 2, 25, 60);
+        assert_eq!(pager.previous.as_deref(), Some("/goods?q=a&page=1"));
+        assert_eq!(pager.next.as_deref(), Some("/goods?q=a&page=3"));
+        assert_eq!(Pager::new(tr, "/g", "", 3, 25, 60).next, None);
+        assert_eq!(format_date(jiff::civil::date(2026, 11, 28)), "28.11.2026");
+        assert_eq!(
+            query_string(&[("q", "чаша 1"), ("kind", "")]),
+            "q=%D1%87%D0%B0%D1%88%D0%B0+1"
+        );
+    }
+}
