@@ -1,1 +1,352 @@
-//! CloudCart emulator.
+//! # cloudcart-sim — a CloudCart shop emulator
+//!
+//! An axum server that behaves like one or more CloudCart shops (JSON-API v2 + webhooks) as
+//! described by `shared/cloudcart/API.md`, so the client, the demo and the benchmarks run over
+//! real HTTP on 127.0.0.1. Everything lives in memory (no persistence).
+//!
+//! ## Starting it (stable entry point)
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), cloudcart_sim::SimError> {
+//! use cloudcart_sim::{ClockMode, ShopConfig, Sim, SimConfig};
+//! let sim = Sim::start(SimConfig {
+//!     shops: vec![ShopConfig::new("shop.localhost").api_key("KEY").seed_products(100)],
+//!     clock: ClockMode::Virtual,
+//!     ..Default::default()
+//! })
+//! .await?;
+//! let _addr = sim.addr(); // 127.0.0.1:PORT; shops are selected by the Host header
+//! let _url = sim.base_url("shop.localhost"); // "http://shop.localhost:PORT"
+//! let control = sim.control(); // place orders, pay, fulfil, faults, clock, inspection
+//! # let _ = control;
+//! sim.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! `ShopConfig::new(host)` gives a deterministic 64-letter key ([`ShopConfig::api_keys`]),
+//! limit 800/min, EUR, gross prices at 20 % VAT, stock taken at `paid`, auto-complete on.
+//! Builder methods: `api_key`, `extra_api_key`, `alias`, `seed_products`, `seed`, `broken`,
+//! `rate_limit_per_minute` (0 = no API), `plan`, `currency`, `vat_mode`, `vat_rate_percent`,
+//! `stock_decrease`, `fee`. Every shop also has payment providers `cod`, `bwt`, `stripe` and
+//! shipping providers Еконт (5.99), Спиди (6.49), pickup (0).
+//!
+//! ## Public API (`/api/v2/…`, API.md §1–§6)
+//!
+//! Auth order: missing `X-CloudCart-ApiKey` → 401; unknown `Host` → 404; unknown key → 401.
+//! Then the sliding-60 s rate limiter (`limit − 1` admissions, `X-RateLimit-*` on every
+//! response, JSON 429 with `Retry-After: 60`; alias domains and limit 0 refuse the first call
+//! with the "no API access" message), injected faults, 402 when the subscription is expired,
+//! 406 on a foreign `Accept`, 415 on a body without `application/vnd.api+json`, 405 outside the
+//! verb matrix of §1.15. Collections: `page[number]`, `page[size]` 1–100 (else 422
+//! `source.parameter`), `meta.page`, empty `data` past the end, `links` with `X-Show-Links`,
+//! equality filters on every attribute + named filters (`products: sku, barcode`, `orders:
+//! start_date, end_date`…), single-record mode (`url_handle`, `email`, `name`), sort and
+//! include allow-lists, `fields[…]`, `append[…]` allow-list, relationship URLs
+//! (`/{id}/{rel}`, `/{id}/relationships/{rel}`). Resources: products, variants,
+//! variant-parameters, variant-options, categories, orders (+ `fulfill`), the ten order
+//! sub-resources, order-fulfillment, customers, customer addresses, payment-providers,
+//! shipping-providers, webhooks, images (always empty), `order-status` helper; app-gated
+//! stores/store-quantity/units/product-options answer 404 "… app not installed".
+//!
+//! ## Choices where API.md says *unknown* or *CONFLICT*
+//!
+//! * Product POST does not create the option-less variant; POST it (or PATCH if one exists).
+//! * SKU is unique per shop (MERCHANT.md §10): 422 `This SKU is already in use`, pointer
+//!   `/data/attributes/sku`. Barcodes need not be unique.
+//! * Single-record filter with no match → `200 {"data": null}`.
+//! * A filter name that is neither an attribute nor a named filter → 422 `source.parameter`.
+//! * Bad include → 422, except on orders → 400 (the orders page). Bad sort → 422.
+//! * `status_fulfillment` is `not_fulfilled` / `fulfilled`. `completed` needs the order to be
+//!   paid **or** fulfilled (MERCHANT.md §5.4). Status PATCH accepts `status` or `status_id`.
+//! * Stock returned on a negative status is what the line actually took (after clamping at 0),
+//!   so clamping never creates stock. The JSON-API write path does not clamp (negative allowed).
+//! * Money: discounts on goods before VAT, fees taxed, VAT on shipping configurable, half-up
+//!   rounding on each total. Gross: tax = taxable × r / (100 + r); net: added on top.
+//! * Webhooks: first attempt of `order.*` deferred 60 s when the event has more than one
+//!   active subscriber ([`OrderEventDeferral`]); 6 attempts (extra 60 s retry switchable);
+//!   non-order payloads are JSON:API resource objects ([`PayloadShape`]); `request_headers`
+//!   are replaced when the attribute is present; dates are UTC `YYYY-MM-DD HH:MM:SS`.
+//!   Events fired: `order.created`, `order.updated` (API/merchant status changes, fulfilment
+//!   create/amend/delete, line edits, plain order saves — not gateway `pending → paid`),
+//!   `category.*`, `customer.*`, `product.deleted`. Never `product.created/updated`.
+//!
+//! ## Control surface (`/_sim/…`, JSON in/out, no auth — loopback only)
+//!
+//! | Verb + path | Body | Effect |
+//! |---|---|---|
+//! | `GET /_sim/shops` | — | hosts, URLs, keys, counts |
+//! | `GET /_sim/clock` · `POST /_sim/clock/advance` | `{"seconds":120}` | read / advance time, then run due webhooks |
+//! | `POST /_sim/webhooks/flush` | — | run due webhook deliveries now |
+//! | `POST /_sim/shops/{host}/orders` | [`OrderRequest`] | checkout → `{"id":…}` |
+//! | `GET /_sim/shops/{host}/orders/{id}` | — | order resource |
+//! | `POST /_sim/shops/{host}/orders/{id}/{action}` | see below | `pay` (`{"via":"gateway"\|"merchant"}`), `authorize` (`{"amount":…}`), `fulfil` (tracking fields), `cancel`, `refund`, `archive`, `status` (`{"status":…,"via":…}`), `lines` (`{"sku":…,"quantity":…}`) |
+//! | `GET /_sim/shops/{host}/variants/{sku}` · `POST …/quantity` | `{"quantity":12}` | read / merchant stock edit (`null` = unlimited) |
+//! | `PATCH /_sim/shops/{host}/settings` | [`SettingsPatch`] | rate limit, currency, VAT mode/rate, stock setting, fees, expiry |
+//! | `POST /_sim/shops/{host}/statuses` | `{"name":…}` | custom status → `{"slug":"order-…"}` |
+//! | `POST`/`DELETE /_sim/shops/{host}/faults/api` | [`ApiFault`] | queue / clear API faults |
+//! | `PUT /_sim/shops/{host}/faults/webhooks` | [`WebhookFaults`] | duplicate / hold for reorder / defer 60 s / drop next N |
+//! | `POST /_sim/shops/{host}/webhooks/release` | — | release held deliveries newest first |
+//! | `GET /_sim/shops/{host}/webhooks` · `…/deliveries` · `…/writes` | — | subscriptions, attempts, received writes |
+//!
+//! Errors: `{"error":{"code":…,"message_bg":…,"message_en":…}}` with 400/404/422.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod clock;
+pub mod config;
+pub mod control;
+pub mod errors;
+pub mod orders;
+pub mod query;
+pub mod ratelimit;
+pub mod resource;
+pub mod seed;
+pub mod store;
+pub mod webhooks;
+pub mod writes;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+pub use api::ApiFault;
+pub use config::{
+    BrokenCases, ClockMode, Currency, FeeRule, OrderEventDeferral, PayloadShape, Plan, ShopConfig,
+    SimConfig, StockDecrease, VatMode,
+};
+pub use control::{Control, ControlError, SettingsPatch, ShopInfo, VariantView, WebhookView};
+pub use orders::{Actor, Buyer, FulfilInput, LineRequest, OrderRequest};
+pub use store::{Address, DiscountSpec, ReceivedWrite};
+pub use webhooks::{DeliveryRecord, Outcome, WebhookFaults};
+
+use crate::api::lock;
+use crate::clock::SimClock;
+use crate::store::Shop;
+
+/// Why the emulator could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// The configuration is inconsistent.
+    #[error("invalid emulator configuration: {0}")]
+    Config(String),
+    /// Binding 127.0.0.1 failed.
+    #[error("cannot bind 127.0.0.1:{port}: {source}")]
+    Bind {
+        /// Requested port.
+        port: u16,
+        /// OS error.
+        source: std::io::Error,
+    },
+    /// The HTTP client for webhooks could not be built.
+    #[error("cannot build the webhook HTTP client: {0}")]
+    Http(String),
+}
+
+/// Shared state of a running emulator.
+pub struct SimState {
+    pub(crate) clock: SimClock,
+    pub(crate) shops: BTreeMap<String, Arc<Mutex<Shop>>>,
+    aliases: BTreeMap<String, String>,
+    pub(crate) notify: Notify,
+    dispatch: tokio::sync::Mutex<()>,
+    http: reqwest::Client,
+    webhook_timeout: Duration,
+    pub(crate) addr: SocketAddr,
+}
+
+impl SimState {
+    /// The shop serving `host` and whether `host` is an alias (rate limit 0).
+    pub(crate) fn shop_for_host(&self, host: &str) -> Option<(Arc<Mutex<Shop>>, bool)> {
+        if let Some(s) = self.shops.get(host) {
+            return Some((s.clone(), false));
+        }
+        let primary = self.aliases.get(host)?;
+        self.shops.get(primary).map(|s| (s.clone(), true))
+    }
+
+    /// Deliver everything due, shop by shop, until nothing is due (bounded rounds).
+    pub(crate) async fn run_due_webhooks(&self) {
+        let _guard = self.dispatch.lock().await;
+        for _round in 0..64 {
+            let mut any = false;
+            for shop in self.shops.values() {
+                let jobs = webhooks::take_due(&mut lock(shop), self.clock.now());
+                for job in jobs {
+                    any = true;
+                    let result = webhooks::deliver(&self.http, &job, self.webhook_timeout).await;
+                    webhooks::settle(&mut lock(shop), job, result, self.clock.now());
+                }
+            }
+            if !any {
+                break;
+            }
+        }
+    }
+
+    fn next_due(&self) -> Option<jiff::Timestamp> {
+        self.shops
+            .values()
+            .filter_map(|s| webhooks::next_due(&lock(s)))
+            .min()
+    }
+}
+
+/// A running emulator.
+pub struct Sim {
+    state: Arc<SimState>,
+    server: tokio::task::JoinHandle<()>,
+    dispatcher: tokio::task::JoinHandle<()>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl std::fmt::Debug for Sim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sim")
+            .field("addr", &self.state.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sim {
+    /// Seed the shops, bind 127.0.0.1:`config.port` and serve in a tokio task.
+    pub async fn start(config: SimConfig) -> Result<Sim, SimError> {
+        if config.shops.is_empty() {
+            return Err(SimError::Config("at least one shop is needed".into()));
+        }
+        let clock = SimClock::new(config.clock);
+        let settings = webhooks::HookSettings {
+            deferral: config.order_event_deferral,
+            extra_60s_retry: config.extra_60s_retry,
+            shape: config.payload_shape,
+        };
+        let mut shops = BTreeMap::new();
+        let mut aliases = BTreeMap::new();
+        for sc in config.shops {
+            let host = sc.host.to_ascii_lowercase();
+            if host.is_empty() || shops.contains_key(&host) || aliases.contains_key(&host) {
+                return Err(SimError::Config(format!(
+                    "shop host `{host}` is empty or used twice"
+                )));
+            }
+            if sc.api_keys.iter().all(|k| k.trim().is_empty()) {
+                return Err(SimError::Config(format!(
+                    "shop `{host}` needs a non-empty API key"
+                )));
+            }
+            for a in &sc.aliases {
+                aliases.insert(a.clone(), host.clone());
+            }
+            let (n, seed, broken) = (sc.seed_products, sc.seed, sc.broken);
+            let mut shop = Shop::new(sc, settings);
+            seed::generate(&mut shop, n, seed, broken, clock.now());
+            shops.insert(host, Arc::new(Mutex::new(shop)));
+        }
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port))
+            .await
+            .map_err(|source| SimError::Bind {
+                port: config.port,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| SimError::Bind {
+            port: config.port,
+            source,
+        })?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_millis(config.webhook_timeout_ms))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| SimError::Http(e.to_string()))?;
+        let state = Arc::new(SimState {
+            clock,
+            shops,
+            aliases,
+            notify: Notify::new(),
+            dispatch: tokio::sync::Mutex::new(()),
+            http,
+            webhook_timeout: Duration::from_millis(config.webhook_timeout_ms),
+            addr,
+        });
+        let app = control::routes()
+            .fallback(api::handle)
+            .with_state(state.clone());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        let dispatcher = tokio::spawn(dispatch_loop(state.clone()));
+        Ok(Sim {
+            state,
+            server,
+            dispatcher,
+            stop: Some(tx),
+        })
+    }
+
+    /// The bound address (127.0.0.1:PORT).
+    pub fn addr(&self) -> SocketAddr {
+        self.state.addr
+    }
+
+    /// `http://{host}:{port}` — `*.localhost` resolves to loopback in curl and in the client.
+    pub fn base_url(&self, host: &str) -> String {
+        format!(
+            "http://{}:{}",
+            host.to_ascii_lowercase(),
+            self.state.addr.port()
+        )
+    }
+
+    /// The in-process control handle.
+    pub fn control(&self) -> Control {
+        Control {
+            state: self.state.clone(),
+        }
+    }
+
+    /// Stop serving and stop the webhook dispatcher.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        self.dispatcher.abort();
+        let _ = (&mut self.server).await;
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        self.dispatcher.abort();
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+async fn dispatch_loop(state: Arc<SimState>) {
+    loop {
+        state.run_due_webhooks().await;
+        if state.clock.is_virtual() {
+            state.notify.notified().await;
+        } else {
+            let wait = state
+                .next_due()
+                .map(|due| {
+                    let d = due.duration_since(state.clock.now());
+                    Duration::from_millis(d.as_millis().clamp(0, 3_600_000) as u64)
+                })
+                .unwrap_or(Duration::from_secs(3600));
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = state.notify.notified() => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,1601 @@
+//! POST / PATCH / DELETE on the emulated API, with CloudCart's validation rules and
+//! side effects (API.md §2–§6).
+
+use std::collections::BTreeMap;
+
+use axum::http::Method;
+use jiff::Timestamp;
+use serde_json::{Map, Value};
+
+use crate::api::{document, Answer};
+use crate::errors::ApiError;
+use crate::orders::{self, Actor, FulfilInput, RuleError};
+use crate::query::Query;
+use crate::resource::{self, TypeRules};
+use crate::store::{
+    Address, Category, CustomerAddress, Milli, OptionValue, Parameter, Product, Shop, Variant,
+    Webhook,
+};
+use crate::webhooks::{resource_event, Emit, EVENTS};
+
+impl From<RuleError> for ApiError {
+    fn from(e: RuleError) -> Self {
+        ApiError::invalid(e.pointer, e.en)
+    }
+}
+
+/// A parsed request document.
+struct Doc {
+    attrs: Map<String, Value>,
+    rels: Map<String, Value>,
+}
+
+fn parse_doc(body: &[u8], kind: &str, url_id: Option<&str>) -> Result<Doc, ApiError> {
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::new(400).detail(format!("Malformed JSON body: {e}")))?;
+    let Some(data) = v.get("data").and_then(Value::as_object) else {
+        return Err(ApiError::invalid("/data", "The data member is required."));
+    };
+    match data.get("type").and_then(Value::as_str) {
+        Some(t) if t == kind => {}
+        _ => {
+            return Err(ApiError::invalid(
+                "/data/type",
+                format!("The type must be `{kind}`."),
+            ))
+        }
+    }
+    if let Some(id) = url_id {
+        let given = match data.get("id") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        if given.as_deref() != Some(id) {
+            return Err(ApiError::invalid(
+                "/data/id",
+                "The data.id must match the id in the URL.",
+            ));
+        }
+    }
+    let obj = |k: &str| -> Result<Map<String, Value>, ApiError> {
+        match data.get(k) {
+            None | Some(Value::Null) => Ok(Map::new()),
+            Some(Value::Object(m)) => Ok(m.clone()),
+            Some(_) => Err(ApiError::invalid(
+                format!("/data/{k}"),
+                format!("The {k} member must be an object."),
+            )),
+        }
+    };
+    Ok(Doc {
+        attrs: obj("attributes")?,
+        rels: obj("relationships")?,
+    })
+}
+
+fn ptr(k: &str) -> String {
+    format!("/data/attributes/{k}")
+}
+
+impl Doc {
+    fn has(&self, k: &str) -> bool {
+        self.attrs.contains_key(k)
+    }
+    fn string(&self, k: &str) -> Result<Option<String>, ApiError> {
+        match self.attrs.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(_) => Err(ApiError::invalid(
+                ptr(k),
+                format!("The {k} must be a string."),
+            )),
+        }
+    }
+    fn yes_no(&self, k: &str) -> Result<Option<bool>, ApiError> {
+        match self.attrs.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s == "yes" || s == "1" => Ok(Some(true)),
+            Some(Value::String(s)) if s == "no" || s == "0" => Ok(Some(false)),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::Number(n)) if n.as_i64() == Some(1) => Ok(Some(true)),
+            Some(Value::Number(n)) if n.as_i64() == Some(0) => Ok(Some(false)),
+            Some(_) => Err(ApiError::invalid(
+                ptr(k),
+                format!("The {k} must be `yes` or `no`."),
+            )),
+        }
+    }
+    fn int(&self, k: &str) -> Result<Option<i64>, ApiError> {
+        match self.attrs.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| {
+                ApiError::invalid(ptr(k), format!("The {k} must be an integer (minor units)."))
+            }),
+            Some(Value::String(s)) => s.trim().parse::<i64>().map(Some).map_err(|_| {
+                ApiError::invalid(ptr(k), format!("The {k} must be an integer (minor units)."))
+            }),
+            Some(_) => Err(ApiError::invalid(
+                ptr(k),
+                format!("The {k} must be an integer (minor units)."),
+            )),
+        }
+    }
+    /// decimal(20,3): `None` = absent, `Some(None)` = null (unlimited).
+    fn quantity(&self, k: &str) -> Result<Option<Option<Milli>>, ApiError> {
+        let bad = || {
+            ApiError::invalid(
+                ptr(k),
+                format!("The {k} must be a number with at most 3 decimals, at most 50000000."),
+            )
+        };
+        let parse = |x: f64| -> Result<Option<Option<Milli>>, ApiError> {
+            if !x.is_finite() || x.abs() > 50_000_000.0 {
+                return Err(bad());
+            }
+            Ok(Some(Some((x * 1000.0).round() as i64)))
+        };
+        match self.attrs.get(k) {
+            None => Ok(None),
+            Some(Value::Null) => Ok(Some(None)),
+            Some(Value::Number(n)) => parse(n.as_f64().ok_or_else(bad)?),
+            Some(Value::String(s)) => parse(s.trim().parse::<f64>().map_err(|_| bad())?),
+            Some(_) => Err(bad()),
+        }
+    }
+    /// To-one relationship id: `None` = absent, `Some(None)` = explicit null.
+    fn rel(&self, name: &str) -> Result<Option<Option<String>>, ApiError> {
+        let p = format!("/data/relationships/{name}");
+        match self.rels.get(name) {
+            None => Ok(None),
+            Some(r) => match r.get("data") {
+                Some(Value::Null) => Ok(Some(None)),
+                Some(Value::Object(o)) => match o.get("id") {
+                    Some(Value::String(s)) => Ok(Some(Some(s.clone()))),
+                    Some(Value::Number(n)) => Ok(Some(Some(n.to_string()))),
+                    _ => Err(ApiError::invalid(p, "The relationship needs a data.id.")),
+                },
+                _ => Err(ApiError::invalid(
+                    p,
+                    "The relationship needs a data member.",
+                )),
+            },
+        }
+    }
+    fn reject_read_only(&self, keys: &[&str]) -> Result<(), ApiError> {
+        for k in keys {
+            if self.has(k) {
+                return Err(ApiError::invalid(
+                    ptr(k),
+                    format!("The {k} field is read-only."),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn created(shop: &Shop, kind: &str, id: u64, base: &str) -> Result<Answer, ApiError> {
+    let r = resource::fetch(shop, kind, &id.to_string()).ok_or_else(|| ApiError::new(500))?;
+    Ok(Answer {
+        status: 201,
+        body: Some(document(shop, vec![r], false, &Query::default(), None)),
+        location: Some(format!("{base}/api/v2/{kind}/{id}")),
+    })
+}
+
+fn one(shop: &Shop, kind: &str, id: &str) -> Result<Answer, ApiError> {
+    let r = resource::fetch(shop, kind, id).ok_or_else(|| ApiError::new(404))?;
+    Ok(Answer::ok(document(
+        shop,
+        vec![r],
+        false,
+        &Query::default(),
+        None,
+    )))
+}
+
+fn no_content() -> Answer {
+    Answer {
+        status: 204,
+        body: None,
+        location: None,
+    }
+}
+
+fn not_deletable(detail: impl Into<String>) -> ApiError {
+    ApiError::new(422).title("Not Deletable").detail(detail)
+}
+
+fn parse_id(s: &str) -> Result<u64, ApiError> {
+    s.parse().map_err(|_| ApiError::new(404))
+}
+
+fn handle_ok(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 191
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Dispatch a write.
+#[allow(clippy::too_many_arguments)]
+pub fn write(
+    shop: &mut Shop,
+    method: &Method,
+    rules: &TypeRules,
+    segs: &[&str],
+    body: &[u8],
+    base: &str,
+    now: Timestamp,
+    ev: &mut Emit,
+) -> Result<Answer, ApiError> {
+    let kind = rules.name;
+    let id = segs.get(1).copied();
+    if *method == Method::DELETE {
+        let id = id.ok_or_else(|| ApiError::new(405))?;
+        return delete(shop, kind, parse_id(id)?, now, ev);
+    }
+    if kind == "orders" && segs.len() == 3 {
+        let oid = parse_id(segs[1])?;
+        if !shop.orders.contains_key(&oid) {
+            return Err(ApiError::new(404));
+        }
+        let doc = parse_doc(body, "orders", None)?;
+        let input = fulfil_input(&doc)?;
+        orders::fulfil(shop, oid, input, now, ev)?;
+        return one(shop, "orders", segs[1]);
+    }
+    let doc = parse_doc(body, kind, id)?;
+    match (method.as_str(), kind) {
+        ("POST", "products") => post_product(shop, &doc, now, base),
+        ("PATCH", "products") => patch_product(shop, parse_id(id.unwrap_or(""))?, &doc, now),
+        ("POST", "variants") => post_variant(shop, &doc, now, base),
+        ("PATCH", "variants") => patch_variant(shop, parse_id(id.unwrap_or(""))?, &doc, now),
+        ("POST", "variant-parameters") | ("PATCH", "variant-parameters") => {
+            parameter(shop, id, &doc, base)
+        }
+        ("POST", "variant-options") | ("PATCH", "variant-options") => option(shop, id, &doc, base),
+        ("POST", "categories") | ("PATCH", "categories") => category(shop, id, &doc, now, base, ev),
+        ("POST", "customers") | ("PATCH", "customers") => customer(shop, id, &doc, now, base, ev),
+        ("POST", "customer-shipping-address") | ("PATCH", "customer-shipping-address") => {
+            address(shop, id, &doc, false, base)
+        }
+        ("POST", "customer-billing-address") | ("PATCH", "customer-billing-address") => {
+            address(shop, id, &doc, true, base)
+        }
+        ("POST", "webhooks") | ("PATCH", "webhooks") => webhook(shop, id, &doc, now, base),
+        ("PATCH", "orders") => patch_order(shop, parse_id(id.unwrap_or(""))?, &doc, now, ev),
+        ("POST", "order-fulfillment") => {
+            let oid = match doc.rel("order")? {
+                Some(Some(o)) => o,
+                _ => {
+                    return Err(ApiError::invalid(
+                        "/data/relationships/order",
+                        "The order relationship is required.",
+                    ))
+                }
+            };
+            let oid: u64 = oid.parse().map_err(|_| {
+                ApiError::invalid(
+                    "/data/relationships/order",
+                    "The selected order is invalid.",
+                )
+            })?;
+            if !shop.orders.contains_key(&oid) {
+                return Err(ApiError::invalid(
+                    "/data/relationships/order",
+                    "The selected order is invalid.",
+                ));
+            }
+            let input = fulfil_input(&doc)?;
+            let fid = orders::fulfil(shop, oid, input, now, ev)?;
+            created(shop, "order-fulfillment", fid, base)
+        }
+        ("PATCH", "order-fulfillment") => {
+            let fid = parse_id(id.unwrap_or(""))?;
+            let input = fulfil_input(&doc)?;
+            let o = shop
+                .orders
+                .values_mut()
+                .find(|o| o.fulfillment.as_ref().is_some_and(|f| f.id == fid))
+                .ok_or_else(|| ApiError::new(404))?;
+            if let Some(f) = o.fulfillment.as_mut() {
+                if input.shipping_tracking_number.is_some() {
+                    f.tracking_number = input.shipping_tracking_number;
+                }
+                if input.shipping_tracking_url.is_some() {
+                    f.tracking_url = input.shipping_tracking_url;
+                }
+                if input.shipping_date_expedition.is_some() {
+                    f.date_expedition = input.shipping_date_expedition;
+                }
+                if input.shipping_date_delivery.is_some() {
+                    f.date_delivery = input.shipping_date_delivery;
+                }
+            }
+            o.updated_at = now;
+            let o = o.clone();
+            ev.push(("order.updated".into(), orders::webhook_payload(shop, &o)));
+            one(shop, "order-fulfillment", &fid.to_string())
+        }
+        _ => Err(ApiError::new(405)),
+    }
+}
+
+fn fulfil_input(doc: &Doc) -> Result<FulfilInput, ApiError> {
+    let url = doc.string("shipping_tracking_url")?;
+    if let Some(u) = &url {
+        if !matches!(url::Url::parse(u), Ok(p) if p.scheme() == "http" || p.scheme() == "https") {
+            return Err(ApiError::invalid(
+                ptr("shipping_tracking_url"),
+                "The shipping tracking url must be a valid URL.",
+            ));
+        }
+    }
+    let date = |k: &str| -> Result<Option<String>, ApiError> {
+        let v = doc.string(k)?;
+        if let Some(d) = &v {
+            if d.parse::<jiff::civil::Date>().is_err() || d.len() != 10 {
+                return Err(ApiError::invalid(
+                    ptr(k),
+                    format!("The {k} must be a date in the format YYYY-MM-DD."),
+                ));
+            }
+        }
+        Ok(v)
+    };
+    Ok(FulfilInput {
+        shipping_tracking_number: doc.string("shipping_tracking_number")?,
+        shipping_tracking_url: url,
+        shipping_date_expedition: date("shipping_date_expedition")?,
+        shipping_date_delivery: date("shipping_date_delivery")?,
+    })
+}
+
+fn slugify(name: &str, id: u64) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if s.is_empty() {
+        format!("product-{id}")
+    } else {
+        format!("{s}-{id}")
+    }
+}
+
+/// Read parameter1..3 relationships; validates slot order and duplicates.
+fn parameter_slots(shop: &Shop, doc: &Doc) -> Result<Option<Vec<u64>>, ApiError> {
+    let mut slots: Vec<Option<u64>> = Vec::new();
+    let mut any = false;
+    for i in 1..=3 {
+        let name = format!("parameter{i}");
+        match doc.rel(&name)? {
+            None | Some(None) => slots.push(None),
+            Some(Some(id)) => {
+                any = true;
+                let pid: u64 = id.parse().unwrap_or(0);
+                if !shop.parameters.contains_key(&pid) {
+                    return Err(ApiError::invalid(
+                        format!("/data/relationships/{name}"),
+                        "The selected parameter is invalid.",
+                    ));
+                }
+                slots.push(Some(pid));
+            }
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    for (i, s) in slots.iter().enumerate() {
+        if let Some(p) = s {
+            {
+                if out.len() != i {
+                    return Err(ApiError::invalid(
+                        format!("/data/relationships/parameter{}", out.len() + 1),
+                        "Parameter slots must be filled in order.",
+                    )
+                    .title("Missing Parameter Relationship"));
+                }
+                if out.contains(p) {
+                    return Err(ApiError::invalid(
+                        format!("/data/relationships/parameter{}", i + 1),
+                        "A parameter can be bound only once.",
+                    )
+                    .title("Duplicate Parameter Relationship"));
+                }
+                out.push(*p);
+            }
+        }
+    }
+    Ok(Some(out))
+}
+
+fn apply_product_attrs(p: &mut Product, doc: &Doc) -> Result<(), ApiError> {
+    if let Some(n) = doc.string("name")? {
+        if n.trim().chars().count() < 2 {
+            return Err(ApiError::invalid(
+                ptr("name"),
+                "The name must be at least 2 characters.",
+            ));
+        }
+        p.name = n;
+    }
+    for k in [
+        "active",
+        "draft",
+        "tracking",
+        "continue_selling",
+        "shipping",
+        "digital",
+        "sale",
+        "new",
+    ] {
+        if let Some(b) = doc.yes_no(k)? {
+            match k {
+                "active" => p.active = b,
+                "draft" => p.draft = b,
+                "tracking" => p.tracking = b,
+                "continue_selling" => p.continue_selling = b,
+                "shipping" => p.shipping = b,
+                "digital" => p.digital = b,
+                "sale" => p.sale = b,
+                _ => p.new = b,
+            }
+        }
+    }
+    if doc.has("description") {
+        p.description = doc.string("description")?;
+    }
+    if doc.has("threshold") {
+        match doc.int("threshold")? {
+            Some(0) => {
+                return Err(ApiError::invalid(
+                    ptr("threshold"),
+                    "The threshold cannot be 0.",
+                ))
+            }
+            Some(_) if !p.tracking => {
+                return Err(ApiError::invalid(
+                    ptr("threshold"),
+                    "A threshold needs tracking = yes.",
+                ))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn post_product(
+    shop: &mut Shop,
+    doc: &Doc,
+    now: Timestamp,
+    base: &str,
+) -> Result<Answer, ApiError> {
+    match doc.string("name")? {
+        None => {
+            return Err(ApiError::invalid(
+                ptr("name"),
+                "The name field is required.",
+            ))
+        }
+        Some(n) if n.trim().chars().count() < 2 => {
+            return Err(ApiError::invalid(
+                ptr("name"),
+                "The name must be at least 2 characters.",
+            ))
+        }
+        _ => {}
+    }
+    let category_id = match doc.rel("category")? {
+        Some(Some(c)) => c
+            .parse::<u64>()
+            .ok()
+            .filter(|c| shop.categories.contains_key(c))
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "/data/relationships/category",
+                    "The selected category is invalid.",
+                )
+            })?,
+        _ => {
+            return Err(ApiError::invalid(
+                "/data/relationships/category",
+                "The category relationship is required.",
+            ))
+        }
+    };
+    let parameters = parameter_slots(shop, doc)?.unwrap_or_default();
+    let id = shop.ids.allocate();
+    let mut p = Product {
+        id,
+        name: String::new(),
+        url_handle: String::new(),
+        active: true,
+        draft: false,
+        tracking: false,
+        continue_selling: false,
+        shipping: false,
+        digital: false,
+        sale: false,
+        new: false,
+        category_id,
+        parameters,
+        description: None,
+        date_added: now,
+        date_modified: now,
+    };
+    apply_product_attrs(&mut p, doc)?;
+    p.url_handle = match doc.string("url_handle")? {
+        Some(h) => {
+            if !handle_ok(&h) {
+                return Err(ApiError::invalid(
+                    ptr("url_handle"),
+                    "The url handle may contain letters, digits, `-` and `_` only (max 191).",
+                ));
+            }
+            if shop.products.values().any(|x| x.url_handle == h) {
+                return Err(ApiError::invalid(
+                    ptr("url_handle"),
+                    "The url handle has already been taken.",
+                ));
+            }
+            h
+        }
+        None => slugify(&p.name, id),
+    };
+    shop.products.insert(id, p);
+    created(shop, "products", id, base)
+}
+
+fn patch_product(shop: &mut Shop, id: u64, doc: &Doc, now: Timestamp) -> Result<Answer, ApiError> {
+    let mut p = shop
+        .products
+        .get(&id)
+        .cloned()
+        .ok_or_else(|| ApiError::new(404))?;
+    apply_product_attrs(&mut p, doc)?;
+    if let Some(h) = doc.string("url_handle")? {
+        if !handle_ok(&h)
+            || shop
+                .products
+                .values()
+                .any(|x| x.url_handle == h && x.id != id)
+        {
+            return Err(ApiError::invalid(
+                ptr("url_handle"),
+                "The url handle is invalid or already taken.",
+            ));
+        }
+        p.url_handle = h;
+    }
+    if let Some(Some(c)) = doc.rel("category")? {
+        p.category_id = c
+            .parse::<u64>()
+            .ok()
+            .filter(|c| shop.categories.contains_key(c))
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "/data/relationships/category",
+                    "The selected category is invalid.",
+                )
+            })?;
+    }
+    if let Some(params) = parameter_slots(shop, doc)? {
+        if params != p.parameters {
+            // Changing a parameter slot wipes the variant grid (API.md §2.3).
+            shop.variants.retain(|_, v| v.product_id != id);
+            p.parameters = params;
+        }
+    }
+    p.date_modified = now;
+    shop.products.insert(id, p);
+    one(shop, "products", &id.to_string())
+}
+
+fn variant_options(shop: &Shop, doc: &Doc, params: &[u64]) -> Result<Vec<u64>, ApiError> {
+    let mut opts = Vec::new();
+    for i in 1..=3 {
+        if let Some(Some(o)) = doc.rel(&format!("option{i}"))? {
+            let oid: u64 = o.parse().unwrap_or(0);
+            let opt = shop.options.get(&oid).ok_or_else(|| {
+                ApiError::invalid(
+                    format!("/data/relationships/option{i}"),
+                    "The selected option is invalid.",
+                )
+            })?;
+            opts.push((i, opt.clone()));
+        }
+    }
+    if opts.len() != params.len() {
+        return Err(ApiError::invalid(
+            "/data/relationships",
+            format!(
+                "You are trying to save variant with {} options, but your product requires {}",
+                opts.len(),
+                params.len()
+            ),
+        ));
+    }
+    for (slot, (i, o)) in opts.iter().enumerate() {
+        let want = params[slot];
+        if o.parameter_id != want {
+            let pname = shop
+                .parameters
+                .get(&want)
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            return Err(ApiError::invalid(
+                format!("/data/relationships/option{i}"),
+                format!(
+                    "Variant option '{}' does not belongs to variant parameter '{pname}'",
+                    o.name
+                ),
+            ));
+        }
+    }
+    Ok(opts.into_iter().map(|(_, o)| o.id).collect())
+}
+
+fn apply_variant_attrs(shop: &Shop, v: &mut Variant, doc: &Doc) -> Result<(), ApiError> {
+    if doc.has("sku") {
+        let sku = doc.string("sku")?.filter(|s| !s.is_empty());
+        if let Some(s) = &sku {
+            if s.chars().count() > 191 {
+                return Err(ApiError::invalid(
+                    ptr("sku"),
+                    "The sku may not be greater than 191 characters.",
+                ));
+            }
+            if shop.sku_taken(s, Some(v.id)) {
+                return Err(ApiError::invalid(ptr("sku"), "This SKU is already in use"));
+            }
+        }
+        v.sku = sku;
+    }
+    if doc.has("barcode") {
+        v.barcode = doc.string("barcode")?.filter(|s| !s.is_empty());
+        if v.barcode.as_ref().is_some_and(|b| b.chars().count() > 191) {
+            return Err(ApiError::invalid(
+                ptr("barcode"),
+                "The barcode may not be greater than 191 characters.",
+            ));
+        }
+    }
+    for (k, slot) in [("price", 0), ("delivery_price", 1), ("weight", 2)] {
+        if let Some(n) = doc.int(k)? {
+            if n < 0 {
+                return Err(ApiError::invalid(
+                    ptr(k),
+                    format!("The {k} must be at least 0."),
+                ));
+            }
+            match slot {
+                0 => v.price = n,
+                1 => v.delivery_price = n,
+                _ => v.weight = n,
+            }
+        }
+    }
+    if let Some(q) = doc.quantity("quantity")? {
+        v.quantity = q;
+    }
+    Ok(())
+}
+
+fn post_variant(
+    shop: &mut Shop,
+    doc: &Doc,
+    now: Timestamp,
+    base: &str,
+) -> Result<Answer, ApiError> {
+    let pid = match doc.rel("product")? {
+        Some(Some(p)) => p
+            .parse::<u64>()
+            .ok()
+            .filter(|p| shop.products.contains_key(p))
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "/data/relationships/product",
+                    "The selected product is invalid.",
+                )
+            })?,
+        _ => {
+            return Err(ApiError::invalid(
+                "/data/relationships/product",
+                "The product relationship is required.",
+            ))
+        }
+    };
+    let params = shop
+        .products
+        .get(&pid)
+        .map(|p| p.parameters.clone())
+        .unwrap_or_default();
+    let options = variant_options(shop, doc, &params)?;
+    if options.is_empty() && shop.variants.values().any(|v| v.product_id == pid) {
+        return Err(ApiError::invalid(
+            "/data/relationships/product",
+            "The product already has a variant without options.",
+        ));
+    }
+    if !options.is_empty()
+        && shop
+            .variants
+            .values()
+            .any(|v| v.product_id == pid && v.options == options)
+    {
+        return Err(ApiError::invalid(
+            "/data/relationships",
+            "The product already has a variant with these options.",
+        ));
+    }
+    let id = shop.ids.allocate();
+    let mut v = Variant {
+        id,
+        product_id: pid,
+        sku: None,
+        barcode: None,
+        price: 0,
+        delivery_price: 0,
+        weight: 0,
+        quantity: Some(0),
+        options,
+    };
+    apply_variant_attrs(shop, &mut v, doc)?;
+    shop.variants.insert(id, v);
+    if let Some(p) = shop.products.get_mut(&pid) {
+        p.date_modified = now;
+    }
+    created(shop, "variants", id, base)
+}
+
+fn patch_variant(shop: &mut Shop, id: u64, doc: &Doc, now: Timestamp) -> Result<Answer, ApiError> {
+    let mut v = shop
+        .variants
+        .get(&id)
+        .cloned()
+        .ok_or_else(|| ApiError::new(404))?;
+    apply_variant_attrs(shop, &mut v, doc)?;
+    let pid = v.product_id;
+    shop.variants.insert(id, v);
+    if let Some(p) = shop.products.get_mut(&pid) {
+        p.date_modified = now;
+    }
+    one(shop, "variants", &id.to_string())
+}
+
+fn parameter(shop: &mut Shop, id: Option<&str>, doc: &Doc, base: &str) -> Result<Answer, ApiError> {
+    let existing = id.map(parse_id).transpose()?;
+    let mut p = match existing {
+        Some(i) => shop
+            .parameters
+            .get(&i)
+            .cloned()
+            .ok_or_else(|| ApiError::new(404))?,
+        None => Parameter {
+            id: 0,
+            name: String::new(),
+            display_type: String::new(),
+        },
+    };
+    if let Some(n) = doc.string("name")? {
+        let len = n.trim().chars().count();
+        if !(3..=191).contains(&len) {
+            return Err(ApiError::invalid(
+                ptr("name"),
+                "The name must be between 3 and 191 characters.",
+            ));
+        }
+        if shop
+            .parameters
+            .values()
+            .any(|x| x.name.eq_ignore_ascii_case(n.trim()) && Some(x.id) != existing)
+        {
+            return Err(ApiError::invalid(
+                ptr("name"),
+                "The name has already been taken.",
+            ));
+        }
+        p.name = n.trim().to_string();
+    } else if existing.is_none() {
+        return Err(ApiError::invalid(
+            ptr("name"),
+            "The name field is required.",
+        ));
+    }
+    if let Some(d) = doc.string("display_type")? {
+        if !["select", "radio", "image", "color", "2d", "numeric_alpha"].contains(&d.as_str()) {
+            return Err(ApiError::invalid(
+                ptr("display_type"),
+                "The selected display type is invalid.",
+            ));
+        }
+        p.display_type = d;
+    } else if existing.is_none() {
+        return Err(ApiError::invalid(
+            ptr("display_type"),
+            "The display type field is required.",
+        ));
+    }
+    match existing {
+        Some(i) => {
+            shop.parameters.insert(i, p);
+            one(shop, "variant-parameters", &i.to_string())
+        }
+        None => {
+            let i = shop.ids.allocate();
+            p.id = i;
+            shop.parameters.insert(i, p);
+            created(shop, "variant-parameters", i, base)
+        }
+    }
+}
+
+fn option(shop: &mut Shop, id: Option<&str>, doc: &Doc, base: &str) -> Result<Answer, ApiError> {
+    let existing = id.map(parse_id).transpose()?;
+    let mut o = match existing {
+        Some(i) => shop
+            .options
+            .get(&i)
+            .cloned()
+            .ok_or_else(|| ApiError::new(404))?,
+        None => {
+            let pid = match doc.rel("parameter")? {
+                Some(Some(p)) => p
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|p| shop.parameters.contains_key(p))
+                    .ok_or_else(|| {
+                        ApiError::invalid(
+                            "/data/relationships/parameter",
+                            "The selected parameter is invalid.",
+                        )
+                    })?,
+                _ => {
+                    return Err(ApiError::invalid(
+                        "/data/relationships/parameter",
+                        "The parameter relationship is required.",
+                    ))
+                }
+            };
+            OptionValue {
+                id: 0,
+                parameter_id: pid,
+                name: String::new(),
+            }
+        }
+    };
+    match doc.string("name")? {
+        Some(n) if !n.trim().is_empty() => {
+            let n = n.trim().to_string();
+            if shop.options.values().any(|x| {
+                x.parameter_id == o.parameter_id
+                    && x.name.to_lowercase() == n.to_lowercase()
+                    && Some(x.id) != existing
+            }) {
+                return Err(ApiError::invalid(
+                    ptr("name"),
+                    "The name has already been taken.",
+                ));
+            }
+            o.name = n;
+        }
+        _ if existing.is_none() => {
+            return Err(ApiError::invalid(
+                ptr("name"),
+                "The name field is required.",
+            ))
+        }
+        _ => {}
+    }
+    match existing {
+        Some(i) => {
+            shop.options.insert(i, o);
+            one(shop, "variant-options", &i.to_string())
+        }
+        None => {
+            let i = shop.ids.allocate();
+            o.id = i;
+            shop.options.insert(i, o);
+            created(shop, "variant-options", i, base)
+        }
+    }
+}
+
+fn category(
+    shop: &mut Shop,
+    id: Option<&str>,
+    doc: &Doc,
+    now: Timestamp,
+    base: &str,
+    ev: &mut Emit,
+) -> Result<Answer, ApiError> {
+    let existing = id.map(parse_id).transpose()?;
+    let mut c = match existing {
+        Some(i) => shop
+            .categories
+            .get(&i)
+            .cloned()
+            .ok_or_else(|| ApiError::new(404))?,
+        None => Category {
+            id: 0,
+            name: String::new(),
+            url_handle: String::new(),
+            created_at: now,
+            updated_at: now,
+        },
+    };
+    match doc.string("name")? {
+        Some(n) if n.trim().chars().count() >= 2 => c.name = n,
+        Some(_) => {
+            return Err(ApiError::invalid(
+                ptr("name"),
+                "The name must be at least 2 characters.",
+            ))
+        }
+        None if existing.is_none() => {
+            return Err(ApiError::invalid(
+                ptr("name"),
+                "The name field is required.",
+            ))
+        }
+        None => {}
+    }
+    if let Some(h) = doc.string("url_handle")? {
+        if !handle_ok(&h)
+            || shop
+                .categories
+                .values()
+                .any(|x| x.url_handle == h && Some(x.id) != existing)
+        {
+            return Err(ApiError::invalid(
+                ptr("url_handle"),
+                "The url handle is invalid or already taken.",
+            ));
+        }
+        c.url_handle = h;
+    }
+    c.updated_at = now;
+    let (i, is_new) = match existing {
+        Some(i) => (i, false),
+        None => (shop.ids.allocate(), true),
+    };
+    c.id = i;
+    if c.url_handle.is_empty() {
+        c.url_handle = slugify(&c.name, i);
+    }
+    shop.categories.insert(i, c);
+    ev.push(resource_event(
+        shop,
+        if is_new {
+            "category.created"
+        } else {
+            "category.updated"
+        },
+        "categories",
+        i,
+    ));
+    if is_new {
+        created(shop, "categories", i, base)
+    } else {
+        one(shop, "categories", &i.to_string())
+    }
+}
+
+fn customer(
+    shop: &mut Shop,
+    id: Option<&str>,
+    doc: &Doc,
+    now: Timestamp,
+    base: &str,
+    ev: &mut Emit,
+) -> Result<Answer, ApiError> {
+    doc.reject_read_only(&[
+        "group_id",
+        "default_address_id",
+        "default_billing_address_id",
+        "date_added",
+        "updated_at",
+        "date_banned",
+    ])?;
+    let existing = id.map(parse_id).transpose()?;
+    let mut c = match existing {
+        Some(i) => shop
+            .customers
+            .get(&i)
+            .cloned()
+            .ok_or_else(|| ApiError::new(404))?,
+        None => crate::store::Customer {
+            id: 0,
+            email: String::new(),
+            first_name: None,
+            last_name: None,
+            active: true,
+            date_added: now,
+            updated_at: now,
+        },
+    };
+    match doc.string("email")? {
+        Some(e) => {
+            let at = e.find('@');
+            if e.len() > 191 || at.is_none_or(|i| i == 0 || i + 1 >= e.len()) {
+                return Err(ApiError::invalid(
+                    ptr("email"),
+                    "The email must be a valid email address.",
+                ));
+            }
+            if shop
+                .customers
+                .values()
+                .any(|x| x.email.eq_ignore_ascii_case(&e) && Some(x.id) != existing)
+            {
+                return Err(ApiError::invalid(
+                    ptr("email"),
+                    "The email has already been taken.",
+                ));
+            }
+            c.email = e;
+        }
+        None if existing.is_none() => {
+            return Err(ApiError::invalid(
+                ptr("email"),
+                "The email field is required.",
+            ))
+        }
+        None => {}
+    }
+    if doc.has("first_name") {
+        c.first_name = doc.string("first_name")?;
+    }
+    if doc.has("last_name") {
+        c.last_name = doc.string("last_name")?;
+    }
+    if let Some(a) = doc.yes_no("active")? {
+        c.active = a;
+    }
+    c.updated_at = now;
+    let (i, is_new) = match existing {
+        Some(i) => (i, false),
+        None => (shop.ids.allocate(), true),
+    };
+    c.id = i;
+    shop.customers.insert(i, c);
+    ev.push(resource_event(
+        shop,
+        if is_new {
+            "customer.created"
+        } else {
+            "customer.updated"
+        },
+        "customers",
+        i,
+    ));
+    if is_new {
+        created(shop, "customers", i, base)
+    } else {
+        one(shop, "customers", &i.to_string())
+    }
+}
+
+fn address(
+    shop: &mut Shop,
+    id: Option<&str>,
+    doc: &Doc,
+    billing: bool,
+    base: &str,
+) -> Result<Answer, ApiError> {
+    let kind = if billing {
+        "customer-billing-address"
+    } else {
+        "customer-shipping-address"
+    };
+    let existing = id.map(parse_id).transpose()?;
+    let mut a = match existing {
+        Some(i) => shop
+            .addresses
+            .get(&i)
+            .filter(|a| a.billing == billing)
+            .cloned()
+            .ok_or_else(|| ApiError::new(404))?,
+        None => {
+            let cid = match doc.rel("customer")? {
+                Some(Some(c)) => c
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|c| shop.customers.contains_key(c))
+                    .ok_or_else(|| {
+                        ApiError::invalid(
+                            "/data/relationships/customer",
+                            "The selected customer is invalid.",
+                        )
+                    })?,
+                _ => {
+                    return Err(ApiError::invalid(
+                        "/data/relationships/customer",
+                        "The customer relationship is required.",
+                    ))
+                }
+            };
+            CustomerAddress {
+                id: 0,
+                customer_id: cid,
+                billing,
+                address: Address::default(),
+            }
+        }
+    };
+    let set = |field: &mut Option<String>, k: &str| -> Result<(), ApiError> {
+        if doc.has(k) {
+            *field = doc.string(k)?.filter(|s| !s.trim().is_empty());
+        }
+        Ok(())
+    };
+    let x = &mut a.address;
+    set(&mut x.first_name, "first_name")?;
+    set(&mut x.last_name, "last_name")?;
+    set(&mut x.phone, "phone")?;
+    set(&mut x.country_iso2, "country_iso2")?;
+    set(&mut x.city_name, "city_name")?;
+    set(&mut x.street_name, "street_name")?;
+    set(&mut x.street_number, "street_number")?;
+    set(&mut x.post_code, "post_code")?;
+    if billing {
+        set(&mut x.company_name, "company_name")?;
+        set(&mut x.company_vat, "company_vat")?;
+        set(&mut x.company_registration_number, "company_bulstat")?;
+        set(&mut x.company_person, "company_mol")?;
+        if x.company_name.is_some() != x.company_vat.is_some() {
+            let k = if x.company_name.is_some() {
+                "company_vat"
+            } else {
+                "company_name"
+            };
+            return Err(ApiError::invalid(
+                ptr(k),
+                "The company name and company vat must be sent together.",
+            ));
+        }
+    }
+    let mut required = vec![
+        ("first_name", &x.first_name),
+        ("last_name", &x.last_name),
+        ("country_iso2", &x.country_iso2),
+        ("city_name", &x.city_name),
+        ("street_name", &x.street_name),
+    ];
+    if !billing {
+        required.extend([
+            ("street_number", &x.street_number),
+            ("post_code", &x.post_code),
+            ("phone", &x.phone),
+        ]);
+    }
+    for (k, v) in required {
+        if v.is_none() {
+            return Err(ApiError::invalid(
+                ptr(k),
+                format!("The {k} field is required."),
+            ));
+        }
+    }
+    if let Some(c) = &mut x.country_iso2 {
+        if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(ApiError::invalid(
+                ptr("country_iso2"),
+                "The country iso2 must be 2 letters.",
+            ));
+        }
+        *c = c.to_ascii_uppercase();
+    }
+    let i = existing.unwrap_or_else(|| shop.ids.allocate());
+    a.id = i;
+    shop.addresses.insert(i, a);
+    if existing.is_some() {
+        one(shop, kind, &i.to_string())
+    } else {
+        created(shop, kind, i, base)
+    }
+}
+
+fn webhook(
+    shop: &mut Shop,
+    id: Option<&str>,
+    doc: &Doc,
+    now: Timestamp,
+    base: &str,
+) -> Result<Answer, ApiError> {
+    let existing = id.map(parse_id).transpose()?;
+    let mut w = match existing {
+        Some(i) => {
+            if doc.has("api_key_id") {
+                return Err(ApiError::invalid(
+                    ptr("api_key_id"),
+                    "The api key id field is read-only.",
+                ));
+            }
+            shop.webhooks
+                .get(&i)
+                .cloned()
+                .ok_or_else(|| ApiError::new(404))?
+        }
+        None => Webhook {
+            id: 0,
+            url: String::new(),
+            event: String::new(),
+            active: true,
+            new_version: true,
+            request_headers: BTreeMap::new(),
+            api_key_index: 0,
+            created_at: now,
+            updated_at: now,
+        },
+    };
+    match doc.string("url")? {
+        Some(u) => {
+            if !matches!(url::Url::parse(&u), Ok(p) if (p.scheme() == "http" || p.scheme() == "https") && p.host().is_some())
+            {
+                return Err(ApiError::invalid(ptr("url"), "The url format is invalid."));
+            }
+            w.url = u;
+        }
+        None if existing.is_none() => {
+            return Err(ApiError::invalid(ptr("url"), "The url field is required."))
+        }
+        None => {}
+    }
+    match doc.string("event")? {
+        Some(e) if EVENTS.contains(&e.as_str()) => w.event = e,
+        Some(_) => {
+            return Err(ApiError::invalid(
+                ptr("event"),
+                format!(
+                    "The selected event is invalid. Valid events: {}",
+                    EVENTS.join(", ")
+                ),
+            ));
+        }
+        None if existing.is_none() => {
+            return Err(ApiError::invalid(
+                ptr("event"),
+                "The event field is required.",
+            ))
+        }
+        None => {}
+    }
+    if let Some(a) = doc.yes_no("active")? {
+        w.active = a;
+    }
+    if let Some(n) = doc.yes_no("new_version")? {
+        w.new_version = n;
+    }
+    if doc.has("request_headers") {
+        match doc.attrs.get("request_headers") {
+            Some(Value::Null) => w.request_headers.clear(),
+            Some(Value::Object(m)) => {
+                let mut h = BTreeMap::new();
+                for (k, v) in m {
+                    let v = match v {
+                        Value::String(s) => s.clone(),
+                        Value::Number(n) => n.to_string(),
+                        _ => {
+                            return Err(ApiError::invalid(
+                                ptr("request_headers"),
+                                "Header values must be strings.",
+                            ))
+                        }
+                    };
+                    let valid = axum::http::HeaderName::from_bytes(k.as_bytes()).is_ok()
+                        && axum::http::HeaderValue::from_str(&v).is_ok();
+                    if !k.trim().is_empty() && !v.trim().is_empty() {
+                        if !valid {
+                            return Err(ApiError::invalid(
+                                ptr("request_headers"),
+                                format!("Invalid header `{k}`."),
+                            ));
+                        }
+                        h.insert(k.clone(), v);
+                    }
+                }
+                w.request_headers = h;
+            }
+            Some(Value::Array(a)) if a.is_empty() => w.request_headers.clear(),
+            _ => {
+                return Err(ApiError::invalid(
+                    ptr("request_headers"),
+                    "The request headers must be an object.",
+                ))
+            }
+        }
+    }
+    if existing.is_none() {
+        if let Some(k) = doc.int("api_key_id")? {
+            if k < 1 || k as usize > shop.config.api_keys.len() {
+                return Err(ApiError::invalid(
+                    ptr("api_key_id"),
+                    "The selected api key id is invalid.",
+                ));
+            }
+            w.api_key_index = (k - 1) as usize;
+        }
+    }
+    w.updated_at = now;
+    let i = existing.unwrap_or_else(|| shop.ids.allocate());
+    w.id = i;
+    shop.webhooks.insert(i, w);
+    if existing.is_some() {
+        one(shop, "webhooks", &i.to_string())
+    } else {
+        created(shop, "webhooks", i, base)
+    }
+}
+
+fn patch_order(
+    shop: &mut Shop,
+    id: u64,
+    doc: &Doc,
+    now: Timestamp,
+    ev: &mut Emit,
+) -> Result<Answer, ApiError> {
+    if !shop.orders.contains_key(&id) {
+        return Err(ApiError::new(404));
+    }
+    doc.reject_read_only(&[
+        "customer_id",
+        "customer_group_id",
+        "customer_first_name",
+        "customer_last_name",
+        "customer_email",
+        "customer_ip",
+        "customer_geoip",
+        "note_customer",
+        "abandoned",
+        "currency",
+        "status_fulfillment",
+        "desired_delivery_date",
+    ])?;
+    let status = match (doc.string("status")?, doc.int("status_id")) {
+        (Some(s), _) => Some(s),
+        (None, Ok(Some(sid))) => Some(orders::status_code(shop, sid as u64).ok_or_else(|| {
+            ApiError::invalid(
+                ptr("status_id"),
+                "Invalid status. The status_id is not in the order-status list.",
+            )
+        })?),
+        (None, Err(_)) => {
+            return Err(ApiError::invalid(
+                ptr("status_id"),
+                "The status_id must be an integer.",
+            ))
+        }
+        (None, Ok(None)) => None,
+    };
+    let invoice = doc.string("invoice_number")?;
+    let invoice_date = doc.string("invoice_date")?;
+    let usn = doc.string("usn")?;
+    let notify = doc.yes_no("notify_customer")?;
+    {
+        let o = &shop.orders[&id];
+        if invoice.is_some() && o.invoice_number.is_some() {
+            return Err(ApiError::invalid(
+                ptr("invoice_number"),
+                "You can set invoice number only once.",
+            ));
+        }
+        if let Some(n) = &invoice {
+            if shop
+                .orders
+                .values()
+                .any(|x| x.invoice_number.as_deref() == Some(n))
+            {
+                return Err(ApiError::invalid(
+                    ptr("invoice_number"),
+                    "The invoice number has already been taken.",
+                ));
+            }
+        }
+        if let Some(d) = &invoice_date {
+            if jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", d).is_err() {
+                return Err(ApiError::invalid(
+                    ptr("invoice_date"),
+                    "The invoice date must match the format YYYY-MM-DD HH:MM:SS.",
+                ));
+            }
+        }
+        if let Some(u) = &usn {
+            if u.is_empty() {
+                return Err(ApiError::invalid(
+                    ptr("usn"),
+                    "The usn must be at least 1 character.",
+                ));
+            }
+            if o.usn.is_some() {
+                return Err(ApiError::invalid(ptr("usn"), "You can set USN only once."));
+            }
+            if shop.orders.values().any(|x| x.usn.as_deref() == Some(u)) {
+                return Err(ApiError::invalid(
+                    ptr("usn"),
+                    "The usn has already been taken.",
+                ));
+            }
+        }
+    }
+    if let Some(s) = &status {
+        let pointer = if doc.has("status") {
+            "/data/attributes/status"
+        } else {
+            "/data/attributes/status_id"
+        };
+        orders::change_status(shop, id, s, Actor::Api, now, ev)
+            .map_err(|e| ApiError::invalid(pointer, e.en))?;
+    }
+    let fire_plain_save = status.is_none();
+    if let Some(o) = shop.orders.get_mut(&id) {
+        if let Some(n) = invoice {
+            o.invoice_number = Some(n);
+            if o.invoice_date.is_none() {
+                o.invoice_date = Some(now);
+            }
+        }
+        if let Some(d) = invoice_date {
+            if let Ok(dt) = jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", &d) {
+                o.invoice_date = dt
+                    .to_zoned(jiff::tz::TimeZone::UTC)
+                    .ok()
+                    .map(|z| z.timestamp());
+            }
+        }
+        if let Some(u) = usn {
+            o.usn = Some(u);
+        }
+        if let Some(n) = notify {
+            o.notify_customer = n;
+        }
+        // Auto-promotion on any save of a paid + fulfilled order.
+        if shop.config.auto_complete && o.status == "paid" && o.fulfilled {
+            o.status = "completed".into();
+        }
+        o.updated_at = now;
+    }
+    if fire_plain_save {
+        let o = shop.orders[&id].clone();
+        ev.push(("order.updated".into(), orders::webhook_payload(shop, &o)));
+    }
+    one(shop, "orders", &id.to_string())
+}
+
+fn delete(
+    shop: &mut Shop,
+    kind: &str,
+    id: u64,
+    now: Timestamp,
+    ev: &mut Emit,
+) -> Result<Answer, ApiError> {
+    match kind {
+        "products" => {
+            if !shop.products.contains_key(&id) {
+                return Err(ApiError::new(404));
+            }
+            let event = resource_event(shop, "product.deleted", "products", id);
+            shop.products.remove(&id);
+            shop.variants.retain(|_, v| v.product_id != id);
+            ev.push(event);
+        }
+        "variants" => {
+            let v = shop
+                .variants
+                .get(&id)
+                .cloned()
+                .ok_or_else(|| ApiError::new(404))?;
+            let has_params = shop
+                .products
+                .get(&v.product_id)
+                .is_some_and(|p| !p.parameters.is_empty());
+            let siblings = shop
+                .variants
+                .values()
+                .filter(|x| x.product_id == v.product_id)
+                .count();
+            if has_params && siblings == 1 {
+                return Err(not_deletable(
+                    "The last variant of a product with parameters cannot be deleted.",
+                ));
+            }
+            shop.variants.remove(&id);
+        }
+        "variant-parameters" => {
+            if !shop.parameters.contains_key(&id) {
+                return Err(ApiError::new(404));
+            }
+            if shop.products.values().any(|p| p.parameters.contains(&id)) {
+                return Err(not_deletable("The parameter is used by a product."));
+            }
+            shop.parameters.remove(&id);
+            shop.options.retain(|_, o| o.parameter_id != id);
+        }
+        "variant-options" => {
+            if !shop.options.contains_key(&id) {
+                return Err(ApiError::new(404));
+            }
+            if shop.variants.values().any(|v| v.options.contains(&id)) {
+                return Err(not_deletable("The option is used by a variant."));
+            }
+            shop.options.remove(&id);
+        }
+        "categories" => {
+            if !shop.categories.contains_key(&id) {
+                return Err(ApiError::new(404));
+            }
+            if shop.products.values().any(|p| p.category_id == id) {
+                return Err(not_deletable("The category has products."));
+            }
+            let event = resource_event(shop, "category.deleted", "categories", id);
+            shop.categories.remove(&id);
+            ev.push(event);
+        }
+        "customers" => {
+            if !shop.customers.contains_key(&id) {
+                return Err(ApiError::new(404));
+            }
+            let event = resource_event(shop, "customer.deleted", "customers", id);
+            shop.customers.remove(&id);
+            shop.addresses.retain(|_, a| a.customer_id != id);
+            ev.push(event);
+        }
+        "customer-shipping-address" | "customer-billing-address" => {
+            let billing = kind == "customer-billing-address";
+            let a = shop
+                .addresses
+                .get(&id)
+                .filter(|a| a.billing == billing)
+                .cloned()
+                .ok_or_else(|| ApiError::new(404))?;
+            let default = shop
+                .addresses
+                .values()
+                .filter(|x| x.customer_id == a.customer_id && x.billing == billing)
+                .map(|x| x.id)
+                .min();
+            if default == Some(id) {
+                let msg = if billing {
+                    "Cannot delete customer default billing address."
+                } else {
+                    "Cannot delete customer default address."
+                };
+                return Err(ApiError::new(422).detail(msg));
+            }
+            shop.addresses.remove(&id);
+        }
+        "webhooks" => {
+            shop.webhooks
+                .remove(&id)
+                .ok_or_else(|| ApiError::new(404))?;
+        }
+        "order-fulfillment" => {
+            let oid = shop
+                .orders
+                .values()
+                .find(|o| o.fulfillment.as_ref().is_some_and(|f| f.id == id))
+                .map(|o| o.id)
+                .ok_or_else(|| ApiError::new(404))?;
+            orders::unfulfil(shop, oid, now, ev)?;
+        }
+        _ => return Err(ApiError::new(405)),
+    }
+    Ok(no_content())
+}
