@@ -18,6 +18,7 @@ mod error;
 mod firms;
 mod goods;
 mod journal;
+mod ledger;
 mod objects;
 mod operations;
 mod outbox;

@@ -1,25 +1,50 @@
 //! Stock levels, availability over objects, and the ledger.
 
 use sklad_domain::stock::StockLevel;
-use sklad_domain::Id;
+use sklad_domain::{Id, Quantity};
 
+use crate::db::{enum_key, get, parse_ts, Arg, Sql};
 use crate::{Availability, LedgerEntry, Store, StoreResult};
 
+fn level_from_row(row: &sqlx::any::AnyRow) -> StoreResult<StockLevel> {
+    Ok(StockLevel {
+        object_id: get(row, "object_id")?,
+        good_id: get(row, "good_id")?,
+        on_hand: Quantity(get(row, "on_hand")?),
+        reserved: Quantity(get(row, "reserved")?),
+    })
+}
+
 impl Store {
-    /// Stock of every good held (or reserved) at the object.
+    /// Stock of every good held (or reserved) at the object, by good id.
     pub async fn stock_of_object(
         &self,
         firm_id: Id,
         object_id: Id,
     ) -> StoreResult<Vec<StockLevel>> {
-        let _ = (firm_id, object_id);
-        todo!()
+        let rows = sqlx::query(
+            "SELECT object_id, good_id, on_hand, reserved FROM stock \
+             WHERE firm_id = $1 AND object_id = $2 ORDER BY good_id",
+        )
+        .bind(firm_id)
+        .bind(object_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(level_from_row).collect()
     }
 
-    /// Stock of the good in every object of the firm where it has a level.
+    /// Stock of the good in every object of the firm where it has a level, by
+    /// object id.
     pub async fn stock_of_good(&self, firm_id: Id, good_id: Id) -> StoreResult<Vec<StockLevel>> {
-        let _ = (firm_id, good_id);
-        todo!()
+        let rows = sqlx::query(
+            "SELECT object_id, good_id, on_hand, reserved FROM stock \
+             WHERE firm_id = $1 AND good_id = $2 ORDER BY object_id",
+        )
+        .bind(firm_id)
+        .bind(good_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(level_from_row).collect()
     }
 
     /// On hand, reserved and available of every stocked good (kind good, services
@@ -30,8 +55,34 @@ impl Store {
         firm_id: Id,
         object_ids: &[Id],
     ) -> StoreResult<Vec<Availability>> {
-        let _ = (firm_id, object_ids);
-        todo!()
+        let mut sql = Sql::new(
+            "SELECT g.id, g.code, CAST(COALESCE(s.on_hand, 0) AS BIGINT) AS on_hand, \
+             CAST(COALESCE(s.reserved, 0) AS BIGINT) AS reserved FROM goods g LEFT JOIN \
+             (SELECT good_id, SUM(on_hand) AS on_hand, SUM(reserved) AS reserved FROM stock \
+             WHERE firm_id = ",
+        );
+        sql.arg(Arg::Int(firm_id))
+            .push(" AND object_id IN ")
+            .id_list(object_ids)
+            .push(" GROUP BY good_id) s ON s.good_id = g.id WHERE g.firm_id = ")
+            .arg(Arg::Int(firm_id))
+            .push(" AND g.kind = ")
+            .arg(Arg::Text(enum_key(&sklad_domain::model::GoodKind::Good)))
+            .push(" ORDER BY g.id");
+        let rows = sql.query().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                let on_hand = Quantity(get(row, "on_hand")?);
+                let reserved = Quantity(get(row, "reserved")?);
+                Ok(Availability {
+                    good_id: get(row, "id")?,
+                    code: get(row, "code")?,
+                    on_hand,
+                    reserved,
+                    available: on_hand - reserved,
+                })
+            })
+            .collect()
     }
 
     /// The ledger of (object, good), oldest first.
@@ -41,7 +92,27 @@ impl Store {
         object_id: Id,
         good_id: Id,
     ) -> StoreResult<Vec<LedgerEntry>> {
-        let _ = (firm_id, object_id, good_id);
-        todo!()
+        let rows = sqlx::query(
+            "SELECT id, operation_id, object_id, good_id, on_hand_delta, reserved_delta, at \
+             FROM stock_ledger WHERE firm_id = $1 AND object_id = $2 AND good_id = $3 ORDER BY id",
+        )
+        .bind(firm_id)
+        .bind(object_id)
+        .bind(good_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(LedgerEntry {
+                    id: get(row, "id")?,
+                    operation_id: get(row, "operation_id")?,
+                    object_id: get(row, "object_id")?,
+                    good_id: get(row, "good_id")?,
+                    on_hand_delta: Quantity(get(row, "on_hand_delta")?),
+                    reserved_delta: Quantity(get(row, "reserved_delta")?),
+                    at: parse_ts(&get::<String>(row, "at")?)?,
+                })
+            })
+            .collect()
     }
 }

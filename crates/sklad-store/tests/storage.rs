@@ -3,8 +3,10 @@
 mod common;
 
 use common::*;
-use sklad_domain::model::{PartnerInput, PartnerRole};
-use sklad_domain::PriceGroup;
+use sklad_domain::model::{GoodKind, ObjectInput, ObjectKind, PartnerInput, PartnerRole};
+use sklad_domain::operation::OperationKind::*;
+use sklad_domain::operation::{ExternalRef, OperationStatus};
+use sklad_domain::{Currency, PriceGroup, Quantity};
 use sklad_store::{GoodFilter, PartnerFilter, Store, StoreError};
 
 async fn firms_and_users(store: Store) {
@@ -263,9 +265,316 @@ async fn tokens_and_sessions(store: Store) {
         .is_none());
 }
 
+async fn delivery_order_conversion_round(store: Store) {
+    let (firm, _, obj) = firm_with_owner(&store, "Фирма", "ivan").await;
+    let g = store
+        .create_good(firm, &good_input("G1", &["111"]))
+        .await
+        .unwrap();
+    let delivery = store
+        .create_operation(firm, &draft(Delivery, obj, vec![line(g.id, 10, 600)]))
+        .await
+        .unwrap();
+    assert_eq!((delivery.number, delivery.totals.gross), (1, 6000));
+    assert_eq!((delivery.totals.vat, delivery.totals.net), (1000, 5000));
+    assert_eq!(level(&store, firm, obj, g.id).await, (10, 0));
+
+    let mut order_draft = draft(Order, obj, vec![line(g.id, 3, 1000)]);
+    order_draft.external_ref = Some(ExternalRef {
+        source: "cloudcart".into(),
+        id: "1001".into(),
+    });
+    let order = store.create_operation(firm, &order_draft).await.unwrap();
+    assert_eq!(
+        level(&store, firm, obj, g.id).await,
+        (10, 3),
+        "on hand stays, reserved"
+    );
+    let avail = store.available(firm, &[obj]).await.unwrap();
+    assert_eq!(avail[0].available, Quantity::from_units(7));
+    let err = store
+        .create_operation(firm, &order_draft)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        field_code(&err),
+        ("external_ref".into(), "external_ref_duplicate")
+    );
+    let found = store
+        .operation_by_external_ref(firm, "cloudcart", "1001")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.id, order.id);
+
+    let sale = store
+        .convert_order_to_sale(firm, order.id, None)
+        .await
+        .unwrap();
+    assert_eq!((sale.kind, sale.number, sale.lines.len()), (Sale, 1, 1));
+    assert_eq!(level(&store, firm, obj, g.id).await, (7, 0));
+    let order = store.operation(firm, order.id).await.unwrap();
+    assert_eq!(order.status, OperationStatus::Converted);
+    assert_eq!(order.converted_to, Some(sale.id));
+    for err in [
+        store
+            .convert_order_to_sale(firm, order.id, None)
+            .await
+            .unwrap_err(),
+        store.annul_operation(firm, order.id).await.unwrap_err(),
+        store
+            .update_operation(firm, order.id, &order_draft)
+            .await
+            .unwrap_err(),
+    ] {
+        assert_eq!(field_code(&err).1, "order_converted");
+    }
+    let err = store
+        .convert_order_to_sale(firm, sale.id, None)
+        .await
+        .unwrap_err();
+    assert_eq!(field_code(&err).1, "not_an_order");
+    assert_eq!(ledger_sums(&store, firm, obj, g.id).await, (7000, 0));
+
+    // Outbox: one row per touched (object, good) per stock-changing commit.
+    let pending = store.pending_stock_changes(100).await.unwrap();
+    assert_eq!(pending.len(), 3);
+    assert!(pending
+        .iter()
+        .all(|c| (c.firm_id, c.object_id, c.good_id) == (firm, obj, g.id)));
+    store
+        .ack_stock_changes(&pending.iter().map(|c| c.id).collect::<Vec<_>>())
+        .await
+        .unwrap();
+    assert!(store.pending_stock_changes(100).await.unwrap().is_empty());
+}
+
+async fn edit_and_annul_reverse_exactly(store: Store) {
+    let (firm, _, obj) = firm_with_owner(&store, "Фирма", "ivan").await;
+    let a = store
+        .create_good(firm, &good_input("A", &[]))
+        .await
+        .unwrap();
+    let b = store
+        .create_good(firm, &good_input("B", &[]))
+        .await
+        .unwrap();
+    let d = store
+        .create_operation(
+            firm,
+            &draft(Delivery, obj, vec![line(a.id, 10, 100), line(b.id, 5, 100)]),
+        )
+        .await
+        .unwrap();
+    let s = store
+        .create_operation(firm, &draft(Sale, obj, vec![line(a.id, 4, 200)]))
+        .await
+        .unwrap();
+    assert_eq!(level(&store, firm, obj, a.id).await, (6, 0));
+    // Edit the sale: other good, other quantity; same number.
+    let edited = store
+        .update_operation(firm, s.id, &draft(Sale, obj, vec![line(b.id, 2, 200)]))
+        .await
+        .unwrap();
+    assert_eq!(edited.number, s.number);
+    assert_eq!(level(&store, firm, obj, a.id).await, (10, 0));
+    assert_eq!(level(&store, firm, obj, b.id).await, (3, 0));
+    // Editing the delivery below what was sold is refused; nothing changes.
+    let err = store
+        .update_operation(
+            firm,
+            d.id,
+            &draft(Delivery, obj, vec![line(a.id, 10, 100), line(b.id, 1, 100)]),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(field_code(&err).1, "stock_insufficient");
+    assert_eq!(level(&store, firm, obj, b.id).await, (3, 0));
+    assert_eq!(
+        store.operation(firm, d.id).await.unwrap().lines[1].quantity,
+        Quantity::from_units(5)
+    );
+    let err = store
+        .update_operation(firm, d.id, &draft(Sale, obj, vec![line(a.id, 1, 100)]))
+        .await
+        .unwrap_err();
+    assert_eq!(field_code(&err).1, "kind_change");
+
+    let annulled = store.annul_operation(firm, edited.id).await.unwrap();
+    assert_eq!(annulled.status, OperationStatus::Annulled);
+    assert_eq!(level(&store, firm, obj, b.id).await, (5, 0));
+    let err = store.annul_operation(firm, edited.id).await.unwrap_err();
+    assert_eq!(field_code(&err).1, "operation_annulled");
+    store.annul_operation(firm, d.id).await.unwrap();
+    for g in [a.id, b.id] {
+        assert_eq!(level(&store, firm, obj, g).await, (0, 0));
+        assert_eq!(ledger_sums(&store, firm, obj, g).await, (0, 0));
+    }
+}
+
+async fn stock_taking_transfer_and_negative_stock(store: Store) {
+    let (firm, _, main) = firm_with_owner(&store, "Фирма", "ivan").await;
+    let shop = store
+        .create_object(
+            firm,
+            &ObjectInput {
+                name: "Магазин".into(),
+                kind: ObjectKind::Shop,
+                price_group: PriceGroup::Retail,
+                active: true,
+            },
+        )
+        .await
+        .unwrap();
+    let g = store
+        .create_good(firm, &good_input("G", &[]))
+        .await
+        .unwrap();
+    let mut service = good_input("SRV", &[]);
+    service.kind = GoodKind::Service;
+    let service = store.create_good(firm, &service).await.unwrap();
+
+    // Negative stock refused by default, nothing written.
+    let err = store
+        .create_operation(firm, &draft(Sale, main, vec![line(g.id, 1, 100)]))
+        .await
+        .unwrap_err();
+    assert_eq!(field_code(&err).1, "stock_insufficient");
+    assert!(store
+        .operations(firm, &Default::default())
+        .await
+        .unwrap()
+        .items
+        .is_empty());
+    // Services never move.
+    store
+        .create_operation(firm, &draft(Sale, main, vec![line(service.id, 1, 500)]))
+        .await
+        .unwrap();
+    assert!(store.stock_of_object(firm, main).await.unwrap().is_empty());
+
+    store
+        .create_operation(firm, &draft(Delivery, main, vec![line(g.id, 10, 100)]))
+        .await
+        .unwrap();
+    let mut transfer = draft(Transfer, main, vec![line(g.id, 4, 0)]);
+    transfer.target_object_id = Some(shop.id);
+    store.create_operation(firm, &transfer).await.unwrap();
+    assert_eq!(level(&store, firm, main, g.id).await, (6, 0));
+    assert_eq!(level(&store, firm, shop.id, g.id).await, (4, 0));
+    let avail = store.available(firm, &[main, shop.id]).await.unwrap();
+    assert_eq!(avail.len(), 1, "services are not listed");
+    assert_eq!(avail[0].on_hand, Quantity::from_units(10));
+
+    // Stock-taking sets the counted quantity.
+    let st = store
+        .create_operation(firm, &draft(StockTaking, shop.id, vec![line(g.id, 1, 0)]))
+        .await
+        .unwrap();
+    assert_eq!(level(&store, firm, shop.id, g.id).await, (1, 0));
+    store.annul_operation(firm, st.id).await.unwrap();
+    assert_eq!(level(&store, firm, shop.id, g.id).await, (4, 0));
+
+    // Allowed negative stock.
+    let mut input = firm_input("Фирма");
+    input.allow_negative_stock = true;
+    store.update_firm(firm, &input).await.unwrap();
+    store
+        .create_operation(firm, &draft(WriteOff, shop.id, vec![line(g.id, 6, 0)]))
+        .await
+        .unwrap();
+    assert_eq!(level(&store, firm, shop.id, g.id).await, (-2, 0));
+    assert_eq!(ledger_sums(&store, firm, shop.id, g.id).await, (-2000, 0));
+
+    // Bad input: every problem reported at once, nothing written.
+    let mut bad = draft(Sale, main, vec![line(g.id, 0, -1), line(9_999_999, 1, 1)]);
+    bad.currency = Currency::Eur;
+    bad.partner_id = Some(9_999_999);
+    let err = store.create_operation(firm, &bad).await.unwrap_err();
+    let codes: Vec<_> = err
+        .validation()
+        .unwrap()
+        .errors
+        .iter()
+        .map(|e| (e.field.as_str(), e.code))
+        .collect();
+    for expected in [
+        ("lines[0].quantity", "quantity_not_positive"),
+        ("lines[0].unit_price", "price_negative"),
+        ("currency", "currency_mismatch"),
+        ("partner_id", "partner_unknown"),
+        ("lines[1].good_id", "good_unknown"),
+    ] {
+        assert!(codes.contains(&expected), "{expected:?} in {codes:?}");
+    }
+}
+
+async fn tenant_isolation(store: Store) {
+    let (a, _, obj_a) = firm_with_owner(&store, "А", "ivan").await;
+    let (b, _, obj_b) = firm_with_owner(&store, "Б", "maria").await;
+    let good_a = store
+        .create_good(a, &good_input("X", &["123"]))
+        .await
+        .unwrap();
+    // Same code and barcode are free in another firm.
+    let good_b = store
+        .create_good(b, &good_input("X", &["123"]))
+        .await
+        .unwrap();
+    let op_a = store
+        .create_operation(a, &draft(Delivery, obj_a, vec![line(good_a.id, 5, 100)]))
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.good(b, good_a.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.object(b, obj_a).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.operation(b, op_a.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(store
+        .update_good(b, good_a.id, &good_input("Y", &[]))
+        .await
+        .is_err());
+    assert!(store.delete_good(b, good_a.id).await.is_err());
+    assert!(store.annul_operation(b, op_a.id).await.is_err());
+    assert_eq!(store.good(a, good_a.id).await.unwrap().code, "X");
+    assert!(store.stock_of_object(b, obj_a).await.unwrap().is_empty());
+    assert!(store.ledger(b, obj_a, good_a.id).await.unwrap().is_empty());
+    // A's ids inside B's operation.
+    let err = store
+        .create_operation(b, &draft(Delivery, obj_a, vec![line(good_a.id, 1, 1)]))
+        .await
+        .unwrap_err();
+    let fields: Vec<_> = err
+        .validation()
+        .unwrap()
+        .errors
+        .iter()
+        .map(|e| (e.field.clone(), e.code))
+        .collect();
+    assert!(fields.contains(&("object_id".into(), "object_unknown")));
+    assert!(fields.contains(&("lines[0].good_id".into(), "good_unknown")));
+    let avail = store.available(b, &[obj_a, obj_b]).await.unwrap();
+    assert_eq!(avail.len(), 1);
+    assert_eq!(
+        (avail[0].good_id, avail[0].on_hand),
+        (good_b.id, Quantity::ZERO)
+    );
+}
+
 both!(
     firms_and_users,
     goods_crud_and_uniqueness,
     partners_crud,
-    tokens_and_sessions
+    tokens_and_sessions,
+    delivery_order_conversion_round,
+    edit_and_annul_reverse_exactly,
+    stock_taking_transfer_and_negative_stock,
+    tenant_isolation,
 );

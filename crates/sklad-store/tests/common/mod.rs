@@ -180,3 +180,60 @@ pub fn field_code(err: &sklad_store::StoreError) -> (String, &'static str) {
         .unwrap_or_else(|| panic!("expected a validation error, got {err:?}"));
     (v.errors[0].field.clone(), v.errors[0].code)
 }
+
+pub fn line(good_id: Id, units: i64, unit_price: i64) -> sklad_domain::operation::Line {
+    sklad_domain::operation::Line {
+        good_id,
+        quantity: sklad_domain::Quantity::from_units(units),
+        unit_price,
+        vat_rate: VatRate::Standard,
+        discount_bp: 0,
+    }
+}
+
+pub fn date() -> jiff::civil::Date {
+    jiff::civil::date(2026, 3, 2)
+}
+
+pub fn draft(
+    kind: sklad_domain::operation::OperationKind,
+    object_id: Id,
+    lines: Vec<sklad_domain::operation::Line>,
+) -> sklad_domain::operation::OperationDraft {
+    sklad_domain::operation::OperationDraft {
+        kind,
+        date: date(),
+        object_id,
+        target_object_id: None,
+        partner_id: None,
+        payment_type_id: None,
+        currency: Currency::Bgn,
+        lines,
+        external_ref: None,
+        note: None,
+    }
+}
+
+/// (on hand, reserved) in whole units of (object, good); 0 when no level.
+pub async fn level(store: &Store, firm_id: Id, object_id: Id, good_id: Id) -> (i64, i64) {
+    store
+        .stock_of_object(firm_id, object_id)
+        .await
+        .expect("stock")
+        .into_iter()
+        .find(|l| l.good_id == good_id)
+        .map(|l| (l.on_hand.milli() / 1000, l.reserved.milli() / 1000))
+        .unwrap_or((0, 0))
+}
+
+/// Sum of the ledger's on-hand and reserved deltas of (object, good), in milli-units.
+pub async fn ledger_sums(store: &Store, firm_id: Id, object_id: Id, good_id: Id) -> (i64, i64) {
+    store
+        .ledger(firm_id, object_id, good_id)
+        .await
+        .expect("ledger")
+        .iter()
+        .fold((0, 0), |(a, b), e| {
+            (a + e.on_hand_delta.milli(), b + e.reserved_delta.milli())
+        })
+}
