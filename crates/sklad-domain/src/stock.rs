@@ -373,6 +373,14 @@ mod tests {
         );
         assert_eq!(book.level(SHOP, 5).on_hand, Quantity::from_units(2));
         assert_eq!(book.level(SHOP, 6).on_hand, Quantity::from_units(1));
+        // One thousandth too many is refused; exactly all of it is not.
+        let take = |milli: i64| Movement {
+            on_hand: Quantity(-milli),
+            ..m(SHOP, 5, 0, 0)
+        };
+        assert!(book.apply(&[take(2001)], false).is_err());
+        book.apply(&[take(2000)], false).unwrap();
+        book.apply(&[m(SHOP, 5, 2, 0)], false).unwrap();
         // Allowed when the firm allows negative stock.
         book.apply(&[m(SHOP, 5, -3, 0)], true).unwrap();
         assert_eq!(book.level(SHOP, 5).on_hand, Quantity::from_units(-1));
