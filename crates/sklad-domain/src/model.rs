@@ -197,11 +197,17 @@ fn too_long(field: &str, max_chars: usize) -> FieldError {
 /// Input for creating or updating a firm.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FirmInput {
+    /// Name.
     pub name: String,
+    /// ЕИК / Булстат (ЕГН or ЛНЧ for a person partner), optional.
     pub eik: Option<String>,
+    /// The firm's currency.
     pub currency: Currency,
+    /// Registered for VAT.
     pub vat_registered: bool,
+    /// Users the subscription allows (at least 1).
     pub seats: i64,
+    /// Whether on-hand stock may go below zero.
     pub allow_negative_stock: bool,
 }
 
@@ -233,8 +239,11 @@ impl FirmInput {
 /// Input for creating a user. `Debug` never shows the password.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserInput {
+    /// Login, unique over all firms.
     pub login: String,
+    /// Password in plain text (hashed before it is stored).
     pub password: String,
+    /// Name shown in the pages.
     pub display_name: String,
     /// `bg` or `en`.
     pub language: String,
@@ -306,9 +315,13 @@ impl UserInput {
 /// Input for creating or updating an object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectInput {
+    /// Name.
     pub name: String,
+    /// Kind.
     pub kind: ObjectKind,
+    /// The selling price group.
     pub price_group: PriceGroup,
+    /// Offered for new work.
     pub active: bool,
 }
 
@@ -335,15 +348,23 @@ impl ObjectInput {
 /// Input for creating or updating a good.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GoodInput {
+    /// Main code, unique in the firm.
     pub code: String,
+    /// Barcodes, unique in the firm.
     #[serde(default)]
     pub barcodes: Vec<String>,
+    /// Name.
     pub name: String,
+    /// Мярка, e.g. "бр.".
     pub measure: String,
+    /// Kind.
     pub kind: GoodKind,
+    /// VAT rate.
     pub vat_rate: VatRate,
+    /// Група, free text.
     #[serde(default)]
     pub group: Option<String>,
+    /// Offered for new work.
     pub active: bool,
     /// Price per price group, VAT included, minor units of the firm's currency.
     #[serde(default)]
@@ -410,22 +431,32 @@ impl GoodInput {
 /// Input for creating or updating a partner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartnerInput {
+    /// Name.
     pub name: String,
+    /// ЕИК / Булстат (ЕГН or ЛНЧ for a person partner), optional.
     #[serde(default)]
     pub eik: Option<String>,
+    /// ДДС номер.
     #[serde(default)]
     pub vat_number: Option<String>,
+    /// МОЛ.
     #[serde(default)]
     pub mol: Option<String>,
+    /// Address.
     #[serde(default)]
     pub address: Option<String>,
+    /// City.
     #[serde(default)]
     pub city: Option<String>,
+    /// Phone.
     #[serde(default)]
     pub phone: Option<String>,
+    /// E-mail.
     #[serde(default)]
     pub email: Option<String>,
+    /// Client, supplier or both.
     pub role: PartnerRole,
+    /// The selling price group.
     #[serde(default)]
     pub price_group: PriceGroup,
 }
@@ -477,8 +508,11 @@ impl PartnerInput {
 /// Input for creating or updating a payment type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentTypeInput {
+    /// Name.
     pub name: String,
+    /// How the money moves.
     pub method: PaymentMethod,
+    /// Offered for new work.
     pub active: bool,
 }
 

@@ -568,6 +568,56 @@ async fn tenant_isolation(store: Store) {
     );
 }
 
+async fn euro_changeover(store: Store) {
+    let (firm, _, obj) = firm_with_owner(&store, "Фирма", "ivan").await;
+    let mut input = good_input("G", &[]);
+    input.prices = [
+        (PriceGroup::Retail, 1000),
+        (PriceGroup::Purchase, 1),
+        (PriceGroup::Wholesale, 0),
+    ]
+    .into_iter()
+    .collect();
+    let g = store.create_good(firm, &input).await.unwrap();
+    let delivery = store
+        .create_operation(firm, &draft(Delivery, obj, vec![line(g.id, 2, 1000)]))
+        .await
+        .unwrap();
+    let done = store.euro_changeover(firm, "ivan").await.unwrap();
+    assert_eq!((done.goods, done.prices), (1, 3));
+    let g = store.good(firm, g.id).await.unwrap();
+    assert_eq!(g.prices[&PriceGroup::Retail], 511, "10.00 лв → 5.11 €");
+    assert_eq!(
+        g.prices[&PriceGroup::Purchase],
+        1,
+        "0.01 лв → 0.01 € (half up)"
+    );
+    assert_eq!(g.prices[&PriceGroup::Wholesale], 0);
+    assert_eq!(store.firm(firm).await.unwrap().currency, Currency::Eur);
+    // History untouched.
+    let old = store.operation(firm, delivery.id).await.unwrap();
+    assert_eq!((old.currency, old.totals.gross), (Currency::Bgn, 2000));
+    let journal = store.journal(firm, Default::default()).await.unwrap();
+    assert_eq!(journal.total, 1);
+    assert_eq!(journal.items[0].action, "euro_changeover");
+    assert_eq!(journal.items[0].details["prices"], 3);
+    // Once only; nothing changes on the second call.
+    let err = store.euro_changeover(firm, "ivan").await.unwrap_err();
+    assert_eq!(field_code(&err), ("currency".into(), "already_eur"));
+    assert_eq!(
+        store.good(firm, g.id).await.unwrap().prices[&PriceGroup::Retail],
+        511
+    );
+    assert_eq!(
+        store.journal(firm, Default::default()).await.unwrap().total,
+        1
+    );
+    // New operations go in euro.
+    let mut d = draft(Delivery, obj, vec![line(g.id, 1, 511)]);
+    d.currency = Currency::Eur;
+    store.create_operation(firm, &d).await.unwrap();
+}
+
 both!(
     firms_and_users,
     goods_crud_and_uniqueness,
@@ -577,4 +627,5 @@ both!(
     edit_and_annul_reverse_exactly,
     stock_taking_transfer_and_negative_stock,
     tenant_isolation,
+    euro_changeover,
 );
