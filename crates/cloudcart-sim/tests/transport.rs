@@ -13,19 +13,39 @@ use serde_json::json;
 async fn s1_2_auth_order_missing_key_401_then_unknown_host_404_then_bad_key_401() {
     let h = start(shop().seed_products(3)).await;
     // Missing key on an unknown host: 401 wins (checked before the host).
-    let unknown = format!("http://unknown.localhost:{}/api/v2/products", h.sim.addr().port());
+    let unknown = format!(
+        "http://unknown.localhost:{}/api/v2/products",
+        h.sim.addr().port()
+    );
     let r = h.send(h.http.get(&unknown)).await;
     assert_eq!(r.status, 401);
-    assert_eq!(r.body, json!({"errors": [{"status": "401", "title": "Unauthenticated"}]}));
+    assert_eq!(
+        r.body,
+        json!({"errors": [{"status": "401", "title": "Unauthenticated"}]})
+    );
     assert!(r.headers.get("www-authenticate").is_none());
     // Empty key is missing too.
-    let r = h.send(h.http.get(h.url("/api/v2/products")).header("X-CloudCart-ApiKey", "")).await;
+    let r = h
+        .send(
+            h.http
+                .get(h.url("/api/v2/products"))
+                .header("X-CloudCart-ApiKey", ""),
+        )
+        .await;
     assert_eq!(r.status, 401);
     // Key present, unknown host: 404.
-    let r = h.send(h.http.get(&unknown).header("X-CloudCart-ApiKey", KEY)).await;
+    let r = h
+        .send(h.http.get(&unknown).header("X-CloudCart-ApiKey", KEY))
+        .await;
     assert_eq!(r.status, 404);
     // Known host, wrong key: 401.
-    let r = h.send(h.http.get(h.url("/api/v2/products")).header("X-CloudCart-ApiKey", "WRONG")).await;
+    let r = h
+        .send(
+            h.http
+                .get(h.url("/api/v2/products"))
+                .header("X-CloudCart-ApiKey", "WRONG"),
+        )
+        .await;
     assert_eq!(r.status, 401);
     assert_eq!(err(&r).0, "401");
     // Right key: 200 with the JSON:API media type.
@@ -43,13 +63,30 @@ async fn s1_3_media_types_415_and_406() {
                 .post(h.url("/api/v2/categories"))
                 .header("X-CloudCart-ApiKey", KEY)
                 .header("Content-Type", "application/json")
-                .body(json!({"data": {"type": "categories", "attributes": {"name": "Нова"}}}).to_string()),
+                .body(
+                    json!({"data": {"type": "categories", "attributes": {"name": "Нова"}}})
+                        .to_string(),
+                ),
         )
         .await;
     assert_eq!(r.status, 415);
-    let r = h.send(h.http.get(h.url("/api/v2/products")).header("X-CloudCart-ApiKey", KEY).header("Accept", "text/html")).await;
+    let r = h
+        .send(
+            h.http
+                .get(h.url("/api/v2/products"))
+                .header("X-CloudCart-ApiKey", KEY)
+                .header("Accept", "text/html"),
+        )
+        .await;
     assert_eq!(r.status, 406);
-    let r = h.send(h.http.get(h.url("/api/v2/products")).header("X-CloudCart-ApiKey", KEY).header("Accept", MEDIA)).await;
+    let r = h
+        .send(
+            h.http
+                .get(h.url("/api/v2/products"))
+                .header("X-CloudCart-ApiKey", KEY)
+                .header("Accept", MEDIA),
+        )
+        .await;
     assert_eq!(r.status, 200);
 }
 
@@ -68,7 +105,10 @@ async fn s1_4_s1_5_envelope_meta_page_bounds_and_past_the_end() {
     assert_eq!(page["total"], total);
     assert_eq!(page["last-page"], total.div_ceil(7));
     assert_eq!(r.body["data"].as_array().unwrap().len(), 7);
-    assert!(r.body.get("links").is_none(), "links only with X-Show-Links");
+    assert!(
+        r.body.get("links").is_none(),
+        "links only with X-Show-Links"
+    );
     assert!(r.body["data"][0]["id"].is_string());
     // Default size 20.
     let r = h.get("/api/v2/variants").await;
@@ -85,10 +125,18 @@ async fn s1_4_s1_5_envelope_meta_page_bounds_and_past_the_end() {
     assert_eq!(r.body["data"], json!([]));
     // Links with X-Show-Links.
     let r = h
-        .send(h.http.get(h.url("/api/v2/variants?page[size]=5")).header("X-CloudCart-ApiKey", KEY).header("X-Show-Links", "1"))
+        .send(
+            h.http
+                .get(h.url("/api/v2/variants?page[size]=5"))
+                .header("X-CloudCart-ApiKey", KEY)
+                .header("X-Show-Links", "1"),
+        )
         .await;
     assert!(r.body["links"]["prev"].is_null());
-    assert!(r.body["links"]["next"].as_str().unwrap().contains("page%5Bnumber%5D=2"));
+    assert!(r.body["links"]["next"]
+        .as_str()
+        .unwrap()
+        .contains("page%5Bnumber%5D=2"));
 }
 
 #[tokio::test]
@@ -98,7 +146,11 @@ async fn s1_5_paging_walks_every_variant_exactly_once() {
     let mut seen = std::collections::BTreeSet::new();
     let mut n = 1;
     loop {
-        let r = h.get(&format!("/api/v2/variants?page[size]=100&page[number]={n}&sort=id")).await;
+        let r = h
+            .get(&format!(
+                "/api/v2/variants?page[size]=100&page[number]={n}&sort=id"
+            ))
+            .await;
         for v in r.body["data"].as_array().unwrap() {
             assert!(seen.insert(v["id"].as_str().unwrap().to_string()));
         }
@@ -121,18 +173,38 @@ async fn s1_6_equality_filters_named_filters_and_single_record_mode() {
     assert_eq!(r.body["data"][0]["attributes"]["sku"], sku.as_str());
     assert_eq!(r.body["meta"]["page"]["total"], 1);
     // Column filter on a number.
-    let r = h.get(&format!("/api/v2/variants?filter[item_id]={}", v.product_id)).await;
-    assert!(r.body["data"].as_array().unwrap().iter().all(|x| x["attributes"]["item_id"] == v.product_id));
+    let r = h
+        .get(&format!(
+            "/api/v2/variants?filter[item_id]={}",
+            v.product_id
+        ))
+        .await;
+    assert!(r.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x["attributes"]["item_id"] == v.product_id));
     // Named products filter sku → parent product.
-    let r = h.get(&format!("/api/v2/products?filter[sku]={sku}&include=variants")).await;
+    let r = h
+        .get(&format!(
+            "/api/v2/products?filter[sku]={sku}&include=variants"
+        ))
+        .await;
     assert_eq!(r.body["data"][0]["id"], v.product_id.to_string());
     // Single-record mode: one object, no meta.page.
     let p = h.get(&format!("/api/v2/products/{}", v.product_id)).await;
-    let handle = p.body["data"]["attributes"]["url_handle"].as_str().unwrap().to_string();
-    let r = h.get(&format!("/api/v2/products?filter[url_handle]={handle}")).await;
+    let handle = p.body["data"]["attributes"]["url_handle"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = h
+        .get(&format!("/api/v2/products?filter[url_handle]={handle}"))
+        .await;
     assert!(r.body["data"].is_object());
     assert!(r.body.get("meta").is_none());
-    let r = h.get("/api/v2/products?filter[url_handle]=no-such-handle").await;
+    let r = h
+        .get("/api/v2/products?filter[url_handle]=no-such-handle")
+        .await;
     assert_eq!(r.status, 200);
     assert!(r.body["data"].is_null());
     // Unknown filter → 422 with source.parameter.
@@ -140,16 +212,32 @@ async fn s1_6_equality_filters_named_filters_and_single_record_mode() {
     assert_eq!(r.status, 422);
     assert_eq!(err(&r).1, Some("filter[colour_of_sky]"));
     // Multi-value id filter.
-    let ids: Vec<String> = h.sim.control().variants(HOST).iter().take(3).map(|v| v.id.to_string()).collect();
-    let r = h.get(&format!("/api/v2/variants?filter[id]={}", ids.join(","))).await;
+    let ids: Vec<String> = h
+        .sim
+        .control()
+        .variants(HOST)
+        .iter()
+        .take(3)
+        .map(|v| v.id.to_string())
+        .collect();
+    let r = h
+        .get(&format!("/api/v2/variants?filter[id]={}", ids.join(",")))
+        .await;
     assert_eq!(r.body["data"].as_array().unwrap().len(), 3);
 }
 
 #[tokio::test]
 async fn s1_7_sort_allow_list_and_descending() {
     let h = start(shop().seed_products(15)).await;
-    let r = h.get("/api/v2/variants?sort=-price,id&page[size]=100").await;
-    let prices: Vec<i64> = r.body["data"].as_array().unwrap().iter().map(|v| v["attributes"]["price"].as_i64().unwrap()).collect();
+    let r = h
+        .get("/api/v2/variants?sort=-price,id&page[size]=100")
+        .await;
+    let prices: Vec<i64> = r.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["attributes"]["price"].as_i64().unwrap())
+        .collect();
     assert!(prices.windows(2).all(|w| w[0] >= w[1]));
     let r = h.get("/api/v2/variants?sort=sku").await;
     assert_eq!(r.status, 422);
@@ -161,9 +249,16 @@ async fn s1_7_sort_allow_list_and_descending() {
 #[tokio::test]
 async fn s1_8_s1_9_include_and_append_allow_lists() {
     let h = start(shop().seed_products(3)).await;
-    let r = h.get("/api/v2/variants?include=product,option1.parameter").await;
+    let r = h
+        .get("/api/v2/variants?include=product,option1.parameter")
+        .await;
     assert_eq!(r.status, 200);
-    let kinds: Vec<&str> = r.body["included"].as_array().unwrap().iter().map(|x| x["type"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = r.body["included"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["type"].as_str().unwrap())
+        .collect();
     assert!(kinds.contains(&"products"));
     let r = h.get("/api/v2/variants?include=product.category").await;
     assert_eq!(r.status, 422);
@@ -183,10 +278,21 @@ async fn s1_8_s1_9_include_and_append_allow_lists() {
 async fn s1_10_relationship_urls() {
     let h = start(shop().seed_products(2)).await;
     let v = h.sim.control().variants(HOST)[0].clone();
-    let r = h.get(&format!("/api/v2/products/{}/variants", v.product_id)).await;
+    let r = h
+        .get(&format!("/api/v2/products/{}/variants", v.product_id))
+        .await;
     assert_eq!(r.status, 200);
-    assert!(r.body["data"].as_array().unwrap().iter().any(|x| x["id"] == v.id.to_string()));
-    let r = h.get(&format!("/api/v2/products/{}/relationships/category", v.product_id)).await;
+    assert!(r.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["id"] == v.id.to_string()));
+    let r = h
+        .get(&format!(
+            "/api/v2/products/{}/relationships/category",
+            v.product_id
+        ))
+        .await;
     assert_eq!(r.body["data"]["type"], "categories");
     assert!(r.body["data"].get("attributes").is_none());
 }
@@ -198,8 +304,14 @@ async fn s1_15_verb_matrix_405_and_404s() {
     assert_eq!(h.post("/api/v2/orders", body).await.status, 405);
     assert_eq!(h.delete("/api/v2/orders/1").await.status, 405);
     let pp = json!({"data": {"type": "payment-providers", "attributes": {}}});
-    assert_eq!(h.post("/api/v2/payment-providers", pp.clone()).await.status, 405);
-    assert_eq!(h.patch("/api/v2/payment-providers/cod", pp).await.status, 405);
+    assert_eq!(
+        h.post("/api/v2/payment-providers", pp.clone()).await.status,
+        405
+    );
+    assert_eq!(
+        h.patch("/api/v2/payment-providers/cod", pp).await.status,
+        405
+    );
     assert_eq!(h.delete("/api/v2/shipping-providers/1").await.status, 405);
     let op = json!({"data": {"type": "order-products", "id": "1", "attributes": {}}});
     assert_eq!(h.patch("/api/v2/order-products/1", op).await.status, 405);
@@ -224,7 +336,10 @@ async fn s1_13_rate_limit_limit_minus_one_then_429_and_window_slides_on_virtual_
         let r = h.get("/api/v2/categories").await;
         assert_eq!(r.status, 200, "request {i}");
         assert_eq!(r.headers["x-ratelimit-limit"], "5");
-        assert_eq!(r.headers["x-ratelimit-remaining"], (3 - i).to_string().as_str());
+        assert_eq!(
+            r.headers["x-ratelimit-remaining"],
+            (3 - i).to_string().as_str()
+        );
         assert!(r.headers.contains_key("x-ratelimit-reset"));
         assert!(r.headers.get("retry-after").is_none());
     }
@@ -234,7 +349,10 @@ async fn s1_13_rate_limit_limit_minus_one_then_429_and_window_slides_on_virtual_
     assert_eq!(r.headers["x-ratelimit-remaining"], "0");
     assert_eq!(r.body["error"], "Too Many Requests");
     assert_eq!(r.body["retry_after"], 60);
-    assert!(r.body["message"].as_str().unwrap().contains("Please wait and retry later"));
+    assert!(r.body["message"]
+        .as_str()
+        .unwrap()
+        .contains("Please wait and retry later"));
     // The sliding window frees capacity after 60 s of virtual time.
     h.sim.control().advance(Duration::from_secs(61)).await;
     assert_eq!(h.get("/api/v2/categories").await.status, 200);
@@ -243,25 +361,66 @@ async fn s1_13_rate_limit_limit_minus_one_then_429_and_window_slides_on_virtual_
 #[tokio::test]
 async fn s1_13_plan_without_api_and_alias_domain_refuse_first_call() {
     let h = start(shop().alias("www.shop.localhost")).await;
-    let alias = format!("http://www.shop.localhost:{}/api/v2/products", h.sim.addr().port());
-    let r = h.send(h.http.get(&alias).header("X-CloudCart-ApiKey", KEY)).await;
+    let alias = format!(
+        "http://www.shop.localhost:{}/api/v2/products",
+        h.sim.addr().port()
+    );
+    let r = h
+        .send(h.http.get(&alias).header("X-CloudCart-ApiKey", KEY))
+        .await;
     assert_eq!(r.status, 429);
     assert_eq!(r.headers["x-ratelimit-limit"], "0");
-    assert!(r.body["message"].as_str().unwrap().contains("do not have API access"));
-    h.sim.control().update_settings(HOST, &SettingsPatch { rate_limit_per_minute: Some(0), ..Default::default() }).unwrap();
+    assert!(r.body["message"]
+        .as_str()
+        .unwrap()
+        .contains("do not have API access"));
+    h.sim
+        .control()
+        .update_settings(
+            HOST,
+            &SettingsPatch {
+                rate_limit_per_minute: Some(0),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     let r = h.get("/api/v2/products").await;
     assert_eq!(r.status, 429);
     assert_eq!(r.headers["x-ratelimit-limit"], "0");
-    assert!(r.body["message"].as_str().unwrap().contains("do not have API access"));
+    assert!(r.body["message"]
+        .as_str()
+        .unwrap()
+        .contains("do not have API access"));
 }
 
 #[tokio::test]
 async fn fault_switches_injected_5xx_429_latency_and_402() {
     let h = start(shop()).await;
     let c = h.sim.control();
-    c.inject_api_fault(HOST, ApiFault::Status { status: 503, count: 2 }).unwrap();
-    c.inject_api_fault(HOST, ApiFault::TooManyRequests { retry_after: 7, count: 1 }).unwrap();
-    c.inject_api_fault(HOST, ApiFault::Latency { millis: 30, count: 1 }).unwrap();
+    c.inject_api_fault(
+        HOST,
+        ApiFault::Status {
+            status: 503,
+            count: 2,
+        },
+    )
+    .unwrap();
+    c.inject_api_fault(
+        HOST,
+        ApiFault::TooManyRequests {
+            retry_after: 7,
+            count: 1,
+        },
+    )
+    .unwrap();
+    c.inject_api_fault(
+        HOST,
+        ApiFault::Latency {
+            millis: 30,
+            count: 1,
+        },
+    )
+    .unwrap();
     let r = h.get("/api/v2/products").await;
     assert_eq!(r.status, 503);
     assert_eq!(r.body["errors"][0]["title"], "Maintenance mode");
@@ -270,9 +429,20 @@ async fn fault_switches_injected_5xx_429_latency_and_402() {
     let r = h.get("/api/v2/products").await;
     assert_eq!(r.status, 429);
     assert_eq!(r.headers["retry-after"], "7");
-    assert_eq!(h.get("/api/v2/products").await.status, 200, "latency fault still answers");
+    assert_eq!(
+        h.get("/api/v2/products").await.status,
+        200,
+        "latency fault still answers"
+    );
     assert_eq!(h.get("/api/v2/products").await.status, 200);
-    c.update_settings(HOST, &SettingsPatch { subscription_expired: Some(true), ..Default::default() }).unwrap();
+    c.update_settings(
+        HOST,
+        &SettingsPatch {
+            subscription_expired: Some(true),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let r = h.get("/api/v2/products").await;
     assert_eq!(r.status, 402);
     assert_eq!(r.body["errors"][0]["title"], "Payment Required");
@@ -293,7 +463,13 @@ async fn bad_input_never_crashes_the_server() {
         let r = h.get(path).await;
         assert!(r.status < 500, "{path} → {}", r.status);
     }
-    for body in ["{", "[]", "{\"data\": 5}", "{\"data\": {\"type\": \"variants\", \"attributes\": []}}", "null"] {
+    for body in [
+        "{",
+        "[]",
+        "{\"data\": 5}",
+        "{\"data\": {\"type\": \"variants\", \"attributes\": []}}",
+        "null",
+    ] {
         let r = h
             .send(
                 h.http

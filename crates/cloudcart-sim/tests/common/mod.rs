@@ -22,14 +22,25 @@ pub struct Harness {
 }
 
 pub async fn start(shop: ShopConfig) -> Harness {
-    start_with(SimConfig { shops: vec![shop], ..Default::default() }).await
+    start_with(SimConfig {
+        shops: vec![shop],
+        ..Default::default()
+    })
+    .await
 }
 
 pub async fn start_with(config: SimConfig) -> Harness {
-    let hosts: Vec<String> = config.shops.iter().flat_map(|s| std::iter::once(s.host.clone()).chain(s.aliases.clone())).collect();
+    let hosts: Vec<String> = config
+        .shops
+        .iter()
+        .flat_map(|s| std::iter::once(s.host.clone()).chain(s.aliases.clone()))
+        .collect();
     let sim = Sim::start(config).await.expect("emulator starts");
     let mut b = reqwest::Client::builder();
-    for h in hosts.iter().chain(std::iter::once(&"unknown.localhost".to_string())) {
+    for h in hosts
+        .iter()
+        .chain(std::iter::once(&"unknown.localhost".to_string()))
+    {
         b = b.resolve(h, sim.addr());
     }
     let http = b.build().expect("client");
@@ -52,7 +63,12 @@ impl Harness {
         format!("{}{path}", self.base)
     }
     pub async fn get(&self, path: &str) -> Resp {
-        self.send(self.http.get(self.url(path)).header("X-CloudCart-ApiKey", KEY)).await
+        self.send(
+            self.http
+                .get(self.url(path))
+                .header("X-CloudCart-ApiKey", KEY),
+        )
+        .await
     }
     pub async fn write(&self, method: reqwest::Method, path: &str, body: Value) -> Resp {
         self.send(
@@ -71,15 +87,28 @@ impl Harness {
         self.write(reqwest::Method::PATCH, path, body).await
     }
     pub async fn delete(&self, path: &str) -> Resp {
-        self.send(self.http.delete(self.url(path)).header("X-CloudCart-ApiKey", KEY)).await
+        self.send(
+            self.http
+                .delete(self.url(path))
+                .header("X-CloudCart-ApiKey", KEY),
+        )
+        .await
     }
     pub async fn send(&self, req: reqwest::RequestBuilder) -> Resp {
         let r = req.send().await.expect("request reaches the emulator");
         let status = r.status().as_u16();
         let headers = r.headers().clone();
         let text = r.text().await.expect("body");
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        Resp { status, headers, body }
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
 }
 
@@ -88,7 +117,9 @@ pub fn err(r: &Resp) -> (&str, Option<&str>, Option<&str>) {
     let e = &r.body["errors"][0];
     (
         e["status"].as_str().unwrap_or(""),
-        e["source"]["pointer"].as_str().or(e["source"]["parameter"].as_str()),
+        e["source"]["pointer"]
+            .as_str()
+            .or(e["source"]["parameter"].as_str()),
         e["detail"].as_str(),
     )
 }
@@ -105,10 +136,18 @@ impl Receiver {
     pub async fn start(script: Vec<(u16, &str)>) -> (Receiver, SocketAddr) {
         let r = Receiver {
             seen: Arc::default(),
-            script: Arc::new(Mutex::new(script.into_iter().rev().map(|(s, b)| (s, b.to_string())).collect())),
+            script: Arc::new(Mutex::new(
+                script
+                    .into_iter()
+                    .rev()
+                    .map(|(s, b)| (s, b.to_string()))
+                    .collect(),
+            )),
         };
         let app = axum::Router::new().fallback(receive).with_state(r.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind receiver");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind receiver");
         let addr = listener.local_addr().expect("addr");
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -116,7 +155,12 @@ impl Receiver {
         (r, addr)
     }
     pub fn bodies(&self) -> Vec<Value> {
-        self.seen.lock().unwrap().iter().map(|(_, b)| b.clone()).collect()
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, b)| b.clone())
+            .collect()
     }
     pub fn count(&self) -> usize {
         self.seen.lock().unwrap().len()
