@@ -17,6 +17,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    /// An error of `field` with a stable `code` and its Bulgarian and English text.
     pub fn new(
         field: impl Into<String>,
         code: &'static str,
@@ -43,6 +44,7 @@ impl FieldError {
         self
     }
 
+    /// The field is missing or empty (`required`).
     pub fn required(field: impl Into<String>) -> Self {
         Self::new(
             field,
@@ -57,18 +59,22 @@ impl FieldError {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("invalid input: {}", .errors.iter().map(|e| format!("{}: {}", e.field, e.message_en)).collect::<Vec<_>>().join("; "))]
 pub struct ValidationErrors {
+    /// The problems, in the order they were found.
     pub errors: Vec<FieldError>,
 }
 
 impl ValidationErrors {
+    /// No problems yet.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Records a problem.
     pub fn push(&mut self, error: FieldError) {
         self.errors.push(error);
     }
 
+    /// Whether no problem was found.
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }
@@ -99,5 +105,30 @@ impl From<FieldError> for ValidationErrors {
         Self {
             errors: vec![error],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_nest_under_their_parent_and_collect() {
+        let e = FieldError::required("quantity").within("lines[2]");
+        assert_eq!(e.field, "lines[2].quantity");
+        assert_eq!(
+            FieldError::required("[0]").within("barcodes").field,
+            "barcodes[0]"
+        );
+        assert_eq!(FieldError::required("").within("eik").field, "eik");
+        let mut all = ValidationErrors::new();
+        assert_eq!(all.check(Ok::<_, FieldError>(5)), Some(5));
+        assert!(all.is_empty());
+        assert_eq!(all.check::<i32>(Err(e)), None);
+        let err = all.into_result(()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid input: lines[2].quantity: This field is required."
+        );
     }
 }

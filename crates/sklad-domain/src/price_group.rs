@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A price column of a good: the purchase price or one of the ten selling groups.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
@@ -14,18 +15,26 @@ pub enum PriceGroup {
     /// Цена на дребно (PriceOut2): the default selling group.
     #[default]
     Retail,
-    /// Ценова група 1 … 8 (PriceOut3..PriceOut10).
+    /// Ценова група 1 (PriceOut3).
     Group1,
+    /// Ценова група 2 (PriceOut4).
     Group2,
+    /// Ценова група 3 (PriceOut5).
     Group3,
+    /// Ценова група 4 (PriceOut6).
     Group4,
+    /// Ценова група 5 (PriceOut7).
     Group5,
+    /// Ценова група 6 (PriceOut8).
     Group6,
+    /// Ценова група 7 (PriceOut9).
     Group7,
+    /// Ценова група 8 (PriceOut10).
     Group8,
 }
 
 impl PriceGroup {
+    /// All eleven columns in Microinvest's export order.
     pub const ALL: [PriceGroup; 11] = [
         PriceGroup::Purchase,
         PriceGroup::Wholesale,
@@ -62,10 +71,12 @@ impl PriceGroup {
         }
     }
 
+    /// The group with this key.
     pub fn from_key(key: &str) -> Option<Self> {
         PriceGroup::ALL.into_iter().find(|g| g.key() == key)
     }
 
+    /// Bulgarian label, as in Microinvest: `Цена на дребно`, `Ценова група 3`.
     pub fn label_bg(self) -> String {
         match self {
             PriceGroup::Purchase => "Доставна цена".into(),
@@ -75,6 +86,7 @@ impl PriceGroup {
         }
     }
 
+    /// English label: `Retail price`, `Price group 3`.
     pub fn label_en(self) -> String {
         match self {
             PriceGroup::Purchase => "Purchase price".into(),
@@ -87,5 +99,29 @@ impl PriceGroup {
     fn group_number(self) -> Option<u8> {
         let index = PriceGroup::ALL.iter().position(|g| *g == self)?;
         (index >= 3).then(|| (index - 2) as u8)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eleven_columns_ten_selling_retail_by_default() {
+        assert_eq!(PriceGroup::selling().count(), 10);
+        assert!(PriceGroup::selling().all(|g| g != PriceGroup::Purchase));
+        assert_eq!(PriceGroup::default(), PriceGroup::Retail);
+        for g in PriceGroup::ALL {
+            assert_eq!(PriceGroup::from_key(g.key()), Some(g));
+        }
+        assert_eq!(PriceGroup::from_key("Retail"), None);
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(PriceGroup::Purchase.label_bg(), "Доставна цена");
+        assert_eq!(PriceGroup::Group1.label_bg(), "Ценова група 1");
+        assert_eq!(PriceGroup::Group8.label_en(), "Price group 8");
+        assert_eq!(PriceGroup::Wholesale.label_en(), "Wholesale price");
     }
 }

@@ -10,6 +10,7 @@ use crate::error::FieldError;
 /// Thousandths per unit.
 pub const QTY_SCALE: i64 = 1000;
 
+/// An exact quantity in thousandths of a unit; serialised as that integer.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
