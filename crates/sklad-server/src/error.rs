@@ -189,7 +189,17 @@ impl ApiError {
 /// Field codes that mean "this clashes with what is stored" (already exists, still in
 /// use, already converted …): answered with 409 rather than 422.
 fn is_conflict_code(code: &str) -> bool {
-    code.ends_with("_duplicate") || code.ends_with("_in_use")
+    code.ends_with("_duplicate")
+        || code.ends_with("_in_use")
+        || matches!(
+            code,
+            "order_converted"
+                | "operation_converted"
+                | "operation_annulled"
+                | "changeover_already_eur"
+                | "already_eur"
+                | "seats_exceeded"
+        )
 }
 
 impl From<ValidationErrors> for ApiError {

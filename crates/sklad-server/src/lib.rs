@@ -12,6 +12,7 @@ pub use state::AppState;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::Request;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
 /// The whole application router: API, pages and static assets, with the request body
@@ -28,6 +29,12 @@ pub fn app_with_body_limit(state: AppState, body_limit: usize) -> axum::Router {
         .merge(web::router())
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                tracing::error!("a request handler panicked");
+                axum::response::IntoResponse::into_response(error::ApiError::internal())
+            },
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 tracing::info_span!(

@@ -10,7 +10,7 @@ use sklad_domain::money::format_minor_plain;
 use sklad_domain::operation::{
     ExternalRef, Line, Operation, OperationDraft, OperationKind, OperationStatus, Totals,
 };
-use sklad_domain::{Currency, Id, ValidationErrors, VatRate};
+use sklad_domain::{Currency, Id, Quantity, ValidationErrors, VatRate};
 use sklad_store::{OperationFilter, Page, Paging};
 
 use super::auth::Caller;
@@ -189,17 +189,15 @@ impl OperationBody {
                         .unwrap_or(VatRate::Standard),
                 ),
             };
-            if let (Some(quantity), Some(unit_price), Some(discount_bp), Some(vat_rate)) =
-                (quantity, unit_price, discount_bp, vat)
-            {
-                lines.push(Line {
-                    good_id: line.good_id,
-                    quantity,
-                    unit_price,
-                    vat_rate,
-                    discount_bp,
-                });
-            }
+            // A value that could not be read is already reported; a neutral stand-in
+            // keeps the line's index so the domain's checks name the right line.
+            lines.push(Line {
+                good_id: line.good_id,
+                quantity: quantity.unwrap_or(Quantity(1)),
+                unit_price: unit_price.unwrap_or(0),
+                vat_rate: vat.unwrap_or_default(),
+                discount_bp: discount_bp.unwrap_or(0),
+            });
         }
         let draft = OperationDraft {
             kind: self.kind,
@@ -216,10 +214,16 @@ impl OperationBody {
             }),
             note: self.note.filter(|n| !n.trim().is_empty()),
         };
+        if let Err(more) = draft.validate() {
+            for error in more.errors {
+                if !errors.errors.iter().any(|e| e.field == error.field) {
+                    errors.push(error);
+                }
+            }
+        }
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        draft.validate()?;
         Ok(draft)
     }
 }

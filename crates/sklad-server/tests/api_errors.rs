@@ -1,0 +1,262 @@
+//! Every kind of bad input gets the one error shape, with the field's path where there
+//! is a field, and nothing stored changes.
+
+mod api_support;
+
+use api_support::{assert_error, assert_field, TestServer};
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// A firm with one good (code A1, barcode 111) and its main object; (token, good, object).
+async fn firm_with_good(server: &TestServer) -> (String, i64, i64) {
+    let firm = server.tenant("Грешки ООД", "gosho").await;
+    let good = server
+        .post_expect(
+            "/goods",
+            &firm.token,
+            json!({"code": "A1", "name": "Стока", "barcodes": ["111"], "prices": {"retail": "1.00"}}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let objects = server.get_ok("/objects", &firm.token).await;
+    (
+        firm.token,
+        good["id"].as_i64().unwrap(),
+        objects[0]["id"].as_i64().unwrap(),
+    )
+}
+
+async fn bad_bodies_are_refused_and_nothing_is_written(server: TestServer) {
+    let (t, good, object) = firm_with_good(&server).await;
+    let t = t.as_str();
+    let before = server.snapshot(t).await;
+
+    // Malformed JSON.
+    let (status, body) = server
+        .call_raw("POST", "/goods", Some(t), b"{\"code\": \"B1\", ".to_vec())
+        .await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "json_malformed");
+
+    // Wrong JSON types, unknown enum values and unknown fields name the field.
+    let cases = [
+        ("/goods", json!({"code": 5, "name": "x"}), "code"),
+        (
+            "/goods",
+            json!({"code": "B1", "name": "x", "kind": "gadget"}),
+            "kind",
+        ),
+        (
+            "/goods",
+            json!({"code": "B1", "name": "x", "barcodes": "123"}),
+            "barcodes",
+        ),
+        (
+            "/objects",
+            json!({"name": "Склад 2", "kind": "castle"}),
+            "kind",
+        ),
+        (
+            "/operations",
+            json!({"kind": "delivery", "object_id": object,
+                   "lines": [{"good_id": "one", "quantity": "1", "unit_price": "1"}]}),
+            "lines[0].good_id",
+        ),
+        (
+            "/operations",
+            json!({"kind": "teleport", "object_id": object, "lines": []}),
+            "kind",
+        ),
+    ];
+    for (path, payload, field) in cases {
+        let (status, body) = server.call("POST", path, Some(t), Some(payload)).await;
+        let fields = assert_error(
+            status,
+            &body,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        );
+        assert_field(&fields, field, "type_invalid");
+    }
+    let (status, body) = server
+        .call(
+            "POST",
+            "/goods",
+            Some(t),
+            Some(json!({"code": "B1", "name": "x", "colour": "red"})),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+
+    // Invalid ЕИК, on a partner and on the firm.
+    let (status, body) = server
+        .call(
+            "POST",
+            "/partners",
+            Some(t),
+            Some(json!({"name": "Лош", "eik": "831826093"})),
+        )
+        .await;
+    let fields = assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_field(&fields, "eik", "eik_invalid");
+    let (status, body) = server
+        .call("PATCH", "/firm", Some(t), Some(json!({"eik": "831826093"})))
+        .await;
+    let fields = assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_field(&fields, "eik", "eik_invalid");
+
+    // Duplicate code and barcode.
+    let (status, body) = server
+        .call(
+            "POST",
+            "/goods",
+            Some(t),
+            Some(json!({"code": "A1", "name": "Друга"})),
+        )
+        .await;
+    let fields = assert_error(status, &body, StatusCode::CONFLICT, "conflict");
+    assert_field(&fields, "code", "code_duplicate");
+    let (status, body) = server
+        .call(
+            "POST",
+            "/goods",
+            Some(t),
+            Some(json!({"code": "B2", "name": "Друга", "barcodes": ["111"]})),
+        )
+        .await;
+    let fields = assert_error(status, &body, StatusCode::CONFLICT, "conflict");
+    assert!(
+        fields.iter().any(|f| f["code"] == "barcode_duplicate"),
+        "{body}"
+    );
+
+    // Bad amounts and prices.
+    let (status, body) = server
+        .call(
+            "POST",
+            "/goods",
+            Some(t),
+            Some(json!({"code": "B3", "name": "x", "prices": {"retail": "1.005", "gold": "1"}})),
+        )
+        .await;
+    let fields = assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_field(&fields, "prices.retail", "amount_precision");
+    assert_field(&fields, "prices.gold", "price_group_unknown");
+
+    // Operations: unknown good and object, quantity 0, NaN-like text, too many decimals.
+    let line = |quantity: serde_json::Value| {
+        json!({"kind": "sale", "object_id": object,
+               "lines": [{"good_id": good, "quantity": quantity, "unit_price": "1.00"}]})
+    };
+    let op_cases = [
+        (
+            line(json!("0")),
+            "lines[0].quantity",
+            "quantity_not_positive",
+        ),
+        (line(json!(0)), "lines[0].quantity", "quantity_not_positive"),
+        (line(json!("NaN")), "lines[0].quantity", "quantity_invalid"),
+        (line(json!("1e3")), "lines[0].quantity", "quantity_invalid"),
+        (
+            line(json!("1.2345")),
+            "lines[0].quantity",
+            "quantity_precision",
+        ),
+        (
+            json!({"kind": "delivery", "object_id": object,
+                   "lines": [{"good_id": good + 1000, "quantity": "1", "unit_price": "1"}]}),
+            "lines[0].good_id",
+            "good_unknown",
+        ),
+        (
+            json!({"kind": "delivery", "object_id": object + 1000,
+                   "lines": [{"good_id": good, "quantity": "1", "unit_price": "1"}]}),
+            "object_id",
+            "object_unknown",
+        ),
+        (
+            json!({"kind": "delivery", "object_id": object, "date": "31.02.2026",
+                   "lines": [{"good_id": good, "quantity": "1", "unit_price": "1"}]}),
+            "date",
+            "date_invalid",
+        ),
+    ];
+    for (payload, field, code) in op_cases {
+        let (status, body) = server
+            .call("POST", "/operations", Some(t), Some(payload))
+            .await;
+        let fields = assert_error(
+            status,
+            &body,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        );
+        assert_field(&fields, field, code);
+    }
+
+    // Bad query and path parameters.
+    let (status, body) = server.call("GET", "/goods?limit=abc", Some(t), None).await;
+    let fields = assert_error(status, &body, StatusCode::BAD_REQUEST, "parameters_invalid");
+    assert_field(&fields, "limit", "parameter_invalid");
+    let (status, body) = server
+        .call("GET", "/operations?kind=gift", Some(t), None)
+        .await;
+    let fields = assert_error(status, &body, StatusCode::BAD_REQUEST, "parameters_invalid");
+    assert_field(&fields, "kind", "parameter_invalid");
+    let (status, body) = server.call("GET", "/stock", Some(t), None).await;
+    let fields = assert_error(status, &body, StatusCode::BAD_REQUEST, "parameters_invalid");
+    assert_field(&fields, "object_id", "required");
+    let (status, body) = server.call("GET", "/goods/abc", Some(t), None).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
+    let (status, body) = server.call("GET", "/no-such-thing", Some(t), None).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "route_not_found");
+    let (status, body) = server.call("DELETE", "/firm", Some(t), None).await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
+
+    assert_eq!(server.snapshot(t).await, before, "nothing stored changed");
+}
+
+async fn missing_or_unknown_tokens_are_401(server: TestServer) {
+    let firm = server.tenant("Ключове ООД", "kiro").await;
+    for token in [None, Some("skl_0000"), Some("")] {
+        let (status, body) = server.call("GET", "/goods", token, None).await;
+        assert_error(status, &body, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    let response = server
+        .http
+        .get(format!("{}/goods", server.api))
+        .header("authorization", format!("Basic {}", firm.token))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+on_both_engines!(
+    bad_bodies_are_refused_and_nothing_is_written,
+    missing_or_unknown_tokens_are_401
+);

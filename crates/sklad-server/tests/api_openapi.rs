@@ -1,0 +1,101 @@
+//! The OpenAPI document describes exactly the routes the server answers.
+
+mod api_support;
+
+use api_support::{assert_error, TestServer};
+use reqwest::StatusCode;
+use serde_json::Value;
+use sklad_server::api::routes::Access;
+use std::collections::BTreeSet;
+
+/// Every `$ref` in the document, recursively.
+fn refs(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                if key == "$ref" {
+                    out.insert(v.as_str().unwrap_or_default().to_owned());
+                } else {
+                    refs(v, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+/// A concrete path for a templated one: `{id}` → 1, `{code}` → X.
+fn concrete(path: &str) -> String {
+    path.replace("{id}", "1").replace("{code}", "X")
+}
+
+async fn document_covers_every_route(server: TestServer) {
+    let firm = server.tenant("Документ ООД", "doc").await;
+    let operator = server.operator_token(firm.firm_id, "doc_operator").await;
+
+    let (status, doc) = server.call("GET", "/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(doc["openapi"], "3.1.0");
+
+    // The document's (method, path) pairs are exactly the router's.
+    let endpoints = sklad_server::api::endpoints();
+    let from_router: BTreeSet<(String, String)> = endpoints
+        .iter()
+        .map(|e| (e.method.key().to_owned(), e.path.to_owned()))
+        .collect();
+    let mut from_doc = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("path item").keys() {
+            from_doc.insert((method.clone(), path.clone()));
+        }
+    }
+    assert_eq!(from_doc, from_router);
+    for required in [
+        ("get", "/goods"),
+        ("get", "/goods/by-code/{code}"),
+        ("post", "/operations/{id}/convert-to-sale"),
+        ("get", "/stock/available"),
+        ("get", "/backup"),
+        ("post", "/restore"),
+        ("post", "/euro-changeover"),
+        ("post", "/users"),
+        ("patch", "/firm"),
+    ] {
+        assert!(
+            from_router.contains(&(required.0.to_owned(), required.1.to_owned())),
+            "{required:?} is missing"
+        );
+    }
+
+    // Every reference resolves; the error shape is described.
+    let mut all = BTreeSet::new();
+    refs(&doc, &mut all);
+    for reference in all {
+        let pointer = reference.trim_start_matches('#');
+        assert!(doc.pointer(pointer).is_some(), "dangling {reference}");
+    }
+    assert!(doc
+        .pointer("/components/schemas/Error/properties/error")
+        .is_some());
+
+    // Every documented route is served: without a token it is 401 (not 404/405), an
+    // operator gets 403 on the owner's routes, the document itself needs no token.
+    for endpoint in &endpoints {
+        let path = concrete(endpoint.path);
+        let method = endpoint.method.key().to_uppercase();
+        let (status, body) = server.call(&method, &path, None, None).await;
+        match endpoint.access {
+            Access::Public => assert_eq!(status, StatusCode::OK, "{method} {path}"),
+            _ => {
+                assert_error(status, &body, StatusCode::UNAUTHORIZED, "unauthorized");
+            }
+        }
+        if endpoint.access == Access::Owner {
+            let (status, body) = server.call(&method, &path, Some(&operator), None).await;
+            assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
+        }
+    }
+}
+
+on_both_engines!(document_covers_every_route);

@@ -1,0 +1,226 @@
+//! The command line: every command and option, with the help text `sklad --help` shows.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Склад: складова програма за български търговци (warehouse back office).
+///
+/// Settings come from defaults, then an optional TOML file (--config or SKLAD_CONFIG),
+/// then the environment: SKLAD_DATA_DIR (default ./data), SKLAD_DATABASE_URL (default
+/// sqlite://<data dir>/sklad.db; a postgres:// URL selects PostgreSQL) and SKLAD_LISTEN
+/// (default 127.0.0.1:8080).
+#[derive(Debug, Parser)]
+#[command(name = "sklad", version, propagate_version = true)]
+pub struct Cli {
+    /// TOML configuration file (keys: data_dir, database_url, listen, body_limit).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Starts the web server (pages and REST API). On a fresh database it creates a
+    /// first firm and its owner and prints the login and password once.
+    Serve(ServeArgs),
+    /// Creates or updates the database tables, then exits.
+    Migrate,
+    /// Firms (фирми).
+    #[command(subcommand)]
+    Firm(FirmCommand),
+    /// Users (потребители).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens for the REST API.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Writes a firm's archive (Архивиране на фирма) to a file.
+    Backup(BackupArgs),
+    /// Restores an archive as a NEW firm; the original is not touched.
+    Restore(RestoreArgs),
+    /// Switches a BGN firm to EUR for good: prices converted at 1.95583, half up to the
+    /// cent; documents keep their amounts.
+    EuroChangeover(EuroChangeoverArgs),
+}
+
+/// Options of `sklad serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (overrides SKLAD_LISTEN), e.g. 127.0.0.1:8080.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+}
+
+/// `sklad firm …`
+#[derive(Debug, Subcommand)]
+pub enum FirmCommand {
+    /// Creates a firm with the default payment types and the object „Основен склад“.
+    Create(FirmCreateArgs),
+}
+
+/// A firm's currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CurrencyArg {
+    /// Euro (Bulgaria's currency since 1 January 2026).
+    Eur,
+    /// Bulgarian lev, for books kept in leva.
+    Bgn,
+}
+
+/// Options of `sklad firm create`.
+#[derive(Debug, Args)]
+pub struct FirmCreateArgs {
+    /// The firm's name, e.g. "Пример ООД".
+    #[arg(long)]
+    pub name: String,
+    /// ЕИК / Булстат (9 or 13 digits, check digits verified).
+    #[arg(long)]
+    pub eik: Option<String>,
+    /// Currency of the books.
+    #[arg(long, value_enum, default_value = "eur")]
+    pub currency: CurrencyArg,
+    /// Users the subscription allows (the CloudCart connection needs 2).
+    #[arg(long, default_value_t = 2)]
+    pub seats: i64,
+    /// The firm is registered for VAT (регистрирана по ДДС).
+    #[arg(long)]
+    pub vat_registered: bool,
+    /// Let sales take stock below zero.
+    #[arg(long)]
+    pub allow_negative_stock: bool,
+}
+
+/// A user's role in a firm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// Собственик: everything, including users, backups and restore.
+    Owner,
+    /// Оператор: daily work.
+    Operator,
+}
+
+/// `sklad user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Creates a user in a firm (an existing login is added to the firm instead). Without
+    /// --password a password is generated and printed once.
+    Create(UserCreateArgs),
+}
+
+/// Options of `sklad user create`.
+#[derive(Debug, Args)]
+pub struct UserCreateArgs {
+    /// The firm's id (see `sklad firm create`).
+    #[arg(long)]
+    pub firm: i64,
+    /// Login name: 3–64 letters, digits, . _ - @.
+    #[arg(long)]
+    pub login: String,
+    /// Role in the firm.
+    #[arg(long, value_enum, default_value = "operator")]
+    pub role: RoleArg,
+    /// Password (8–200 characters). Prefer leaving it out: a strong one is generated.
+    #[arg(long)]
+    pub password: Option<String>,
+    /// Name shown in the interface; the login when absent.
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// Interface language: bg or en.
+    #[arg(long, default_value = "bg")]
+    pub language: String,
+}
+
+/// `sklad token …`
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Creates an API token for a member of a firm and prints it once.
+    Create(TokenCreateArgs),
+}
+
+/// Options of `sklad token create`.
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// The firm's id.
+    #[arg(long)]
+    pub firm: i64,
+    /// The member's login.
+    #[arg(long)]
+    pub login: String,
+    /// A label for the token, e.g. "CloudCart".
+    #[arg(long, default_value = "API")]
+    pub name: String,
+}
+
+/// Options of `sklad backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The firm's id.
+    #[arg(long)]
+    pub firm: i64,
+    /// File to write (overwritten).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+/// Options of `sklad restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Archive made by `sklad backup` or downloaded from the server.
+    #[arg(long, value_name = "FILE")]
+    pub file: PathBuf,
+    /// Login of the user who becomes the new firm's owner.
+    #[arg(long)]
+    pub owner: String,
+    /// The new firm's name; the archived name when absent.
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+/// Options of `sklad euro-changeover`.
+#[derive(Debug, Args)]
+pub struct EuroChangeoverArgs {
+    /// The firm's id.
+    #[arg(long)]
+    pub firm: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_the_documented_commands() {
+        let cli = Cli::try_parse_from([
+            "sklad",
+            "firm",
+            "create",
+            "--name",
+            "Пример",
+            "--eik",
+            "831826092",
+            "--currency",
+            "bgn",
+            "--seats",
+            "3",
+        ])
+        .unwrap();
+        match cli.command {
+            Command::Firm(FirmCommand::Create(args)) => {
+                assert_eq!(args.currency, CurrencyArg::Bgn);
+                assert_eq!(args.seats, 3);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(Cli::try_parse_from(["sklad", "firm", "create", "--currency", "usd"]).is_err());
+    }
+}

@@ -1,0 +1,119 @@
+//! `sklad serve`: opens and migrates the database, creates a first firm on a fresh one,
+//! prints the address and serves until Ctrl-C (or SIGTERM), letting requests in flight
+//! finish.
+
+use anyhow::{Context, Result};
+use sklad_domain::clock::SystemClock;
+use sklad_domain::model::{FirmInput, Role, UserInput};
+use sklad_domain::Currency;
+use sklad_server::{AppState, Config};
+use sklad_store::{Store, StoreError};
+use std::sync::Arc;
+
+use crate::cli::ServeArgs;
+use crate::commands::{explain, open_store};
+
+/// Login of the owner created on a fresh database.
+const FIRST_OWNER_LOGIN: &str = "admin";
+
+/// Runs the server.
+pub async fn serve(mut config: Config, args: ServeArgs) -> Result<()> {
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    let store = open_store(&config).await?;
+    tracing::info!(database = %config.database_url_redacted(), engine = store.engine().key(), "database ready");
+    let first = create_first_firm_if_fresh(&store).await?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let address = listener.local_addr().context("reading the bound address")?;
+    let url = format!("http://{address}/");
+    println!("Склад работи на / Sklad is running at {url}");
+    println!("REST API: {url}api/v1 (OpenAPI: {url}api/v1/openapi.json)");
+    if let Some((firm_name, password)) = first {
+        println!("Създадена е първа фирма „{firm_name}“ / A first firm was created.");
+        println!(
+            "Вход / Login: {FIRST_OWNER_LOGIN}   Парола / Password: {password}   (показва се само сега / shown only now)"
+        );
+    }
+    println!("Спиране / Stop: Ctrl-C");
+    let state = AppState {
+        store: store.clone(),
+        clock: Arc::new(SystemClock),
+    };
+    let app = sklad_server::app_with_body_limit(state, config.body_limit);
+    sklad_server::serve(listener, app, shutdown_signal())
+        .await
+        .context("serving HTTP")?;
+    store.close().await;
+    println!("Склад спря / Sklad stopped.");
+    Ok(())
+}
+
+/// On a database without any firm, creates „Моята фирма“ (EUR, 2 seats) and its owner
+/// `admin` with a random password; returns the firm's name and the password.
+async fn create_first_firm_if_fresh(store: &Store) -> Result<Option<(String, String)>> {
+    // Firm ids start at 1 on both engines and firms are never deleted, so a database
+    // without firm 1 has never had a firm.
+    match store.firm(1).await {
+        Ok(_) => return Ok(None),
+        Err(StoreError::NotFound { .. }) => {}
+        Err(e) => return Err(explain(e)).context("checking for a first firm"),
+    }
+    let firm = store
+        .create_firm(&FirmInput {
+            name: "Моята фирма".into(),
+            eik: None,
+            currency: Currency::Eur,
+            vat_registered: true,
+            seats: 2,
+            allow_negative_stock: false,
+        })
+        .await
+        .map_err(explain)
+        .context("creating the first firm")?;
+    let password = sklad_server::api::generate_password();
+    // Users join firms only, so a database without firms has no users either.
+    let user = store
+        .create_user(&UserInput {
+            login: FIRST_OWNER_LOGIN.into(),
+            password: password.clone(),
+            display_name: "Администратор".into(),
+            language: "bg".into(),
+        })
+        .await
+        .map_err(explain)
+        .context("creating the first owner")?;
+    store
+        .add_member(firm.id, user.id, Role::Owner)
+        .await
+        .map_err(explain)
+        .context("making the first owner a member")?;
+    Ok(Some((firm.name, password)))
+}
+
+/// Completes on Ctrl-C or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down");
+}
