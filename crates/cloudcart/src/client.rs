@@ -302,11 +302,14 @@ impl Client {
         FullOrder::resolve(s.resource, &s.included)
     }
 
-    /// Order lines of one order.
+    /// Order lines of one order, with their chosen add-ons side-loaded (resolve them with
+    /// `page.included.related::<OrderLineOption, _>(&line, "options")`).
     pub fn order_lines(&self, order_id: &str) -> Pager<OrderLine> {
         self.list(
             "order-products",
-            Query::new().filter("order_id", order_id),
+            Query::new()
+                .filter("order_id", order_id)
+                .include(["options"]),
             Priority::OrderRead,
         )
     }

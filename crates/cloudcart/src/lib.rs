@@ -7,7 +7,8 @@
 //! - [`Client`] — typed reads with paging ([`Pager`]), single-record filter lookups, the full
 //!   order of API.md §3.5 in one request ([`models::orders::FullOrder`]), variant quantity
 //!   and price PATCH, order status PATCH, webhook create/list/update/delete.
-//! - One [`limiter::RateLimiter`] per client (shared by clones): `limit − 1` requests per
+//! - One [`limiter::RateLimiter`] per client, shared by its clones — so build one `Client` per
+//!   shop and clone it everywhere: `limit − 1` requests per
 //!   sliding minute as learnt from `X-RateLimit-Limit`, `Retry-After` on 429, priorities
 //!   ([`Priority`]), and a typed refusal without sending when the plan has no API.
 //! - [`Error`] — typed failures with `code()`, `message_bg()` and `message_en()`.

@@ -5,7 +5,8 @@
 //! flight plus requests completed within the last 60 s. A request's slot is dated when its
 //! response arrives (never before the shop saw it), so the shop's own window can never hold
 //! more than ours. `X-RateLimit-Remaining` lower than ours (other keys of the same shop)
-//! fills our window up to match. Until the cap is known one request at a time probes.
+//! fills our window up to match; `X-RateLimit-Reset` is ignored (the platform always sends
+//! "now + 60 s"). Until the cap is known one request at a time probes.
 //! A `429` blocks everyone until `Retry-After` has passed. A cap of 0 (plan without API)
 //! refuses at once without sending, and is re-probed after [`ZERO_LIMIT_RECHECK`] since
 //! the platform recomputes caps every ~5 minutes.
@@ -445,5 +446,34 @@ mod tests {
                 Priority::StockWrite
             ]
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_sliding_minute_ever_holds_more_than_limit_minus_one(
+            limit in 2u32..12,
+            steps in proptest::collection::vec((0u64..90, 1usize..6), 1..30),
+        ) {
+            let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            rt.block_on(async {
+                let (clock, l) = limiter();
+                let mut admitted: Vec<Duration> = Vec::new();
+                for (gap, burst) in steps {
+                    clock.advance(Duration::from_secs(gap));
+                    for _ in 0..burst {
+                        let permit = l.acquire(Priority::Normal).await.unwrap();
+                        let now = clock.now();
+                        admitted.push(now);
+                        l.observe(Some(limit), None);
+                        drop(permit);
+                        let in_window = admitted
+                            .iter()
+                            .filter(|t| now.saturating_sub(**t) < WINDOW)
+                            .count();
+                        assert!(in_window <= (limit - 1) as usize, "{in_window} at {now:?}");
+                    }
+                }
+            });
+        }
     }
 }

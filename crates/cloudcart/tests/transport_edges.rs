@@ -309,3 +309,34 @@ async fn an_undecodable_answer_names_the_json_path() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_refused_status_code_is_retried_once_with_the_status_id() {
+    let order = |status: &str| {
+        format!(
+            r#"{{"data":{{"type":"orders","id":"20417","attributes":{{"status":"{status}"}}}}}}"#
+        )
+    };
+    let s = script(vec![
+        Reply::Send(422, "application/vnd.api+json",
+            r#"{"errors":[{"status":"422","title":"Unprocessable Entity","detail":"Invalid status.","source":{"pointer":"/data/attributes/status"}}]}"#.into(), vec![]),
+        Reply::Send(200, "application/json",
+            r#"{"data":[{"id":1,"name":"Pending","slug":"pending","status_type":"default"},{"id":2,"name":"Paid","slug":"paid","status_type":"default"}]}"#.into(), vec![]),
+        Reply::Send(200, "application/vnd.api+json", order("paid"), vec![]),
+    ])
+    .await;
+    let clock = VirtualClock::new();
+    let c = client(s.addr, RetryPolicy::default(), &clock);
+    let updated = c
+        .set_order_status("20417", &cloudcart::models::orders::OrderStatus::Paid)
+        .await
+        .unwrap();
+    assert_eq!(
+        updated.attributes.status,
+        Some(cloudcart::models::orders::OrderStatus::Paid)
+    );
+    let seen = s.seen.lock().unwrap().clone();
+    assert!(seen[0].contains(r#""status":"paid""#));
+    assert!(seen[1].starts_with("GET /api/v2/order-status "));
+    assert!(seen[2].contains(r#""status_id":2"#), "{}", seen[2]);
+}
