@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, ValidationErrors};
 use crate::money::div_round_half_up;
+use crate::quantity::MAX_QUANTITY_MILLI;
 use crate::{Currency, Id, Quantity, VatRate};
 
 /// The kind of an operation, in Microinvest's terms.
@@ -142,6 +143,15 @@ pub struct ExternalRef {
     pub id: String,
 }
 
+/// The most lines one operation may have.
+pub const MAX_LINES: usize = 10_000;
+
+/// The longest external reference source or id, in characters.
+pub const MAX_EXTERNAL_REF_CHARS: usize = 100;
+
+/// The longest note, in characters.
+pub const MAX_NOTE_CHARS: usize = 2_000;
+
 /// The largest line total accepted: ten billion (leva or euro), far beyond any
 /// document, small enough that the totals of thousands of lines fit `i64`.
 pub const MAX_LINE_TOTAL_MINOR: i128 = 1_000_000_000_000;
@@ -234,8 +244,9 @@ pub struct OperationDraft {
 }
 
 impl OperationDraft {
-    /// Checks what can be checked without the database: lines present, quantities,
-    /// prices, discounts, and the transfer's target object.
+    /// Checks what can be checked without the database: lines present (at most
+    /// [`MAX_LINES`]), quantities, prices, discounts, the transfer's target object,
+    /// the external reference and the note's length.
     pub fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
         if self.lines.is_empty() {
@@ -244,6 +255,46 @@ impl OperationDraft {
                 "lines_empty",
                 "Операцията трябва да има поне един ред.",
                 "The operation needs at least one line.",
+            ));
+        }
+        if self.lines.len() > MAX_LINES {
+            errors.push(FieldError::new(
+                "lines",
+                "lines_too_many",
+                format!("Операцията може да има най-много {MAX_LINES} реда."),
+                format!("An operation may have at most {MAX_LINES} lines."),
+            ));
+        }
+        if let Some(reference) = &self.external_ref {
+            for (field, value) in [("source", &reference.source), ("id", &reference.id)] {
+                let length = value.trim().chars().count();
+                if length == 0 || length > MAX_EXTERNAL_REF_CHARS || value.trim() != value {
+                    errors.push(
+                        FieldError::new(
+                            field,
+                            "external_ref_invalid",
+                            format!(
+                                "Външната връзка трябва да е от 1 до {MAX_EXTERNAL_REF_CHARS} знака, без интервали в началото и края."
+                            ),
+                            format!(
+                                "The external reference must have 1 to {MAX_EXTERNAL_REF_CHARS} characters, without leading or trailing spaces."
+                            ),
+                        )
+                        .within("external_ref"),
+                    );
+                }
+            }
+        }
+        if self
+            .note
+            .as_ref()
+            .is_some_and(|note| note.chars().count() > MAX_NOTE_CHARS)
+        {
+            errors.push(FieldError::new(
+                "note",
+                "note_too_long",
+                format!("Бележката може да има най-много {MAX_NOTE_CHARS} знака."),
+                format!("The note may have at most {MAX_NOTE_CHARS} characters."),
             ));
         }
         for (i, line) in self.lines.iter().enumerate() {
@@ -255,6 +306,17 @@ impl OperationDraft {
                         "quantity_not_positive",
                         "Количеството трябва да е по-голямо от 0.",
                         "The quantity must be greater than 0.",
+                    )
+                    .within(&at),
+                );
+            }
+            if line.quantity.milli().abs() > MAX_QUANTITY_MILLI {
+                errors.push(
+                    FieldError::new(
+                        "quantity",
+                        "quantity_too_large",
+                        "Количеството надхвърля един милиард.",
+                        "The quantity exceeds one billion.",
                     )
                     .within(&at),
                 );
@@ -553,6 +615,36 @@ mod tests {
         );
         d.lines.clear();
         assert_eq!(codes(&d), [("lines".to_owned(), "lines_empty")]);
+        d.lines = vec![line(10, 1, 100); MAX_LINES + 1];
+        assert_eq!(codes(&d), [("lines".to_owned(), "lines_too_many")]);
+        let mut d = draft(OperationKind::Sale);
+        d.lines = vec![Line {
+            quantity: Quantity(MAX_QUANTITY_MILLI + 1),
+            ..line(10, 1, 0)
+        }];
+        d.external_ref = Some(ExternalRef {
+            source: "cloudcart".into(),
+            id: " 1001".into(),
+        });
+        d.note = Some("я".repeat(MAX_NOTE_CHARS + 1));
+        assert_eq!(
+            codes(&d),
+            [
+                ("external_ref.id".to_owned(), "external_ref_invalid"),
+                ("note".to_owned(), "note_too_long"),
+                ("lines[0].quantity".to_owned(), "quantity_too_large"),
+            ]
+        );
+        d.external_ref = Some(ExternalRef {
+            source: String::new(),
+            id: "1".repeat(MAX_EXTERNAL_REF_CHARS),
+        });
+        d.note = Some("я".repeat(MAX_NOTE_CHARS));
+        d.lines = vec![line(10, 1, 0)];
+        assert_eq!(
+            codes(&d),
+            [("external_ref.source".to_owned(), "external_ref_invalid")]
+        );
     }
 
     #[test]
