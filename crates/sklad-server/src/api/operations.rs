@@ -146,15 +146,6 @@ struct OperationBody {
     note: Option<String>,
 }
 
-/// Today's date in Bulgaria by the injected clock.
-fn today(state: &AppState) -> jiff::civil::Date {
-    let now = state.clock.now();
-    match jiff::tz::TimeZone::get("Europe/Sofia") {
-        Ok(tz) => now.to_zoned(tz).date(),
-        Err(_) => now.to_zoned(jiff::tz::TimeZone::UTC).date(),
-    }
-}
-
 impl OperationBody {
     /// The domain draft: decimals parsed with their field paths, defaults filled from
     /// the firm and the goods. Checks that need the database are the store's.
@@ -162,7 +153,7 @@ impl OperationBody {
         let mut errors = ValidationErrors::new();
         let date = match &self.date {
             Some(text) => errors.check(sklad_domain::date::parse_date("date", text)),
-            None => Some(today(state)),
+            None => Some(state.clock.today_in_sofia()),
         };
         let currency = match self.currency {
             Some(c) => c,

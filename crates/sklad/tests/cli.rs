@@ -1,0 +1,235 @@
+//! The built `sklad` binary on a temp data directory: firm, user and token creation,
+//! backup and restore, the euro changeover, help texts, and `serve` answering HTTP.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn sklad(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sklad"))
+        .args(args)
+        .env("SKLAD_DATA_DIR", data_dir)
+        .env_remove("SKLAD_DATABASE_URL")
+        .env_remove("SKLAD_CONFIG")
+        .env_remove("SKLAD_LISTEN")
+        .output()
+        .expect("run sklad")
+}
+
+fn ok(output: Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "sklad failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// The value of `key=` in the output's summary line.
+fn value(stdout: &str, key: &str) -> String {
+    let marker = format!("{key}=");
+    stdout
+        .split_whitespace()
+        .find_map(|word| word.strip_prefix(&marker))
+        .unwrap_or_else(|| panic!("no {key}= in {stdout}"))
+        .to_owned()
+}
+
+#[test]
+fn administers_firms_users_tokens_and_archives() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+
+    let out = ok(sklad(
+        &data,
+        &[
+            "firm",
+            "create",
+            "--name",
+            "Пример ООД",
+            "--eik",
+            "831826092",
+            "--currency",
+            "bgn",
+            "--seats",
+            "3",
+            "--vat-registered",
+        ],
+    ));
+    let firm = value(&out, "firm_id");
+
+    // An invalid ЕИК is refused with the field, the code and both languages.
+    let bad = sklad(
+        &data,
+        &["firm", "create", "--name", "Лоша", "--eik", "831826093"],
+    );
+    assert!(!bad.status.success());
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("eik_invalid") && stderr.contains("ЕИК"),
+        "{stderr}"
+    );
+
+    // A generated password is printed once; a given one is not.
+    let out = ok(sklad(
+        &data,
+        &[
+            "user", "create", "--firm", &firm, "--login", "ivan", "--role", "owner",
+        ],
+    ));
+    assert!(out.contains("Парола / Password"), "{out}");
+    assert_eq!(value(&out, "login"), "ivan");
+    let out = ok(sklad(
+        &data,
+        &[
+            "user",
+            "create",
+            "--firm",
+            &firm,
+            "--login",
+            "maria",
+            "--password",
+            "correct horse battery",
+        ],
+    ));
+    assert!(!out.contains("correct horse battery"), "{out}");
+    assert_eq!(value(&out, "role"), "operator");
+
+    let out = ok(sklad(
+        &data,
+        &["token", "create", "--firm", &firm, "--login", "ivan"],
+    ));
+    assert!(
+        out.lines().any(|l| l.starts_with("skl_") && l.len() == 68),
+        "{out}"
+    );
+    let unknown = sklad(
+        &data,
+        &["token", "create", "--firm", &firm, "--login", "nobody"],
+    );
+    assert!(!unknown.status.success());
+
+    // Backup to a file, restore as a new firm owned by maria.
+    let archive = dir.path().join("firm.sklad.gz");
+    ok(sklad(
+        &data,
+        &[
+            "backup",
+            "--firm",
+            &firm,
+            "--out",
+            archive.to_str().unwrap(),
+        ],
+    ));
+    assert!(std::fs::metadata(&archive).expect("archive").len() > 0);
+    let out = ok(sklad(
+        &data,
+        &[
+            "restore",
+            "--file",
+            archive.to_str().unwrap(),
+            "--owner",
+            "maria",
+            "--name",
+            "Копие ООД",
+        ],
+    ));
+    let restored = value(&out, "firm_id");
+    assert_ne!(restored, firm);
+
+    // A damaged archive is refused.
+    let damaged = dir.path().join("damaged.gz");
+    let mut bytes = std::fs::read(&archive).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&damaged, bytes).unwrap();
+    let refused = sklad(
+        &data,
+        &[
+            "restore",
+            "--file",
+            damaged.to_str().unwrap(),
+            "--owner",
+            "maria",
+        ],
+    );
+    assert!(!refused.status.success());
+
+    // The euro changeover happens once.
+    ok(sklad(&data, &["euro-changeover", "--firm", &firm]));
+    let again = sklad(&data, &["euro-changeover", "--firm", &firm]);
+    assert!(!again.status.success());
+}
+
+#[test]
+fn every_command_has_help() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["firm", "create", "--help"],
+        vec!["user", "create", "--help"],
+        vec!["token", "create", "--help"],
+        vec!["backup", "--help"],
+        vec!["restore", "--help"],
+        vec!["euro-changeover", "--help"],
+    ] {
+        let out = ok(sklad(dir.path(), &args));
+        assert!(out.contains("Usage"), "{args:?}: {out}");
+    }
+}
+
+#[test]
+fn migrate_reports_the_database_without_secrets() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = ok(sklad(&dir.path().join("data"), &["migrate"]));
+    assert!(out.contains("sqlite"), "{out}");
+    assert!(dir.path().join("data").join("sklad.db").exists());
+}
+
+#[test]
+fn serve_prints_the_url_and_first_login_and_answers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sklad"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("SKLAD_DATA_DIR", dir.path().join("data"))
+        .env_remove("SKLAD_DATABASE_URL")
+        .env_remove("SKLAD_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start sklad serve");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut printed = Vec::new();
+    // The banner is a handful of lines; EOF ends the loop if the server fails.
+    for line in lines.by_ref().take(8) {
+        let line = line.expect("line");
+        let done = line.starts_with("Спиране");
+        printed.push(line);
+        if done {
+            break;
+        }
+    }
+    let banner = printed.join("\n");
+    let url = banner
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no URL in {banner}"))
+        .to_owned();
+    assert!(banner.contains("Вход / Login: admin"), "{banner}");
+
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(address).expect("connect");
+    write!(
+        stream,
+        "GET /api/v1/openapi.json HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("response");
+    child.kill().ok();
+    child.wait().ok();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"openapi\":\"3.1.0\""));
+}
