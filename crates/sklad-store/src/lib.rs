@@ -29,6 +29,7 @@ mod types;
 mod users;
 
 pub use auth::TOKEN_PREFIX;
+pub use backup::{BACKUP_FORMAT, BACKUP_VERSION};
 pub use error::{StoreError, StoreResult};
 pub use firms::DEFAULT_OBJECT_NAME;
 pub use types::*;

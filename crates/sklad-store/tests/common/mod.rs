@@ -237,3 +237,116 @@ pub async fn ledger_sums(store: &Store, firm_id: Id, object_id: Id, good_id: Id)
             (a + e.on_hand_delta.milli(), b + e.reserved_delta.milli())
         })
 }
+
+/// A firm with a bit of everything: two objects, goods with barcodes and prices, a
+/// service, partners, a delivery, a transfer, an order converted into a sale, an
+/// open order, an edited sale, an annulled write-off, a stock-taking and a journal
+/// entry. Returns (firm id, owner id).
+pub async fn populated_firm(store: &Store, login: &str) -> (Id, Id) {
+    use sklad_domain::model::{ObjectInput, ObjectKind, PartnerInput, PartnerRole};
+    use sklad_domain::operation::{ExternalRef, OperationKind::*};
+    let (firm, owner, main) = firm_with_owner(store, "Архивна фирма", login).await;
+    let shop = store
+        .create_object(
+            firm,
+            &ObjectInput {
+                name: "Магазин Център".into(),
+                kind: ObjectKind::Shop,
+                price_group: PriceGroup::Group3,
+                active: true,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let a = store
+        .create_good(firm, &good_input("A-1", &["3800000000011", "42"]))
+        .await
+        .unwrap()
+        .id;
+    let b = store
+        .create_good(firm, &good_input("B-2", &[]))
+        .await
+        .unwrap()
+        .id;
+    let mut srv = good_input("DOST", &[]);
+    srv.kind = GoodKind::Service;
+    srv.group = None;
+    let srv = store.create_good(firm, &srv).await.unwrap().id;
+    let partner = store
+        .create_partner(
+            firm,
+            &PartnerInput {
+                name: "Доставчик ЕООД".into(),
+                eik: Some("831826092".into()),
+                vat_number: None,
+                mol: None,
+                address: Some("ул. Витоша 1".into()),
+                city: Some("София".into()),
+                phone: None,
+                email: None,
+                role: PartnerRole::Supplier,
+                price_group: PriceGroup::Wholesale,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let payment = store.payment_types(firm).await.unwrap()[0].id;
+    let mut d = draft(Delivery, main, vec![line(a, 20, 600), line(b, 7, 350)]);
+    d.partner_id = Some(partner);
+    store.create_operation(firm, &d).await.unwrap();
+    let mut t = draft(Transfer, main, vec![line(a, 5, 0)]);
+    t.target_object_id = Some(shop);
+    store.create_operation(firm, &t).await.unwrap();
+    let mut o = draft(Order, main, vec![line(a, 2, 1000), line(srv, 1, 500)]);
+    o.payment_type_id = Some(payment);
+    o.external_ref = Some(ExternalRef {
+        source: "cloudcart".into(),
+        id: "5001".into(),
+    });
+    let order = store.create_operation(firm, &o).await.unwrap();
+    store
+        .convert_order_to_sale(firm, order.id, None)
+        .await
+        .unwrap();
+    let mut open = draft(Order, shop, vec![line(a, 1, 1000)]);
+    open.note = Some("Да се обади преди доставка".into());
+    store.create_operation(firm, &open).await.unwrap();
+    let s = store
+        .create_operation(firm, &draft(Sale, main, vec![line(b, 1, 500)]))
+        .await
+        .unwrap();
+    store
+        .update_operation(firm, s.id, &draft(Sale, main, vec![line(b, 2, 450)]))
+        .await
+        .unwrap();
+    let w = store
+        .create_operation(firm, &draft(WriteOff, shop, vec![line(a, 1, 0)]))
+        .await
+        .unwrap();
+    store.annul_operation(firm, w.id).await.unwrap();
+    store
+        .create_operation(firm, &draft(StockTaking, shop, vec![line(a, 3, 0)]))
+        .await
+        .unwrap();
+    store
+        .append_journal(firm, login, "note", serde_json::json!({"text": "начало"}))
+        .await
+        .unwrap();
+    (firm, owner)
+}
+
+/// The archive with its JSON changed by `edit` (gzip re-applied, checksum kept).
+pub fn tamper(archive: &[u8], edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut json = Vec::new();
+    flate2::read::GzDecoder::new(archive)
+        .read_to_end(&mut json)
+        .unwrap();
+    let mut value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    edit(&mut value);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&serde_json::to_vec(&value).unwrap()).unwrap();
+    gz.finish().unwrap()
+}

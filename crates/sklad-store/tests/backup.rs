@@ -1,0 +1,169 @@
+//! Firm backup and restore: round trip equal by canonical export on each engine and
+//! from SQLite to PostgreSQL; damaged archives refused with nothing written.
+
+mod common;
+
+use common::*;
+use sklad_store::{Store, StoreError};
+
+async fn round_trip(store: Store) {
+    let (firm, owner) = populated_firm(&store, "ivan").await;
+    let before = store.export_firm_canonical(firm).await.unwrap();
+    let archive = store.backup_firm(firm).await.unwrap();
+    let other = store.create_user(&user_input("maria")).await.unwrap();
+    let restored = store.restore_firm(&archive, other.id, None).await.unwrap();
+    assert_ne!(restored.id, firm);
+    let after = store.export_firm_canonical(restored.id).await.unwrap();
+    assert_eq!(before, after);
+    // The restored firm works: its records are its own, the order keeps its link.
+    let order = store
+        .operation_by_external_ref(restored.id, "cloudcart", "5001")
+        .await
+        .unwrap()
+        .unwrap();
+    let sale = store
+        .operation(restored.id, order.converted_to.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(sale.kind, sklad_domain::operation::OperationKind::Sale);
+    assert_eq!(
+        store.memberships(other.id).await.unwrap()[0].firm_id,
+        restored.id
+    );
+    assert_eq!(store.memberships(owner).await.unwrap().len(), 1);
+    // Named restore.
+    let named = store
+        .restore_firm(&archive, other.id, Some("Копие".into()))
+        .await
+        .unwrap();
+    assert_eq!(named.name, "Копие");
+    // Snapshots of the archive's contents are stable: a second backup is equal in
+    // content.
+    let again = store.export_firm_canonical(firm).await.unwrap();
+    assert_eq!(before, again);
+    assert_eq!(before["operations"].as_array().unwrap().len(), 8);
+}
+
+async fn damaged_archives_refused(store: Store) {
+    let (firm, owner) = populated_firm(&store, "ivan").await;
+    let archive = store.backup_firm(firm).await.unwrap();
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (archive[..archive.len() / 2].to_vec(), "archive_corrupt"),
+        (archive[..archive.len() - 4].to_vec(), "archive_corrupt"),
+        (b"not an archive at all".to_vec(), "archive_corrupt"),
+        (Vec::new(), "archive_corrupt"),
+        (
+            tamper(&archive, |v| v["payload"]["firm"][0] = "Чужда".into()),
+            "archive_checksum",
+        ),
+        (
+            tamper(&archive, |v| {
+                v["payload"]["tables"]["stock"][0][2] = 999_000.into();
+            }),
+            "archive_checksum",
+        ),
+        (
+            tamper(&archive, |v| v["version"] = 2.into()),
+            "archive_version",
+        ),
+        (
+            tamper(&archive, |v| v["format"] = "zip".into()),
+            "archive_format",
+        ),
+        (
+            tamper(&archive, |v| {
+                v["payload"]["tables"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("goods");
+            }),
+            "archive_checksum",
+        ),
+        // Forged checksums: the structure itself is checked before writing.
+        (
+            tamper(&archive, |v| {
+                v["payload"]["tables"]["stock"][0][1] = 999_999.into();
+                reseal(v);
+            }),
+            "archive_corrupt",
+        ),
+        (
+            tamper(&archive, |v| {
+                v["payload"]["tables"]["operations"][0][1] = "gift".into();
+                reseal(v);
+            }),
+            "archive_corrupt",
+        ),
+        (
+            tamper(&archive, |v| {
+                v["payload"]["tables"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("goods");
+                reseal(v);
+            }),
+            "archive_corrupt",
+        ),
+    ];
+    let mut flipped = archive.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x55;
+    for (i, (bytes, code)) in cases
+        .into_iter()
+        .chain([(flipped, "archive_corrupt")])
+        .enumerate()
+    {
+        let err = store.restore_firm(&bytes, owner, None).await.unwrap_err();
+        assert!(
+            matches!(err, StoreError::Archive { .. }),
+            "case {i}: {err:?}"
+        );
+        assert_eq!(err.code(), code, "case {i}");
+        assert!(!err.message_bg().is_empty() && !err.message_en().is_empty());
+    }
+    // Nothing written: the owner still has one firm, and a good archive restores.
+    assert_eq!(store.memberships(owner).await.unwrap().len(), 1);
+    store.restore_firm(&archive, owner, None).await.unwrap();
+    assert_eq!(store.memberships(owner).await.unwrap().len(), 2);
+}
+
+/// Recomputes the checksum after an edit, as a forger would.
+fn reseal(v: &mut serde_json::Value) {
+    use sha2::Digest;
+    let bytes = serde_json::to_vec(&v["payload"]).unwrap();
+    v["checksum"] = hex::encode(sha2::Sha256::digest(&bytes)).into();
+}
+
+both!(round_trip, damaged_archives_refused);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_to_postgres() {
+    let Some(admin_url) = postgres_admin_url() else {
+        return;
+    };
+    let (sqlite, _dir) = sqlite_store().await;
+    let (firm, _) = populated_firm(&sqlite, "ivan").await;
+    let before = sqlite.export_firm_canonical(firm).await.unwrap();
+    let archive = sqlite.backup_firm(firm).await.unwrap();
+
+    let (pg, name) = postgres_store(&admin_url).await;
+    let outcome = tokio::spawn(async move {
+        let owner = pg.create_user(&user_input("maria")).await.unwrap();
+        let restored = pg.restore_firm(&archive, owner.id, None).await.unwrap();
+        let after = pg.export_firm_canonical(restored.id).await.unwrap();
+        // And back again, PostgreSQL → SQLite.
+        let back = pg.backup_firm(restored.id).await.unwrap();
+        pg.close().await;
+        (after, back)
+    })
+    .await;
+    drop_postgres_database(&admin_url, &name).await;
+    let (after, back) = outcome.unwrap();
+    assert_eq!(before, after);
+    let owner = sqlite.create_user(&user_input("petar")).await.unwrap();
+    let again = sqlite.restore_firm(&back, owner.id, None).await.unwrap();
+    assert_eq!(
+        before,
+        sqlite.export_firm_canonical(again.id).await.unwrap()
+    );
+}
