@@ -286,7 +286,7 @@ async fn s1_10_relationship_urls() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|x| x["id"] == v.id.to_string()));
+        .any(|x| x["id"].as_str() == Some(v.id.to_string().as_str())));
     let r = h
         .get(&format!(
             "/api/v2/products/{}/relationships/category",

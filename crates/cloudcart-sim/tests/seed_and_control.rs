@@ -1,0 +1,218 @@
+//! Seed generator validity (unique SKUs, valid EAN-13, determinism, broken cases) and the
+//! `/_sim/` HTTP control surface.
+
+mod common;
+
+use std::collections::HashSet;
+
+use cloudcart_sim::seed::is_valid_ean13;
+use cloudcart_sim::{BrokenCases, ShopConfig, SimConfig};
+use common::*;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn seed_generator_unique_skus_valid_ean13_bulgarian_names_and_deterministic() {
+    let h = start(shop().seed_products(500).seed(7)).await;
+    let vs = h.sim.control().variants(HOST);
+    assert!(vs.len() >= 500, "every product has at least one variant");
+    let skus: HashSet<_> = vs.iter().map(|v| v.sku.clone().expect("sku")).collect();
+    assert_eq!(skus.len(), vs.len(), "SKUs unique");
+    let barcodes: HashSet<_> = vs
+        .iter()
+        .map(|v| v.barcode.clone().expect("barcode"))
+        .collect();
+    assert_eq!(barcodes.len(), vs.len(), "barcodes unique");
+    assert!(barcodes
+        .iter()
+        .all(|b| is_valid_ean13(b) && b.starts_with("380")));
+    assert!(vs
+        .iter()
+        .all(|v| v.price > 0 && v.quantity.is_some_and(|q| q >= 0.0)));
+    let r = h.get("/api/v2/products?page[size]=100").await;
+    assert!(r.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["attributes"]["name"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .any(|c| ('а'..='я').contains(&c))));
+    // Variants carry sizes/colours through their options.
+    let r = h.get("/api/v2/variants?filter[v1]=M").await;
+    assert!(r.body["meta"]["page"]["total"].as_u64().unwrap() > 0);
+    // Same seed, same catalogue; another seed, another one.
+    let again = start(shop().seed_products(500).seed(7)).await;
+    let other = start(shop().seed_products(500).seed(8)).await;
+    let key = |h: &Harness| {
+        h.sim
+            .control()
+            .variants(HOST)
+            .iter()
+            .map(|v| {
+                (
+                    v.sku.clone(),
+                    v.barcode.clone(),
+                    v.price,
+                    v.quantity.map(|q| q as i64),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(key(&h), key(&again));
+    assert_ne!(key(&h), key(&other));
+}
+
+#[tokio::test]
+async fn seed_generator_broken_cases_on_request() {
+    let broken = BrokenCases {
+        missing_sku: 2,
+        duplicate_barcode: 3,
+        missing_name: 1,
+    };
+    let h = start(shop().seed_products(50).broken(broken)).await;
+    let vs = h.sim.control().variants(HOST);
+    assert_eq!(vs.iter().filter(|v| v.sku.is_none()).count(), 2);
+    let mut seen = HashSet::new();
+    let dups = vs
+        .iter()
+        .filter_map(|v| v.barcode.clone())
+        .filter(|b| !seen.insert(b.clone()))
+        .count();
+    assert_eq!(dups, 3);
+    let r = h.get("/api/v2/products?filter[name]=").await;
+    assert_eq!(r.body["meta"]["page"]["total"], 1);
+}
+
+#[tokio::test]
+async fn sim_http_control_surface_drives_the_shop() {
+    let h = start_with(SimConfig {
+        shops: vec![
+            shop().seed_products(5),
+            ShopConfig::new("second.localhost").seed_products(1),
+        ],
+        ..Default::default()
+    })
+    .await;
+    let base = format!("http://127.0.0.1:{}", h.sim.addr().port());
+    let shops: Value = h
+        .http
+        .get(format!("{base}/_sim/shops"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shops.as_array().unwrap().len(), 2);
+    let sku = h.sim.control().variants(HOST)[0].sku.clone().unwrap();
+    // Merchant sets stock, then a company checkout.
+    let r = h
+        .http
+        .post(format!("{base}/_sim/shops/{HOST}/variants/{sku}/quantity"))
+        .json(&json!({"quantity": 40}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = h
+        .http
+        .post(format!("{base}/_sim/shops/{HOST}/orders"))
+        .json(&json!({"lines": [{"sku": sku, "quantity": 2}],
+            "buyer": {"kind": "company", "email": "office@firma.bg", "company_name": "Фирма ООД", "eik": "121234567", "vat": "BG121234567", "mol": "Иван Петров"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().await.unwrap()["id"].as_u64().unwrap();
+    let r: Value = h
+        .http
+        .post(format!("{base}/_sim/shops/{HOST}/orders/{id}/pay"))
+        .json(&json!({"via": "gateway"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["attributes"]["status"], "paid");
+    let v: Value = h
+        .http
+        .get(format!("{base}/_sim/shops/{HOST}/variants/{sku}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["quantity"], 38.0);
+    // Errors carry a stable code and both languages.
+    let r = h
+        .http
+        .post(format!("{base}/_sim/shops/{HOST}/orders/{id}/cancel"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["code"], "cancel_needs_open_order");
+    assert!(e["error"]["message_bg"]
+        .as_str()
+        .unwrap()
+        .contains("отказани"));
+    let r = h
+        .http
+        .post(format!("{base}/_sim/shops/nope.localhost/orders/1/pay"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = h
+        .http
+        .post(format!("{base}/_sim/shops/{HOST}/orders"))
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    // Settings: plan without API.
+    let r = h
+        .http
+        .patch(format!("{base}/_sim/shops/{HOST}/settings"))
+        .json(&json!({"rate_limit_per_minute": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(h.get("/api/v2/products").await.status, 429);
+    // Faults and the clock.
+    let r = h
+        .http
+        .post(format!("{base}/_sim/shops/{HOST}/faults/api"))
+        .json(&json!({"kind": "status", "status": 502, "count": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let t: Value = h
+        .http
+        .post(format!("{base}/_sim/clock/advance"))
+        .json(&json!({"seconds": 3600}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(t["now"], "2026-06-01 09:00:00");
+    let w: Value = h
+        .http
+        .get(format!("{base}/_sim/shops/{HOST}/deliveries"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(w.as_array().unwrap().is_empty());
+}
