@@ -164,10 +164,18 @@ impl fmt::Display for Decimal3 {
     }
 }
 
+/// Largest magnitude (in thousandths) whose `f64` still prints back as the same decimal.
+const EXACT_F64_THOUSANDTHS: i64 = 1 << 53;
+
 impl Serialize for Decimal3 {
+    /// Whole values as integers; fractions as JSON numbers (the shortest `f64` text of a
+    /// three-decimal value is that decimal); values too large for that as strings.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.as_whole() {
             Some(n) => s.serialize_i64(n),
+            None if self.thousandths.abs() < EXACT_F64_THOUSANDTHS => {
+                s.serialize_f64(self.thousandths as f64 / 1000.0)
+            }
             None => s.serialize_str(&self.to_string()),
         }
     }
@@ -308,6 +316,12 @@ mod tests {
         assert_eq!(v.thousandths(), 100);
         let v: Decimal3 = serde_json::from_str("\"36.000\"").unwrap();
         assert_eq!(v.as_whole(), Some(36));
+        for text in ["1.005", "-0.001", "123456.789", "0.1", "7"] {
+            let d = Decimal3::parse(text).unwrap();
+            let json = serde_json::to_string(&d).unwrap();
+            assert_eq!(json, text);
+            assert_eq!(serde_json::from_str::<Decimal3>(&json).unwrap(), d);
+        }
     }
 
     #[test]

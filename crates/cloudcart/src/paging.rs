@@ -65,10 +65,7 @@ impl<A: DeserializeOwned> Pager<A> {
             self.next = None;
             return Ok(None);
         }
-        let size = match self.query.pairs().iter().find(|(k, _)| k == "page[size]") {
-            Some(_) => self.query.effective_page_size(),
-            None => MAX_PAGE_SIZE,
-        };
+        let size = self.query.explicit_page_size().unwrap_or(MAX_PAGE_SIZE);
         let query = self.query.clone().page(number).page_size(size);
         let doc = self
             .client

@@ -72,9 +72,9 @@ impl Query {
         !self.sort.is_empty()
     }
 
-    /// The page size in force (CloudCart's default is 20).
-    pub fn effective_page_size(&self) -> u32 {
-        self.page_size.unwrap_or(20)
+    /// The page size set with [`Query::page_size`], if any.
+    pub fn explicit_page_size(&self) -> Option<u32> {
+        self.page_size
     }
 
     /// The key/value pairs, in a stable order.

@@ -430,6 +430,23 @@ async fn variant_quantity_and_price_round_trip() {
     );
     let shop_side = rig.control.variant(HOST, &sku).unwrap();
     assert_eq!((shop_side.quantity, shop_side.price), (Some(7.0), 1999));
+    // Fractional stock (decimal(20,3)) stays exact.
+    let half = Stock::Counted(cloudcart::Decimal3::from_thousandths(2_500));
+    rig.client
+        .update_variant(
+            &id,
+            &VariantUpdate {
+                quantity: Some(half),
+                price: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(rig.control.variant(HOST, &sku).unwrap().quantity, Some(2.5));
+    assert_eq!(
+        rig.client.variant(&id).await.unwrap().attributes.quantity,
+        Some(half)
+    );
     // Unlimited is `null` on the wire.
     rig.client
         .update_variant(
