@@ -33,9 +33,13 @@
       var n = rows.length;
       input.value = "";
       input.id = "barcode-" + n;
-      copy.querySelector("label").setAttribute("for", input.id);
+      var label = copy.querySelector("label");
+      label.setAttribute("for", input.id);
+      label.textContent = label.textContent.replace(/\d+\s*$/, String(n + 1));
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
       copy.querySelectorAll(".field-error").forEach(function (e) { e.remove(); });
-      copy.classList.remove("invalid");
+      copy.querySelectorAll(".invalid").forEach(function (e) { e.classList.remove("invalid"); });
       list.appendChild(copy);
       input.focus();
     });

@@ -23,6 +23,16 @@ impl FormData {
         self.pairs.push((name.to_owned(), value.into()));
     }
 
+    /// A copy of all pairs, in order.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        self.pairs.clone()
+    }
+
+    /// Removes every value of `name`.
+    pub fn remove(&mut self, name: &str) {
+        self.pairs.retain(|(n, _)| n != name);
+    }
+
     /// Adds a value to a repeated field.
     pub fn push(&mut self, name: &str, value: impl Into<String>) {
         self.pairs.push((name.to_owned(), value.into()));
@@ -56,11 +66,6 @@ impl FormData {
     pub fn checked(&self, name: &str) -> bool {
         self.pairs.iter().any(|(n, v)| n == name && v != "false")
     }
-
-    /// Whether `name` currently has the value `value` (for `selected` / `checked`).
-    pub fn is(&self, name: &str, value: &str) -> bool {
-        self.get(name) == value
-    }
 }
 
 /// The validation errors of one form, shown beside their fields in the user's language.
@@ -84,11 +89,6 @@ impl FormErrors {
         Self { tr, errors }
     }
 
-    /// Adds one error.
-    pub fn push(&mut self, error: FieldError) {
-        self.errors.push(error);
-    }
-
     /// Whether there is anything to show.
     pub fn any(&self) -> bool {
         !self.errors.is_empty()
@@ -105,11 +105,6 @@ impl FormErrors {
         (!messages.is_empty()).then(|| messages.join(" "))
     }
 
-    /// Whether `field` has an error.
-    pub fn has(&self, field: &str) -> bool {
-        self.errors.iter().any(|e| e.field == field)
-    }
-
     /// Errors whose field is not in `shown`: they go in the alert at the top of the
     /// form so none is ever hidden.
     pub fn others(&self, shown: &[&str]) -> Vec<String> {
@@ -118,11 +113,6 @@ impl FormErrors {
             .filter(|e| !shown.contains(&e.field.as_str()))
             .map(|e| self.tr.field_error(e))
             .collect()
-    }
-
-    /// All errors, for forms whose fields are generated (operation lines).
-    pub fn all(&self) -> &[FieldError] {
-        &self.errors
     }
 }
 

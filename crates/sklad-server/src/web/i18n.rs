@@ -166,7 +166,7 @@ mod tests {
         }
         let mut missing = Vec::new();
         // First argument is a message id: tr.t("…"), page.t1("…", …), ctx.page("…").
-        let first = [".t(\"", ".t1(\"", ".page(\"", ".hint(\""];
+        let first = [".t(\"", ".t1(\"", ".page(\""];
         // Second argument is a label id: fields.text("name", "…", …).
         let second = [".text(\"", ".select(\"", ".checkbox(\"", ".input(\""];
         for path in files {

@@ -2,7 +2,7 @@
 
 use sklad_domain::Id;
 
-use super::i18n::{Lang, Tr};
+use super::i18n::Tr;
 
 /// The signed-in user as the header shows them.
 #[derive(Debug, Clone)]
@@ -153,11 +153,6 @@ impl Page {
         self.tr.lang().code()
     }
 
-    /// The page's language.
-    pub fn lang(&self) -> Lang {
-        self.tr.lang()
-    }
-
     /// The menu this user may use (an operator does not see Потребители).
     pub fn menu(&self) -> Vec<MenuSection> {
         let is_owner = self.user.as_ref().is_some_and(|u| u.is_owner);
@@ -182,6 +177,7 @@ impl Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::web::i18n::Lang;
 
     fn page(is_owner: bool) -> Page {
         let user = UserBar {

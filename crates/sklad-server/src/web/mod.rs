@@ -33,6 +33,54 @@ pub fn router() -> axum::Router<AppState> {
         .route("/switch-firm", post(pages::login::switch_firm))
         .route("/language", post(pages::login::language))
         .route("/", get(pages::home::show))
+        .route("/goods", get(pages::goods::list))
+        .route(
+            "/goods/new",
+            get(pages::goods::new).post(pages::goods::create),
+        )
+        .route(
+            "/goods/{id}",
+            get(pages::goods::edit).post(pages::goods::update),
+        )
+        .route("/partners", get(pages::partners::list))
+        .route(
+            "/partners/new",
+            get(pages::partners::new).post(pages::partners::create),
+        )
+        .route(
+            "/partners/{id}",
+            get(pages::partners::edit).post(pages::partners::update),
+        )
+        .route("/payment-types", get(pages::payment_types::list))
+        .route(
+            "/payment-types/new",
+            get(pages::payment_types::new).post(pages::payment_types::create),
+        )
+        .route(
+            "/payment-types/{id}",
+            get(pages::payment_types::edit).post(pages::payment_types::update),
+        )
+        .route("/operations", get(pages::operations::list))
+        .route(
+            "/operations/new/{kind}",
+            get(pages::operations::new).post(pages::operations::create),
+        )
+        .route("/operations/{id}", get(pages::operations::view))
+        .route("/operations/{id}/convert", post(pages::operations::convert))
+        .route("/operations/{id}/annul", post(pages::operations::annul))
+        .route("/stock", get(pages::stock::show))
+        .route("/price-groups", get(pages::price_groups::list))
+        .route("/users", get(pages::users::list))
+        .route(
+            "/users/new",
+            get(pages::users::new).post(pages::users::create),
+        )
+        .route("/backup", get(pages::backup::show))
+        .route("/backup/download", get(pages::backup::download))
+        .route("/backup/restore", post(pages::backup::upload))
+        .route("/backup/restore/confirm", post(pages::backup::confirm))
+        .route("/shops", get(pages::shops::list))
+        .route("/shops/new", get(pages::shops::new))
         .route("/objects", get(pages::objects::list))
         .route(
             "/objects/new",

@@ -26,8 +26,6 @@ pub struct Field {
     pub options: Vec<(String, String)>,
     /// Takes the whole row of the form grid.
     pub wide: bool,
-    /// A hint under the input.
-    pub hint: Option<String>,
 }
 
 /// Builds the fields of one form from what was typed and the errors.
@@ -70,7 +68,6 @@ impl<'a> Fields<'a> {
             kind,
             options: Vec::new(),
             wide: false,
-            hint: None,
         });
         let last = self.list.len() - 1;
         &mut self.list[last]
@@ -109,15 +106,6 @@ impl<'a> Fields<'a> {
     pub fn wide(&mut self) -> &mut Self {
         if let Some(last) = self.list.last_mut() {
             last.wide = true;
-        }
-        self
-    }
-
-    /// Adds a hint under the last field.
-    pub fn hint(&mut self, key: &str) -> &mut Self {
-        let hint = self.tr.t(key);
-        if let Some(last) = self.list.last_mut() {
-            last.hint = Some(hint);
         }
         self
     }

@@ -1,5 +1,14 @@
 //! One module per screen.
 
+pub mod backup;
+pub mod goods;
 pub mod home;
 pub mod login;
 pub mod objects;
+pub mod operations;
+pub mod partners;
+pub mod payment_types;
+pub mod price_groups;
+pub mod shops;
+pub mod stock;
+pub mod users;

@@ -1,0 +1,209 @@
+//! Администриране → Архивиране на фирма: download the firm's archive; restore an
+//! archive as a new firm (owners only) after a confirmation step.
+
+use std::sync::{LazyLock, Mutex};
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{Html, IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use sklad_domain::Id;
+use sklad_store::StoreError;
+
+use crate::web::error::{render, WebError};
+use crate::web::layout::Page;
+use crate::web::multipart;
+use crate::web::session::{random_token, same_secret, Ctx, Posted};
+use crate::AppState;
+
+/// How long an uploaded archive waits for its confirmation.
+const PENDING_MINUTES: i64 = 30;
+/// At most this many uploads wait at once; the oldest is dropped first.
+const PENDING_MAX: usize = 8;
+
+/// An uploaded archive waiting for „Възстанови“.
+struct Pending {
+    token: String,
+    user_id: Id,
+    firm_id: Id,
+    name: Option<String>,
+    archive: Vec<u8>,
+    uploaded_at: jiff::Timestamp,
+}
+
+static PENDING: LazyLock<Mutex<Vec<Pending>>> = LazyLock::new(|| Mutex::new(Vec::new()));
+
+#[derive(Template)]
+#[template(path = "backup.html")]
+struct BackupPage {
+    page: Page,
+    can_restore: bool,
+    alerts: Vec<String>,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "restore_confirm.html")]
+struct ConfirmPage {
+    page: Page,
+    token: String,
+    filename: String,
+    size: String,
+    sha256: String,
+    name: String,
+}
+
+fn backup_page(
+    ctx: &Ctx,
+    alerts: Vec<String>,
+    notice: Option<String>,
+    name: &str,
+) -> Result<Html<String>, WebError> {
+    let mut page = ctx.page("backup-title");
+    page.path = "/backup".into();
+    page.notice = notice;
+    render(
+        &BackupPage {
+            page,
+            can_restore: ctx.is_owner(),
+            alerts,
+            name: name.to_owned(),
+        },
+        ctx.lang(),
+    )
+}
+
+/// `GET /backup`.
+pub async fn show(ctx: Ctx) -> Result<Html<String>, WebError> {
+    backup_page(&ctx, Vec::new(), None, "")
+}
+
+/// `GET /backup/download`: the archive as a file.
+pub async fn download(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let archive = state
+        .store
+        .backup_firm(ctx.firm_id())
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let date = super::operations::today(&state);
+    let filename = format!("sklad-firm-{}-{date}.sklad.gz", ctx.firm_id());
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/gzip"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok((headers, archive).into_response())
+}
+
+/// `POST /backup/restore` (multipart: `csrf`, `archive`, `name`): keeps the archive
+/// and asks for confirmation. Owners only.
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    ctx.require_owner()?;
+    let lang = ctx.lang();
+    let parts = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(multipart::boundary)
+        .and_then(|b| multipart::parse(&body, &b))
+        .ok_or(WebError::Csrf(lang))?;
+    let text = |name: &str| {
+        parts
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| String::from_utf8_lossy(&p.data).trim().to_owned())
+            .unwrap_or_default()
+    };
+    if !same_secret(&text("csrf"), &ctx.session.csrf_token) {
+        return Err(WebError::Csrf(lang));
+    }
+    let name = text("name");
+    let Some(file) = parts
+        .iter()
+        .find(|p| p.name == "archive" && !p.data.is_empty())
+    else {
+        let alert = ctx.tr.t("restore-missing-file");
+        return Ok(backup_page(&ctx, vec![alert], None, &name)?.into_response());
+    };
+    let token = random_token();
+    let now = state.clock.now();
+    let confirm = ConfirmPage {
+        page: {
+            let mut page = ctx.page("restore-confirm-title");
+            page.path = "/backup".into();
+            page
+        },
+        token: token.clone(),
+        filename: file.filename.clone().unwrap_or_default(),
+        size: format!("{} KB", file.data.len().div_ceil(1024)),
+        sha256: hex::encode(Sha256::digest(&file.data)),
+        name: name.clone(),
+    };
+    {
+        let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+        pending.retain(|p| (now - p.uploaded_at).get_minutes() < PENDING_MINUTES);
+        if pending.len() >= PENDING_MAX {
+            pending.remove(0);
+        }
+        pending.push(Pending {
+            token,
+            user_id: ctx.user.id,
+            firm_id: ctx.firm_id(),
+            name: Some(name).filter(|n| !n.is_empty()),
+            archive: file.data.clone(),
+            uploaded_at: now,
+        });
+    }
+    Ok(render(&confirm, lang)?.into_response())
+}
+
+/// `POST /backup/restore/confirm`: restores the waiting archive as a new firm.
+pub async fn confirm(State(state): State<AppState>, posted: Posted) -> Result<Response, WebError> {
+    let Posted { ctx, form } = posted;
+    ctx.require_owner()?;
+    let now = state.clock.now();
+    let token = form.get("token");
+    let pending = {
+        let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+        pending.retain(|p| (now - p.uploaded_at).get_minutes() < PENDING_MINUTES);
+        pending
+            .iter()
+            .position(|p| {
+                same_secret(&p.token, token)
+                    && p.user_id == ctx.user.id
+                    && p.firm_id == ctx.firm_id()
+            })
+            .map(|i| pending.remove(i))
+    };
+    let Some(pending) = pending else {
+        let alert = ctx.tr.t("restore-expired");
+        return Ok(backup_page(&ctx, vec![alert], None, "")?.into_response());
+    };
+    match state
+        .store
+        .restore_firm(&pending.archive, ctx.user.id, pending.name)
+        .await
+    {
+        Ok(firm) => {
+            let notice = ctx.tr.t1("restore-done", "firm", &firm.name);
+            Ok(backup_page(&ctx, Vec::new(), Some(notice), "")?.into_response())
+        }
+        Err(error @ (StoreError::Archive { .. } | StoreError::Validation(_))) => {
+            let alert = match ctx.lang() {
+                crate::web::i18n::Lang::Bg => error.message_bg(),
+                crate::web::i18n::Lang::En => error.message_en(),
+            };
+            Ok(backup_page(&ctx, vec![alert], None, "")?.into_response())
+        }
+        Err(other) => Err(ctx.fail(other)),
+    }
+}

@@ -1,0 +1,168 @@
+//! Администриране → Потребители: the firm's members; owners only.
+
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sklad_domain::model::{Role, UserInput};
+use sklad_domain::{FieldError, ValidationErrors};
+use sklad_store::StoreError;
+
+use crate::web::error::{render, WebError};
+use crate::web::form::{FormData, FormErrors};
+use crate::web::labels;
+use crate::web::screens::{RecordForm, RecordList};
+use crate::web::session::{Ctx, Posted};
+use crate::web::view::{Cell, Fields, Table};
+use crate::AppState;
+
+/// `?saved=1` after a save.
+#[derive(Debug, Deserialize)]
+pub struct Saved {
+    saved: Option<String>,
+}
+
+/// `GET /users`.
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<Saved>,
+) -> Result<Html<String>, WebError> {
+    ctx.require_owner()?;
+    let tr = ctx.tr;
+    let members = state
+        .store
+        .members(ctx.firm_id())
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    let table = Table {
+        id: "users",
+        columns: vec![
+            (tr.t("user-login"), false),
+            (tr.t("user-display-name"), false),
+            (tr.t("user-role"), false),
+            (tr.t("user-language"), false),
+        ],
+        rows: members
+            .iter()
+            .map(|m| {
+                vec![
+                    Cell::text(&m.user.login),
+                    Cell::text(&m.user.display_name),
+                    Cell::text(labels::role(tr, m.role)),
+                    Cell::text(&m.user.language),
+                ]
+            })
+            .collect(),
+    };
+    let mut page = ctx.page("users-title");
+    page.notice = q.saved.map(|_| tr.t("saved"));
+    let new = Some(("/users/new".to_owned(), tr.t("users-new")));
+    render(&RecordList::simple(page, new, table), ctx.lang())
+}
+
+fn show_form(ctx: &Ctx, form: &FormData, errors: &FormErrors) -> Result<Html<String>, WebError> {
+    let tr = ctx.tr;
+    let mut fields = Fields::new(tr, form, errors, "user-");
+    fields
+        .text("login", "user-login", true)
+        .text("display_name", "user-display-name", true)
+        .input("password", "user-password", "password")
+        .select(
+            "role",
+            "user-role",
+            vec![
+                ("operator".into(), tr.t("role-operator")),
+                ("owner".into(), tr.t("role-owner")),
+            ],
+        )
+        .select(
+            "language",
+            "user-language",
+            vec![
+                ("bg".into(), tr.t("lang-bg")),
+                ("en".into(), tr.t("lang-en")),
+            ],
+        );
+    let mut alerts = errors.others(&fields.names());
+    if errors.any() {
+        alerts.insert(0, tr.t("form-has-errors"));
+    }
+    let mut page = ctx.page("users-new");
+    page.path = "/users".into();
+    let screen = RecordForm {
+        page,
+        action: "/users/new".into(),
+        back: "/users".into(),
+        fields: fields.done(),
+        alerts,
+    };
+    render(&screen, ctx.lang())
+}
+
+/// `GET /users/new`.
+pub async fn new(ctx: Ctx) -> Result<Html<String>, WebError> {
+    ctx.require_owner()?;
+    let mut form = FormData::default();
+    form.set("role", "operator");
+    form.set("language", "bg");
+    show_form(&ctx, &form, &FormErrors::none(ctx.tr))
+}
+
+fn seats_exceeded(seats: i64) -> FieldError {
+    FieldError::new(
+        "role",
+        "seats_exceeded",
+        format!("Абонаментът позволява {seats} потребители и всички са заети."),
+        format!("The subscription allows {seats} users and all seats are taken."),
+    )
+}
+
+/// `POST /users/new`: creates the user and makes them a member with the chosen role.
+pub async fn create(State(state): State<AppState>, posted: Posted) -> Result<Response, WebError> {
+    let Posted { ctx, form } = posted;
+    ctx.require_owner()?;
+    let store = &state.store;
+    let mut errors = ValidationErrors::new();
+    let role = match form.get("role") {
+        "owner" => Role::Owner,
+        "operator" => Role::Operator,
+        _ => {
+            errors.push(labels::invalid_choice("role"));
+            Role::Operator
+        }
+    };
+    let input = UserInput {
+        login: form.get("login").to_owned(),
+        password: form.get("password").to_owned(),
+        display_name: form.get("display_name").to_owned(),
+        language: form.get("language").to_owned(),
+    };
+    if let Err(more) = input.validate() {
+        errors.errors.extend(more.errors);
+    }
+    // Checked before creating the user so a full firm leaves no user behind (the
+    // store checks again when adding the member).
+    let members = store
+        .members(ctx.firm_id())
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    if members.len() as i64 >= ctx.firm.seats {
+        errors.push(seats_exceeded(ctx.firm.seats));
+    }
+    let result = if errors.is_empty() {
+        match store.create_user(&input).await {
+            Ok(user) => store.add_member(ctx.firm_id(), user.id, role).await,
+            Err(e) => Err(e),
+        }
+    } else {
+        Err(StoreError::Validation(errors))
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/users?saved=1").into_response()),
+        Err(StoreError::Validation(errors)) => {
+            let errors = FormErrors::new(ctx.tr, errors.errors);
+            Ok(show_form(&ctx, &form, &errors)?.into_response())
+        }
+        Err(other) => Err(ctx.fail(other)),
+    }
+}

@@ -1,0 +1,245 @@
+//! The pages over plain HTTP (reqwest, no browser): sessions, cookies, CSRF and roles.
+
+#[path = "support/browser_support.rs"]
+mod browser_support;
+
+use browser_support::{start_server, OPERATOR, OWNER};
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::StatusCode;
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The `value="…"` of the hidden `csrf` input in a page.
+fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("csrf field") + marker.len();
+    let end = html[start..].find('"').expect("end of value");
+    html[start..start + end].to_owned()
+}
+
+fn cookie_of(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
+fn value_of(set_cookie: &str) -> String {
+    set_cookie
+        .split(';')
+        .next()
+        .and_then(|kv| kv.split_once('='))
+        .map(|(_, v)| v.to_owned())
+        .unwrap_or_default()
+}
+
+/// Logs in over HTTP; returns the session cookie's `Set-Cookie` line.
+async fn login(base: &str, login: &str, password: &str, https: bool) -> String {
+    let http = client();
+    let page = http
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("login page");
+    assert_eq!(page.status(), StatusCode::OK);
+    let login_cookie = cookie_of(&page, "sklad_login_csrf").expect("login csrf cookie");
+    let html = page.text().await.expect("html");
+    let mut request = http
+        .post(format!("{base}/login"))
+        .header(
+            COOKIE,
+            format!("sklad_login_csrf={}", value_of(&login_cookie)),
+        )
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("login", login),
+            ("password", password),
+        ]);
+    if https {
+        request = request.header("x-forwarded-proto", "https");
+    }
+    let response = request.send().await.expect("login post");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "login succeeds");
+    assert_eq!(response.headers()[LOCATION], "/");
+    cookie_of(&response, "sklad_session").expect("session cookie")
+}
+
+#[tokio::test]
+async fn session_cookie_is_http_only_lax_and_secure_behind_https() {
+    let server = start_server().await;
+    let plain = login(&server.base, OWNER.0, OWNER.1, false).await;
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(plain.contains(part), "{plain}");
+    }
+    assert!(!plain.contains("Secure"), "{plain}");
+    let secure = login(&server.base, OWNER.0, OWNER.1, true).await;
+    assert!(secure.contains("; Secure"), "{secure}");
+}
+
+#[tokio::test]
+async fn pages_need_a_session() {
+    let server = start_server().await;
+    let response = client()
+        .get(format!("{}/goods", server.base))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/login");
+    let forged = client()
+        .get(format!("{}/goods", server.base))
+        .header(COOKIE, "sklad_session=not-a-session")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(forged.headers()[LOCATION], "/login");
+}
+
+#[tokio::test]
+async fn wrong_password_is_refused_and_the_login_kept() {
+    let server = start_server().await;
+    let http = client();
+    let page = http
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .expect("page");
+    let cookie = value_of(&cookie_of(&page, "sklad_login_csrf").expect("cookie"));
+    let html = page.text().await.expect("html");
+    let response = http
+        .post(format!("{}/login", server.base))
+        .header(COOKIE, format!("sklad_login_csrf={cookie}"))
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("login", OWNER.0),
+            ("password", "wrong-password"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(cookie_of(&response, "sklad_session").is_none());
+    let html = response.text().await.expect("html");
+    assert!(html.contains("Грешен потребител или парола."), "{html}");
+    assert!(
+        html.contains(&format!("value=\"{}\"", OWNER.0)),
+        "login kept"
+    );
+}
+
+#[tokio::test]
+async fn a_post_without_the_csrf_token_is_refused() {
+    let server = start_server().await;
+    let session = value_of(&login(&server.base, OWNER.0, OWNER.1, false).await);
+    let http = client();
+    let cookie = format!("sklad_session={session}");
+    let form_page = http
+        .get(format!("{}/objects/new", server.base))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .expect("form");
+    assert_eq!(form_page.status(), StatusCode::OK);
+    let token = csrf_of(&form_page.text().await.expect("html"));
+    let fields = [
+        ("name", "Магазин Център"),
+        ("kind", "shop"),
+        ("price_group", "retail"),
+        ("active", "on"),
+    ];
+    // The owner belongs to two firms; count objects in both.
+    let count = || async {
+        let a = server.store.objects(server.firm_id).await.expect("objects");
+        let b = server
+            .store
+            .objects(server.second_firm_id)
+            .await
+            .expect("objects");
+        a.len() + b.len()
+    };
+    let before = count().await;
+    for csrf in [None, Some("0".repeat(64)), Some(String::new())] {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        if let Some(csrf) = &csrf {
+            form.push(("csrf", csrf));
+        }
+        let response = http
+            .post(format!("{}/objects/new", server.base))
+            .header(COOKIE, &cookie)
+            .form(&form)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "csrf {csrf:?}");
+        let html = response.text().await.expect("html");
+        assert!(html.contains("Формата е изтекла"), "{html}");
+    }
+    assert_eq!(count().await, before, "nothing was written");
+    // The login form is protected too.
+    let response = http
+        .post(format!("{}/login", server.base))
+        .form(&[("login", OWNER.0), ("password", OWNER.1)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // With the token the same post goes through.
+    let mut form: Vec<(&str, &str)> = fields.to_vec();
+    form.push(("csrf", &token));
+    let response = http
+        .post(format!("{}/objects/new", server.base))
+        .header(COOKIE, &cookie)
+        .form(&form)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/objects?saved=1");
+    assert_eq!(count().await, before + 1);
+}
+
+#[tokio::test]
+async fn an_operator_is_refused_user_administration_and_restore() {
+    let server = start_server().await;
+    let session = value_of(&login(&server.base, OPERATOR.0, OPERATOR.1, false).await);
+    let http = client();
+    let cookie = format!("sklad_session={session}");
+    for path in ["/users", "/users/new"] {
+        let response = http
+            .get(format!("{}{path}", server.base))
+            .header(COOKIE, &cookie)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        let html = response.text().await.expect("html");
+        assert!(html.contains("Достъпът е отказан"), "{html}");
+    }
+    let home = http
+        .get(format!("{}/", server.base))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("html");
+    assert!(!home.contains("href=\"/users\""), "no menu entry for users");
+    let token = csrf_of(&home);
+    let response = http
+        .post(format!("{}/backup/restore", server.base))
+        .header(COOKIE, &cookie)
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}
