@@ -197,7 +197,7 @@ pub async fn start_browser() -> Option<Browser> {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let mut args = vec![
+    let args = vec![
         "--headless=new".to_owned(),
         "--no-sandbox".into(),
         "--disable-gpu".into(),
@@ -209,7 +209,6 @@ pub async fn start_browser() -> Option<Browser> {
         format!("--user-data-dir={}", driver._profile.path().display()),
         "--window-size=1280,900".into(),
     ];
-    args.push("--lang=bg".into());
     let mut options = serde_json::json!({ "args": args });
     if let Some(binary) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .into_iter()
@@ -219,6 +218,8 @@ pub async fn start_browser() -> Option<Browser> {
     }
     let mut caps = serde_json::Map::new();
     caps.insert("goog:chromeOptions".into(), options);
+    // Both rustls back ends are in the dependency tree; fantoccini needs one chosen.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = tokio::time::timeout(
         Duration::from_secs(60),
         ClientBuilder::rustls()
