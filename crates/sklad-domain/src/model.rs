@@ -263,7 +263,7 @@ impl std::fmt::Debug for UserInput {
 /// Checks a new password: 8 to 200 characters.
 pub fn validate_password(field: &str, password: &str) -> Result<(), FieldError> {
     let n = password.chars().count();
-    if n < 8 || n > 200 {
+    if !(8..=200).contains(&n) {
         return Err(FieldError::new(
             field,
             "password_length",

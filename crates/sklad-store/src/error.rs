@@ -129,7 +129,7 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::ColumnDecode { index, .. } => format!("decode column {index}"),
             sqlx::Error::ColumnNotFound(c) => format!("column not found {c}"),
             sqlx::Error::Migrate(m) => format!("migrate: {m}"),
-            other => format!("{}", std::any::type_name_of_val(other)),
+            other => other.to_string(),
         };
         StoreError::Database(text)
     }
