@@ -232,7 +232,15 @@ pub async fn handle(
         } else {
             let (answer, events) = route(&mut shop, &method, &uri, &headers, &body, &host, now);
             if method != Method::GET && method != Method::OPTIONS {
-                let parsed = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                let mut parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                // Webhook custom headers often carry receiver secrets: never keep their values.
+                if let Some(Value::Object(h)) =
+                    parsed.pointer_mut("/data/attributes/request_headers")
+                {
+                    for v in h.values_mut() {
+                        *v = Value::String("[redacted]".into());
+                    }
+                }
                 shop.writes.push(ReceivedWrite {
                     method: method.to_string(),
                     path: uri

@@ -129,6 +129,8 @@ pub struct ShopConfig {
     pub fees: Vec<FeeRule>,
     /// 402 on every API call (subscription expired).
     pub subscription_expired: bool,
+    /// Plan cap on products: a product POST beyond it answers 402 (`None` = unlimited).
+    pub product_limit: Option<usize>,
 }
 
 impl std::fmt::Debug for ShopConfig {
@@ -212,6 +214,7 @@ impl ShopConfig {
             auto_complete: true,
             fees: Vec::new(),
             subscription_expired: false,
+            product_limit: None,
         }
     }
     /// Replace the API keys with this single key.
@@ -271,6 +274,11 @@ impl ShopConfig {
     /// `order_status_for_quantity_decrease`.
     pub fn stock_decrease(mut self, s: StockDecrease) -> Self {
         self.stock_decrease = s;
+        self
+    }
+    /// Plan cap on products (POST beyond it → 402).
+    pub fn product_limit(mut self, n: usize) -> Self {
+        self.product_limit = Some(n);
         self
     }
     /// Add a fee rule.

@@ -116,6 +116,9 @@ pub struct SettingsPatch {
     /// Replace the fee rules.
     #[serde(default)]
     pub fees: Option<Vec<FeeRule>>,
+    /// Plan cap on products (`Some(None)` removes the cap).
+    #[serde(default)]
+    pub product_limit: Option<Option<usize>>,
 }
 
 /// What the binary and `/_sim/shops` print about a shop.
@@ -375,6 +378,9 @@ impl Control {
             }
             if let Some(v) = &patch.fees {
                 c.fees = v.clone();
+            }
+            if let Some(v) = patch.product_limit {
+                c.product_limit = v;
             }
             Ok(())
         })

@@ -403,23 +403,21 @@ fn parameter_slots(shop: &Shop, doc: &Doc) -> Result<Option<Vec<u64>>, ApiError>
     let mut out = Vec::new();
     for (i, s) in slots.iter().enumerate() {
         if let Some(p) = s {
-            {
-                if out.len() != i {
-                    return Err(ApiError::invalid(
-                        format!("/data/relationships/parameter{}", out.len() + 1),
-                        "Parameter slots must be filled in order.",
-                    )
-                    .title("Missing Parameter Relationship"));
-                }
-                if out.contains(p) {
-                    return Err(ApiError::invalid(
-                        format!("/data/relationships/parameter{}", i + 1),
-                        "A parameter can be bound only once.",
-                    )
-                    .title("Duplicate Parameter Relationship"));
-                }
-                out.push(*p);
+            if out.len() != i {
+                return Err(ApiError::invalid(
+                    format!("/data/relationships/parameter{}", out.len() + 1),
+                    "Parameter slots must be filled in order.",
+                )
+                .title("Missing Parameter Relationship"));
             }
+            if out.contains(p) {
+                return Err(ApiError::invalid(
+                    format!("/data/relationships/parameter{}", i + 1),
+                    "A parameter can be bound only once.",
+                )
+                .title("Duplicate Parameter Relationship"));
+            }
+            out.push(*p);
         }
     }
     Ok(Some(out))
@@ -487,6 +485,15 @@ fn post_product(
     now: Timestamp,
     base: &str,
 ) -> Result<Answer, ApiError> {
+    if shop
+        .config
+        .product_limit
+        .is_some_and(|cap| shop.products.len() >= cap)
+    {
+        return Err(ApiError::new(402).detail(
+            "Your plan's product limit is reached. Upgrade the plan to add more products.",
+        ));
+    }
     match doc.string("name")? {
         None => {
             return Err(ApiError::invalid(

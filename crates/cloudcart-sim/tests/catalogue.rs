@@ -359,3 +359,18 @@ async fn s4_customers_and_billing_address_company_fields() {
         204
     );
 }
+
+#[tokio::test]
+async fn s2_3_plan_product_cap_answers_402() {
+    let h = start(shop().product_limit(1)).await;
+    let cat = category(&h).await;
+    product(&h, &cat, &[]).await;
+    let r = h
+        .post(
+            "/api/v2/products",
+            json!({"data": {"type": "products", "attributes": {"name": "Още един"}, "relationships": {"category": {"data": {"type": "categories", "id": cat}}}}}),
+        )
+        .await;
+    assert_eq!(r.status, 402);
+    assert_eq!(r.body["errors"][0]["title"], "Payment Required");
+}
