@@ -4,11 +4,13 @@ mod common;
 
 use cloudcart::models::catalogue::{Stock, VariantUpdate};
 use cloudcart::models::orders::{OrderStatus, TotalCode};
-use cloudcart::models::webhooks::{WebhookEvent, WebhookWrite};
+use cloudcart::models::webhooks::{
+    decode_entity_delivery, decode_order_delivery, WebhookEvent, WebhookWrite,
+};
 use cloudcart::models::Currency;
 use cloudcart::{Error, Priority, Query, YesNo};
 use cloudcart_sim::{ApiFault, Buyer, DiscountSpec, OrderRequest, SettingsPatch, ShopConfig};
-use common::{first_sku, no_429_tolerance, Rig, HOST, KEY};
+use common::{body_of, first_sku, no_429_tolerance, webhook_receiver, Rig, HOST, KEY};
 use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
@@ -662,4 +664,60 @@ async fn a_bad_query_is_a_validation_error_with_the_parameter() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[tokio::test]
+async fn deliveries_from_the_shop_decode_with_the_receiver_helpers() {
+    let rig = Rig::start(ShopConfig::new(HOST).seed_products(3)).await;
+    let (addr, seen) = webhook_receiver().await;
+    let mut order_hook = WebhookWrite::new(
+        format!("http://{addr}/hooks/order-created"),
+        WebhookEvent::OrderCreated,
+    );
+    order_hook.request_headers = Some(BTreeMap::from([(
+        "X-Erp-Secret".to_owned(),
+        "k2026a".to_owned(),
+    )]));
+    rig.client.create_webhook(&order_hook).await.unwrap();
+    rig.client
+        .create_webhook(&WebhookWrite::new(
+            format!("http://{addr}/hooks/customer-created"),
+            WebhookEvent::CustomerCreated,
+        ))
+        .await
+        .unwrap();
+    let sku = first_sku(&rig.control);
+    let id = rig
+        .control
+        .place_order(
+            HOST,
+            &OrderRequest::person("maria@example.bg", &[(&sku, 1)]),
+        )
+        .unwrap();
+    rig.control.advance(Duration::from_secs(61)).await;
+
+    let requests = seen.lock().unwrap().clone();
+    let order_req = requests
+        .iter()
+        .find(|r| r.starts_with("POST /hooks/order-created "))
+        .expect("order.created delivered");
+    let lower = order_req.to_ascii_lowercase();
+    assert!(lower.contains(&format!("x-cloudcart-apikey: {}", KEY.to_ascii_lowercase())));
+    assert!(lower.contains("x-erp-secret: k2026a"));
+    assert!(lower.contains("content-type: application/json"));
+    let payload = decode_order_delivery(body_of(order_req).as_bytes()).unwrap();
+    assert_eq!(payload.id, Some(i64::try_from(id).unwrap()));
+    assert_eq!(payload.status, Some(OrderStatus::Pending));
+    assert_eq!(payload.products.len(), 1);
+
+    let customer_req = requests
+        .iter()
+        .find(|r| r.starts_with("POST /hooks/customer-created "))
+        .expect("customer.created delivered for the new guest customer");
+    let entity = decode_entity_delivery(body_of(customer_req).as_bytes()).unwrap();
+    assert!(entity.id.is_some());
+    assert_eq!(
+        entity.attributes.get("email").and_then(|v| v.as_str()),
+        Some("maria@example.bg")
+    );
 }

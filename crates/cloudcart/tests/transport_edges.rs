@@ -2,13 +2,15 @@
 //! 127.0.0.1: request headers, anti-abuse HTML 429/403, the "no API access" 429 body,
 //! timeouts and refused connections, `500` support ids.
 
+mod common;
+
 use cloudcart::clock::VirtualClock;
 use cloudcart::models::catalogue::{Stock, VariantUpdate};
 use cloudcart::{Client, ClientConfig, Error, Query, RetryPolicy};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 const KEY: &str = "SCRIPTEDKEY000000000000000000000000000000000000000000000000000042";
@@ -37,35 +39,8 @@ async fn script(replies: Vec<Reply>) -> Script {
             let Ok((mut sock, _)) = listener.accept().await else {
                 return;
             };
-            let mut buf = Vec::new();
-            let mut chunk = [0u8; 4096];
-            // Read the head and the body announced by Content-Length (bounded).
-            for _ in 0..64 {
-                let Ok(n) = sock.read(&mut chunk).await else {
-                    break;
-                };
-                if n == 0 {
-                    break;
-                }
-                buf.extend_from_slice(&chunk[..n]);
-                let text = String::from_utf8_lossy(&buf).to_string();
-                if let Some(end) = text.find("\r\n\r\n") {
-                    let len = text[..end]
-                        .lines()
-                        .find_map(|l| {
-                            let (k, v) = l.split_once(':')?;
-                            k.eq_ignore_ascii_case("content-length")
-                                .then(|| v.trim().parse::<usize>().ok())?
-                        })
-                        .unwrap_or(0);
-                    if buf.len() >= end + 4 + len {
-                        break;
-                    }
-                }
-            }
-            log.lock()
-                .unwrap()
-                .push(String::from_utf8_lossy(&buf).to_string());
+            let request = common::read_http_request(&mut sock).await;
+            log.lock().unwrap().push(request);
             match reply {
                 Reply::Hang => held.push(sock),
                 Reply::Send(status, content_type, body, headers) => {

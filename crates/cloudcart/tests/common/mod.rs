@@ -119,3 +119,59 @@ pub fn first_sku(control: &Control) -> String {
         .find_map(|v| v.sku)
         .expect("a seeded variant with a SKU")
 }
+
+/// Reads one HTTP/1.1 request (head and the body its `Content-Length` announces; bounded).
+pub async fn read_http_request(sock: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    for _ in 0..256 {
+        let Ok(n) = sock.read(&mut chunk).await else {
+            break;
+        };
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&buf);
+        if let Some(end) = text.find("\r\n\r\n") {
+            let len = text[..end]
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse::<usize>().ok())?
+                })
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + len {
+                break;
+            }
+        }
+    }
+    String::from_utf8_lossy(&buf).to_string()
+}
+
+/// A webhook receiver on 127.0.0.1 that answers `204` and keeps every request it got.
+pub async fn webhook_receiver() -> (std::net::SocketAddr, Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let request = read_http_request(&mut sock).await;
+            log.lock().unwrap().push(request);
+            let _ = sock
+                .write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
+                .await;
+            let _ = sock.shutdown().await;
+        }
+    });
+    (addr, seen)
+}
+
+/// The body of a raw HTTP request.
+pub fn body_of(request: &str) -> &str {
+    request.split_once("\r\n\r\n").map_or("", |(_, b)| b)
+}
