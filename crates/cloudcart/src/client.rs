@@ -340,13 +340,20 @@ impl Client {
     }
 
     /// Sets an order's status by code; when the shop rejects the `status` attribute, retries
-    /// once with the numeric `status_id` from the helper list (API.md §3.4).
+    /// once with the numeric `status_id` from the helper list (API.md §3.4). Gateway-only
+    /// codes (`voided`, `failed`, …) are refused before sending.
     pub async fn set_order_status(
         &self,
         id: &str,
         status: &OrderStatus,
     ) -> Result<Resource<Order>, Error> {
         let code = non_empty("status", status.as_str())?;
+        if !status.is_settable() {
+            return Err(Error::InvalidInput {
+                field: "status",
+                reason: format!("{code:?} is set only by payment gateways"),
+            });
+        }
         let body = document("orders", Some(id), &serde_json::json!({ "status": code }))?;
         match self
             .write(Method::PATCH, &["orders", id], body, Priority::OrderRead)

@@ -525,6 +525,17 @@ async fn order_status_patch_and_its_gates() {
         }
         other => panic!("{other:?}"),
     }
+    // Gateway-only codes are refused before anything is sent.
+    let writes_before = rig.control.received_writes(HOST).len();
+    assert_eq!(
+        rig.client
+            .set_order_status(&id, &OrderStatus::Voided)
+            .await
+            .unwrap_err()
+            .code(),
+        "cloudcart.invalid_input"
+    );
+    assert_eq!(rig.control.received_writes(HOST).len(), writes_before);
     let statuses = rig.client.order_statuses().await.unwrap();
     assert!(statuses.iter().any(|s| s.slug.as_deref() == Some("paid")));
     let lines = rig.client.order_lines(&id).collect_all().await.unwrap();
