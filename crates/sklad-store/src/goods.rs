@@ -191,6 +191,88 @@ impl Store {
         Ok(good)
     }
 
+    /// Creates many goods in one transaction, all or nothing (an import). Errors
+    /// carry the item's index: `goods[3].code` / `code_duplicate`, also for a code
+    /// or barcode repeated inside the batch. Returns the new ids in input order.
+    pub async fn create_goods(&self, firm_id: Id, inputs: &[GoodInput]) -> StoreResult<Vec<Id>> {
+        let mut errors = ValidationErrors::new();
+        let mut valid = Vec::with_capacity(inputs.len());
+        let mut codes = std::collections::HashSet::new();
+        let mut barcodes = std::collections::HashSet::new();
+        for (i, input) in inputs.iter().enumerate() {
+            let at = format!("goods[{i}]");
+            match input.validate() {
+                Ok(input) => {
+                    if !codes.insert(input.code.clone()) {
+                        errors.push(
+                            FieldError::new(
+                                "code",
+                                "code_duplicate",
+                                "Кодът се повтаря в списъка.",
+                                "The code is repeated in the list.",
+                            )
+                            .within(&at),
+                        );
+                    }
+                    for (j, b) in input.barcodes.iter().enumerate() {
+                        if !barcodes.insert(b.clone()) {
+                            errors.push(
+                                FieldError::new(
+                                    format!("barcodes[{j}]"),
+                                    "barcode_duplicate",
+                                    "Баркодът се повтаря в списъка.",
+                                    "The barcode is repeated in the list.",
+                                )
+                                .within(&at),
+                            );
+                        }
+                    }
+                    valid.push(input);
+                }
+                Err(e) => errors
+                    .errors
+                    .extend(e.errors.into_iter().map(|e| e.within(&at))),
+            }
+        }
+        errors.into_result(()).map_err(StoreError::from)?;
+        let mut w = self.write().await?;
+        self.lock_firm(&mut w.tx, firm_id).await?;
+        let mut ids = Vec::with_capacity(valid.len());
+        for (i, input) in valid.iter().enumerate() {
+            match check_unique(&mut w.tx, firm_id, None, input).await {
+                Ok(()) => {}
+                Err(StoreError::Validation(v)) => {
+                    let at = format!("goods[{i}]");
+                    return Err(StoreError::Validation(ValidationErrors {
+                        errors: v.errors.into_iter().map(|e| e.within(&at)).collect(),
+                    }));
+                }
+                Err(other) => return Err(other),
+            }
+            let row = sqlx::query(
+                "INSERT INTO goods (firm_id, code, name, measure, kind, vat_rate, grp, active, search_text) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(firm_id)
+            .bind(&input.code)
+            .bind(&input.name)
+            .bind(&input.measure)
+            .bind(enum_key(&input.kind))
+            .bind(input.vat_rate.percent())
+            .bind(input.group.clone())
+            .bind(flag(input.active))
+            .bind(search_text(input))
+            .fetch_one(&mut *w.tx)
+            .await
+            .map_err(map_unique)?;
+            let id: Id = get(&row, "id")?;
+            write_details(&mut w.tx, firm_id, id, input).await?;
+            ids.push(id);
+        }
+        w.commit().await?;
+        Ok(ids)
+    }
+
     /// The good.
     pub async fn good(&self, firm_id: Id, good_id: Id) -> StoreResult<Good> {
         let mut conn = self.pool.acquire().await?;

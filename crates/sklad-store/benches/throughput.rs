@@ -1,0 +1,211 @@
+//! Throughput and latency figures of the store, printed as plain text:
+//! 3-line sales committed per second (SQLite, and PostgreSQL when
+//! `SKLAD_TEST_DATABASE_URL` is set) and the latency of "available quantity of every
+//! good in the selected objects" with 100 000 goods.
+//!
+//! Run with `cargo bench -p sklad-store`. Sizes can be lowered with
+//! `SKLAD_BENCH_GOODS` and `SKLAD_BENCH_SALES` for a quick look.
+
+use std::time::{Duration, Instant};
+
+use sklad_domain::model::{FirmInput, GoodInput, GoodKind, ObjectInput, ObjectKind};
+use sklad_domain::operation::{Line, OperationDraft, OperationKind};
+use sklad_domain::{Currency, Id, PriceGroup, Quantity, VatRate};
+use sklad_store::Store;
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, m)| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    format!("{cpus} CPUs, {model}")
+}
+
+fn good(code: String) -> GoodInput {
+    GoodInput {
+        barcodes: vec![format!("380{code}")],
+        name: format!("Стока {code}"),
+        code,
+        measure: "бр.".into(),
+        kind: GoodKind::Good,
+        vat_rate: VatRate::Standard,
+        group: None,
+        active: true,
+        prices: [(PriceGroup::Retail, 1234)].into_iter().collect(),
+    }
+}
+
+fn draft(kind: OperationKind, object_id: Id, lines: Vec<Line>) -> OperationDraft {
+    OperationDraft {
+        kind,
+        date: jiff::civil::date(2026, 3, 2),
+        object_id,
+        target_object_id: None,
+        partner_id: None,
+        payment_type_id: None,
+        currency: Currency::Bgn,
+        lines,
+        external_ref: None,
+        note: None,
+    }
+}
+
+fn line(good_id: Id, units: i64) -> Line {
+    Line {
+        good_id,
+        quantity: Quantity::from_units(units),
+        unit_price: 1234,
+        vat_rate: VatRate::Standard,
+        discount_bp: 0,
+    }
+}
+
+async fn new_firm(store: &Store) -> (Id, Id) {
+    let firm = store
+        .create_firm(&FirmInput {
+            name: "Бенчмарк".into(),
+            eik: None,
+            currency: Currency::Bgn,
+            vat_registered: true,
+            seats: 2,
+            allow_negative_stock: false,
+        })
+        .await
+        .expect("firm");
+    let object = store.objects(firm.id).await.expect("objects")[0].id;
+    (firm.id, object)
+}
+
+/// 3-line sales committed per second, one after another.
+async fn sales_per_second(store: &Store, sales: usize) -> f64 {
+    let (firm, object) = new_firm(store).await;
+    let goods = store
+        .create_goods(
+            firm,
+            &(0..3).map(|i| good(format!("S{i}"))).collect::<Vec<_>>(),
+        )
+        .await
+        .expect("goods");
+    let stock: Vec<Line> = goods.iter().map(|g| line(*g, 1_000_000)).collect();
+    store
+        .create_operation(firm, &draft(OperationKind::Delivery, object, stock))
+        .await
+        .expect("delivery");
+    let sale: Vec<Line> = goods.iter().map(|g| line(*g, 1)).collect();
+    let start = Instant::now();
+    for _ in 0..sales {
+        store
+            .create_operation(firm, &draft(OperationKind::Sale, object, sale.clone()))
+            .await
+            .expect("sale");
+    }
+    sales as f64 / start.elapsed().as_secs_f64()
+}
+
+/// Median and p95 of the availability query over two objects with `goods` goods.
+async fn availability_latency(store: &Store, goods: usize) -> (Duration, Duration, usize) {
+    let (firm, main) = new_firm(store).await;
+    let shop = store
+        .create_object(
+            firm,
+            &ObjectInput {
+                name: "Магазин".into(),
+                kind: ObjectKind::Shop,
+                price_group: PriceGroup::Retail,
+                active: true,
+            },
+        )
+        .await
+        .expect("object")
+        .id;
+    let mut ids = Vec::with_capacity(goods);
+    for chunk in (0..goods).collect::<Vec<_>>().chunks(10_000) {
+        let inputs: Vec<GoodInput> = chunk.iter().map(|i| good(format!("G{i:06}"))).collect();
+        ids.extend(store.create_goods(firm, &inputs).await.expect("goods"));
+    }
+    for (n, chunk) in ids.chunks(1000).enumerate() {
+        let object = if n % 2 == 0 { main } else { shop };
+        let lines: Vec<Line> = chunk.iter().map(|g| line(*g, 10)).collect();
+        store
+            .create_operation(firm, &draft(OperationKind::Delivery, object, lines))
+            .await
+            .expect("delivery");
+    }
+    let mut times = Vec::new();
+    let mut rows = 0;
+    for _ in 0..20 {
+        let start = Instant::now();
+        rows = store
+            .available(firm, &[main, shop])
+            .await
+            .expect("available")
+            .len();
+        times.push(start.elapsed());
+    }
+    times.sort();
+    (times[times.len() / 2], times[times.len() * 95 / 100], rows)
+}
+
+async fn run(label: &str, store: Store, sales: usize, goods: usize) {
+    let rate = sales_per_second(&store, sales).await;
+    println!(
+        "{label}: {rate:.0} three-line sales committed per second ({sales} sales, sequential)"
+    );
+    let start = Instant::now();
+    let (median, p95, rows) = availability_latency(&store, goods).await;
+    println!(
+        "{label}: available quantity of every good in 2 objects, {rows} goods: median {:.1} ms, p95 {:.1} ms (20 runs; setup {:.0} s)",
+        median.as_secs_f64() * 1000.0,
+        p95.as_secs_f64() * 1000.0,
+        start.elapsed().as_secs_f64()
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let sales = env_usize("SKLAD_BENCH_SALES", 500);
+    let goods = env_usize("SKLAD_BENCH_GOODS", 100_000);
+    println!("machine: {}", machine());
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let sqlite = Store::open(&url).await.expect("open sqlite");
+    sqlite.migrate().await.expect("migrate");
+    run("sqlite", sqlite, sales, goods).await;
+
+    match std::env::var("SKLAD_TEST_DATABASE_URL") {
+        Ok(admin) if !admin.is_empty() => {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let name = format!("sklad_bench_{:08x}", rand::random::<u32>());
+            let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("connect");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create database");
+            let base = admin.split('?').next().unwrap_or(&admin);
+            let url = format!("{}/{name}", base.rsplit_once('/').map_or(base, |(p, _)| p));
+            let pg = Store::open(&url).await.expect("open postgres");
+            pg.migrate().await.expect("migrate");
+            run("postgres", pg.clone(), sales, goods).await;
+            pg.close().await;
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn)
+                .await;
+        }
+        _ => println!("postgres: skipped (SKLAD_TEST_DATABASE_URL unset)"),
+    }
+}
