@@ -256,3 +256,111 @@ async fn operator_is_refused_user_administration() {
     browser.logout().await;
     browser.client.clone().close().await.expect("close browser");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_restore_with_confirmation_and_a_phone_layout() {
+    let server = start_server().await;
+    let Some(browser) = start_browser().await else {
+        return;
+    };
+    let base = server.base.clone();
+    browser.login(&base, OWNER.0, OWNER.1).await;
+    browser
+        .select("#switch-firm", &server.firm_id.to_string())
+        .await;
+    browser
+        .click("form[action='/switch-firm'] button[type=submit]")
+        .await;
+    browser.wait_for_text("Добре дошли").await;
+
+    let files = tempfile::tempdir().expect("dir");
+    // A damaged archive is refused after the confirmation and nothing is created.
+    let bad = files.path().join("damaged.sklad.gz");
+    std::fs::write(&bad, b"\x1f\x8bnot really an archive").expect("write");
+    browser.open(&base, "/backup").await;
+    browser
+        .find("#restore-archive")
+        .await
+        .send_keys(&bad.display().to_string())
+        .await
+        .expect("choose file");
+    browser.click("#restore-upload").await;
+    browser.click("#restore-confirm").await;
+    browser.find("#form-errors").await;
+    browser.screenshot("restore-refused").await;
+    let firms = browser
+        .find("#switch-firm")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(!firms.contains("Възстановена"), "{firms}");
+
+    // A real archive of the firm: confirmation step, then a new firm.
+    let good = browser_support::sample_good();
+    server
+        .store
+        .create_good(server.firm_id, &good)
+        .await
+        .expect("good");
+    let archive = server
+        .store
+        .backup_firm(server.firm_id)
+        .await
+        .expect("backup");
+    let path = files.path().join("demo.sklad.gz");
+    std::fs::write(&path, archive).expect("write");
+    browser.open(&base, "/backup").await;
+    browser
+        .find("#restore-archive")
+        .await
+        .send_keys(&path.display().to_string())
+        .await
+        .expect("choose file");
+    browser.fill("#restore-name", "Възстановена фирма").await;
+    browser.click("#restore-upload").await;
+    browser.wait_for_text("demo.sklad.gz").await;
+    browser.screenshot("restore-confirm").await;
+    browser.click("#restore-confirm").await;
+    browser
+        .wait_for_text("Фирмата е възстановена като „Възстановена фирма“.")
+        .await;
+    let firms = browser
+        .find("#switch-firm")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(firms.contains("Възстановена фирма"), "{firms}");
+
+    // The restored firm holds the good.
+    browser
+        .find("#switch-firm")
+        .await
+        .select_by_label("Възстановена фирма")
+        .await
+        .expect("select");
+    browser
+        .click("form[action='/switch-firm'] button[type=submit]")
+        .await;
+    browser.wait_for_text("Добре дошли").await;
+    browser.open(&base, "/goods").await;
+    row(&browser, "#goods", &good.code, |_| true).await;
+
+    // Phone width: the menu wraps and the pages stay usable.
+    browser
+        .client
+        .set_window_size(390, 844)
+        .await
+        .expect("resize");
+    browser.open(&base, "/").await;
+    browser.screenshot("phone-home").await;
+    browser
+        .click("details[data-menu='operations'] > summary")
+        .await;
+    browser.screenshot("phone-menu").await;
+    browser.click("a[href='/operations/new/sale']").await;
+    browser.find("#line-0-good-id").await;
+    browser.screenshot("phone-sale-form").await;
+    browser.client.clone().close().await.expect("close browser");
+}

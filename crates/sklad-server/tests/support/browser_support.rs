@@ -348,3 +348,26 @@ impl Browser {
         self.find("#login-submit").await;
     }
 }
+
+/// A good with two barcodes and three prices.
+pub fn sample_good() -> sklad_domain::model::GoodInput {
+    use sklad_domain::model::{GoodInput, GoodKind};
+    use sklad_domain::{PriceGroup, VatRate};
+    GoodInput {
+        code: "TEA-1".into(),
+        barcodes: vec!["3800000000035".into(), "3800000000042".into()],
+        name: "Чай липа".into(),
+        measure: "бр.".into(),
+        kind: GoodKind::Good,
+        vat_rate: VatRate::Reduced,
+        group: Some("Напитки".into()),
+        active: true,
+        prices: [
+            (PriceGroup::Purchase, 150),
+            (PriceGroup::Wholesale, 250),
+            (PriceGroup::Retail, 320),
+        ]
+        .into_iter()
+        .collect(),
+    }
+}

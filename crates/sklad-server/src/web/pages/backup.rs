@@ -5,9 +5,10 @@ use std::sync::{LazyLock, Mutex};
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use sklad_domain::Id;
 use sklad_store::StoreError;
@@ -75,9 +76,21 @@ fn backup_page(
     )
 }
 
+/// Query of `GET /backup`: `restored` names the firm a restore just created.
+#[derive(Debug, Deserialize)]
+pub struct BackupQuery {
+    restored: Option<Id>,
+}
+
 /// `GET /backup`.
-pub async fn show(ctx: Ctx) -> Result<Html<String>, WebError> {
-    backup_page(&ctx, Vec::new(), None, "")
+pub async fn show(ctx: Ctx, Query(q): Query<BackupQuery>) -> Result<Html<String>, WebError> {
+    let notice = q.restored.and_then(|id| {
+        ctx.memberships
+            .iter()
+            .find(|m| m.firm_id == id)
+            .map(|m| ctx.tr.t1("restore-done", "firm", &m.firm_name))
+    });
+    backup_page(&ctx, Vec::new(), notice, "")
 }
 
 /// `GET /backup/download`: the archive as a file.
@@ -193,10 +206,8 @@ pub async fn confirm(State(state): State<AppState>, posted: Posted) -> Result<Re
         .restore_firm(&pending.archive, ctx.user.id, pending.name)
         .await
     {
-        Ok(firm) => {
-            let notice = ctx.tr.t1("restore-done", "firm", &firm.name);
-            Ok(backup_page(&ctx, Vec::new(), Some(notice), "")?.into_response())
-        }
+        // A fresh request, so the header's firm switcher lists the new firm.
+        Ok(firm) => Ok(Redirect::to(&format!("/backup?restored={}", firm.id)).into_response()),
         Err(error @ (StoreError::Archive { .. } | StoreError::Validation(_))) => {
             let alert = match ctx.lang() {
                 crate::web::i18n::Lang::Bg => error.message_bg(),
