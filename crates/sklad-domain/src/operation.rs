@@ -122,14 +122,23 @@ impl Line {
     /// Saturates at the ends of `i64`; [`OperationDraft::validate`] refuses lines whose
     /// total exceeds [`MAX_LINE_TOTAL_MINOR`].
     pub fn total(&self) -> i64 {
-        let total = self.exact_total();
-        i64::try_from(total).unwrap_or(if total < 0 { i64::MIN } else { i64::MAX })
+        let sign = self.quantity.milli().signum()
+            * self.unit_price.signum()
+            * (10_000 - i128::from(self.discount_bp)).signum() as i64;
+        match self.exact_total() {
+            Some(total) => {
+                i64::try_from(total).unwrap_or(if total < 0 { i64::MIN } else { i64::MAX })
+            }
+            None if sign < 0 => i64::MIN,
+            None => i64::MAX,
+        }
     }
 
-    fn exact_total(&self) -> i128 {
-        let gross = i128::from(self.quantity.milli()) * i128::from(self.unit_price);
-        let after_discount = gross * (10_000 - i128::from(self.discount_bp));
-        div_round_half_up(after_discount, 1000 * 10_000)
+    /// The total in `i128`, or `None` when even that overflows (absurd input).
+    fn exact_total(&self) -> Option<i128> {
+        let gross = i128::from(self.quantity.milli()).checked_mul(i128::from(self.unit_price))?;
+        let after_discount = gross.checked_mul(10_000 - i128::from(self.discount_bp))?;
+        Some(div_round_half_up(after_discount, 1000 * 10_000))
     }
 }
 
@@ -345,7 +354,9 @@ impl OperationDraft {
             }
             if line.unit_price >= 0
                 && (0..=10_000).contains(&line.discount_bp)
-                && line.exact_total().abs() > MAX_LINE_TOTAL_MINOR
+                && line
+                    .exact_total()
+                    .is_none_or(|total| total.abs() > MAX_LINE_TOTAL_MINOR)
             {
                 errors.push(
                     FieldError::new(

@@ -62,6 +62,9 @@ impl Movement {
 /// Lines of the same good are merged; zero movements are left out. A transfer
 /// without a target object (which [`crate::operation::OperationDraft::validate`]
 /// refuses) moves nothing, rather than taking stock out to nowhere.
+///
+/// `lines` come from a validated draft, whose quantities are bounded, so the sums
+/// cannot overflow.
 pub fn movements_of(
     kind: OperationKind,
     object_id: Id,
