@@ -13,7 +13,7 @@ pub use state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Request;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// The whole application router: API, pages and static assets, with the request body
 /// limit and request tracing (method, path and status only: never headers, tokens,
@@ -36,13 +36,15 @@ pub fn app_with_body_limit(state: AppState, body_limit: usize) -> axum::Router {
             },
         ))
         .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                tracing::info_span!(
-                    "request",
-                    method = %request.method(),
-                    path = %request.uri().path(),
-                )
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
 }
 

@@ -256,6 +256,42 @@ async fn missing_or_unknown_tokens_are_401(server: TestServer) {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
 
+/// Bodies over the configured limit are refused with the error shape, before parsing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_bodies_are_413() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("sklad.db").display());
+    let (server, task) = api_support::start_with_body_limit(&url, 1024).await;
+    let firm = server.tenant("Лимит ООД", "limit").await;
+    let big_name = "я".repeat(2048);
+    let (status, body) = server
+        .call(
+            "POST",
+            "/goods",
+            Some(&firm.token),
+            Some(json!({"code": "BIG", "name": big_name})),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+    );
+    let (status, body) = server
+        .call_raw("POST", "/restore", Some(&firm.token), vec![0u8; 4096])
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+    );
+    assert_eq!(server.get_ok("/goods", &firm.token).await["total"], 0);
+    task.abort();
+    server.store.close().await;
+}
+
 on_both_engines!(
     bad_bodies_are_refused_and_nothing_is_written,
     missing_or_unknown_tokens_are_401

@@ -136,6 +136,14 @@ where
 
 /// Opens and migrates the store at `url` and serves the app on a loopback port.
 pub async fn start(url: &str) -> (TestServer, tokio::task::JoinHandle<()>) {
+    start_with_body_limit(url, sklad_server::config::DEFAULT_BODY_LIMIT).await
+}
+
+/// [`start`] with a request body limit in bytes.
+pub async fn start_with_body_limit(
+    url: &str,
+    body_limit: usize,
+) -> (TestServer, tokio::task::JoinHandle<()>) {
     let clock = Arc::new(ManualClock::new(
         "2026-11-28T10:00:00Z".parse().expect("timestamp"),
     ));
@@ -152,7 +160,7 @@ pub async fn start(url: &str) -> (TestServer, tokio::task::JoinHandle<()>) {
         .await
         .expect("bind loopback");
     let addr = listener.local_addr().expect("address");
-    let app = sklad_server::app(state);
+    let app = sklad_server::app_with_body_limit(state, body_limit);
     let task = tokio::spawn(async move {
         axum::serve(listener, app).await.expect("serve");
     });
