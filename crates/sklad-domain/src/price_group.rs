@@ -1,6 +1,7 @@
 //! Microinvest's eleven price columns: the purchase price and ten selling price groups.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A price column of a good: the purchase price or one of the ten selling groups.
 #[derive(
@@ -102,6 +103,18 @@ impl PriceGroup {
     }
 }
 
+/// The selling price of a good in `group` from its price list (minor units, VAT
+/// included): the group's own price, or the retail price when the group has none, as
+/// Microinvest does. `None` when neither is set. Asking for [`PriceGroup::Purchase`]
+/// gives the purchase price, without fallback.
+pub fn selling_price(prices: &BTreeMap<PriceGroup, i64>, group: PriceGroup) -> Option<i64> {
+    match prices.get(&group) {
+        Some(price) => Some(*price),
+        None if group == PriceGroup::Purchase => None,
+        None => prices.get(&PriceGroup::Retail).copied(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,5 +136,21 @@ mod tests {
         assert_eq!(PriceGroup::Group1.label_bg(), "Ценова група 1");
         assert_eq!(PriceGroup::Group8.label_en(), "Price group 8");
         assert_eq!(PriceGroup::Wholesale.label_en(), "Wholesale price");
+    }
+
+    #[test]
+    fn selling_price_falls_back_to_retail() {
+        let prices = BTreeMap::from([
+            (PriceGroup::Purchase, 700),
+            (PriceGroup::Retail, 1200),
+            (PriceGroup::Wholesale, 1000),
+        ]);
+        assert_eq!(selling_price(&prices, PriceGroup::Wholesale), Some(1000));
+        assert_eq!(selling_price(&prices, PriceGroup::Group3), Some(1200));
+        assert_eq!(selling_price(&prices, PriceGroup::Purchase), Some(700));
+        let no_retail = BTreeMap::from([(PriceGroup::Group1, 900)]);
+        assert_eq!(selling_price(&no_retail, PriceGroup::Group2), None);
+        assert_eq!(selling_price(&no_retail, PriceGroup::Purchase), None);
+        assert_eq!(selling_price(&no_retail, PriceGroup::Group1), Some(900));
     }
 }
