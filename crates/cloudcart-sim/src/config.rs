@@ -305,6 +305,9 @@ pub struct SimConfig {
     pub extra_60s_retry: bool,
     /// Shape of non-order webhook payloads.
     pub payload_shape: PayloadShape,
+    /// JSON snapshot file: loaded at start when it exists (its shops replace the seeded ones
+    /// with the same host), written on [`crate::Control::save_snapshot`] and on shutdown.
+    pub snapshot: Option<std::path::PathBuf>,
 }
 
 impl Default for SimConfig {
@@ -317,6 +320,7 @@ impl Default for SimConfig {
             order_event_deferral: OrderEventDeferral::WhenSeveralSubscribers,
             extra_60s_retry: false,
             payload_shape: PayloadShape::JsonApi,
+            snapshot: None,
         }
     }
 }

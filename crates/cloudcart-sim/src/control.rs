@@ -502,6 +502,25 @@ impl Control {
         crate::clock::format_datetime(self.state.clock.now())
     }
 
+    /// Write the JSON snapshot (no-op when no snapshot file is configured).
+    pub fn save_snapshot(&self) -> Result<(), ControlError> {
+        let Some(path) = &self.state.snapshot else {
+            return Ok(());
+        };
+        let shops = self
+            .state
+            .shops
+            .values()
+            .map(|s| crate::persist::ShopSnapshot::of(&lock(s)))
+            .collect();
+        crate::persist::save(path, shops).map_err(|e| ControlError {
+            code: "snapshot_failed",
+            message_bg: format!("Снимката на състоянието не е записана: {e}"),
+            message_en: format!("The snapshot was not written: {e}"),
+            status: 500,
+        })
+    }
+
     /// Move the clock forward and run every delivery that became due.
     pub async fn advance(&self, by: Duration) {
         self.state
@@ -523,6 +542,7 @@ pub fn routes() -> Router<Arc<SimState>> {
         .route("/_sim/clock", get(h_clock))
         .route("/_sim/clock/advance", post(h_advance))
         .route("/_sim/webhooks/flush", post(h_flush))
+        .route("/_sim/snapshot", post(h_snapshot))
         .route("/_sim/shops/{host}/orders", post(h_place))
         .route("/_sim/shops/{host}/orders/{id}", get(h_order))
         .route(
@@ -615,6 +635,11 @@ async fn h_advance(State(s): St, body: axum::body::Bytes) -> Result<Json<Value>,
 async fn h_flush(State(s): St) -> StatusCode {
     ctl(&s).flush_webhooks().await;
     StatusCode::NO_CONTENT
+}
+
+async fn h_snapshot(State(s): St) -> Result<StatusCode, ControlError> {
+    ctl(&s).save_snapshot()?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn h_place(

@@ -2,7 +2,8 @@
 //!
 //! An axum server that behaves like one or more CloudCart shops (JSON-API v2 + webhooks) as
 //! described by `shared/cloudcart/API.md`, so the client, the demo and the benchmarks run over
-//! real HTTP on 127.0.0.1. Everything lives in memory (no persistence).
+//! real HTTP on 127.0.0.1. Everything lives in memory; an optional JSON snapshot file
+//! ([`SimConfig::snapshot`], module [`persist`]) keeps the shops across restarts.
 //!
 //! ## Starting it (stable entry point)
 //!
@@ -77,6 +78,7 @@
 //! | `GET /_sim/shops` | — | hosts, URLs, keys, counts |
 //! | `GET /_sim/clock` · `POST /_sim/clock/advance` | `{"seconds":120}` | read / advance time, then run due webhooks |
 //! | `POST /_sim/webhooks/flush` | — | run due webhook deliveries now |
+//! | `POST /_sim/snapshot` | — | write the JSON snapshot (when configured) |
 //! | `POST /_sim/shops/{host}/orders` | [`OrderRequest`] | checkout → `{"id":…}` |
 //! | `GET /_sim/shops/{host}/orders/{id}` | — | order resource |
 //! | `POST /_sim/shops/{host}/orders/{id}/{action}` | see below | `pay` (`{"via":"gateway"\|"merchant"}`), `authorize` (`{"amount":…}`), `fulfil` (tracking fields), `cancel`, `refund`, `archive`, `status` (`{"status":…,"via":…}`), `lines` (`{"sku":…,"quantity":…}`) |
@@ -98,6 +100,7 @@ pub mod config;
 pub mod control;
 pub mod errors;
 pub mod orders;
+pub mod persist;
 pub mod query;
 pub mod ratelimit;
 pub mod resource;
@@ -141,6 +144,9 @@ pub enum SimError {
         /// OS error.
         source: std::io::Error,
     },
+    /// The snapshot file could not be read.
+    #[error(transparent)]
+    Snapshot(#[from] persist::SnapshotError),
     /// The HTTP client for webhooks could not be built.
     #[error("cannot build the webhook HTTP client: {0}")]
     Http(String),
@@ -156,6 +162,7 @@ pub struct SimState {
     http: reqwest::Client,
     webhook_timeout: Duration,
     pub(crate) addr: SocketAddr,
+    pub(crate) snapshot: Option<std::path::PathBuf>,
 }
 
 impl SimState {
@@ -223,6 +230,14 @@ impl Sim {
             extra_60s_retry: config.extra_60s_retry,
             shape: config.payload_shape,
         };
+        let mut restored: BTreeMap<String, persist::ShopSnapshot> = match &config.snapshot {
+            Some(path) => persist::load(path)?
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| (s.host().to_string(), s))
+                .collect(),
+            None => BTreeMap::new(),
+        };
         let mut shops = BTreeMap::new();
         let mut aliases = BTreeMap::new();
         for sc in config.shops {
@@ -240,9 +255,15 @@ impl Sim {
             for a in &sc.aliases {
                 aliases.insert(a.clone(), host.clone());
             }
-            let (n, seed, broken) = (sc.seed_products, sc.seed, sc.broken);
-            let mut shop = Shop::new(sc, settings);
-            seed::generate(&mut shop, n, seed, broken, clock.now());
+            let shop = match restored.remove(&host) {
+                Some(snap) => snap.restore(settings),
+                None => {
+                    let (n, seed, broken) = (sc.seed_products, sc.seed, sc.broken);
+                    let mut shop = Shop::new(sc, settings);
+                    seed::generate(&mut shop, n, seed, broken, clock.now());
+                    shop
+                }
+            };
             shops.insert(host, Arc::new(Mutex::new(shop)));
         }
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port))
@@ -269,6 +290,7 @@ impl Sim {
             http,
             webhook_timeout: Duration::from_millis(config.webhook_timeout_ms),
             addr,
+            snapshot: config.snapshot.clone(),
         });
         let app = control::routes()
             .fallback(api::handle)
@@ -311,8 +333,11 @@ impl Sim {
         }
     }
 
-    /// Stop serving and stop the webhook dispatcher.
+    /// Stop serving and stop the webhook dispatcher; writes the snapshot when configured.
     pub async fn shutdown(mut self) {
+        if let Err(e) = self.control().save_snapshot() {
+            tracing::warn!(error = %e.message_en, "snapshot not written");
+        }
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }

@@ -30,6 +30,9 @@ struct Args {
     /// Use virtual time (advance it with POST /_sim/clock/advance).
     #[arg(long)]
     virtual_clock: bool,
+    /// JSON snapshot file: loaded at start if present, written on Ctrl-C and POST /_sim/snapshot.
+    #[arg(long)]
+    snapshot: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -56,6 +59,7 @@ async fn main() -> anyhow::Result<()> {
             ClockMode::Real
         },
         port: args.port,
+        snapshot: args.snapshot,
         ..Default::default()
     })
     .await?;

@@ -13,7 +13,7 @@ use crate::webhooks::{HookSettings, WebhookState};
 pub type Milli = i64;
 
 /// A catalogue category.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Category {
     pub id: u64,
     pub name: String,
@@ -23,7 +23,7 @@ pub struct Category {
 }
 
 /// A product (no stock, no own price).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Product {
     pub id: u64,
     pub name: String,
@@ -45,7 +45,7 @@ pub struct Product {
 }
 
 /// A sellable variant.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Variant {
     pub id: u64,
     pub product_id: u64,
@@ -61,7 +61,7 @@ pub struct Variant {
 }
 
 /// A store-wide variant parameter ("Размер").
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Parameter {
     pub id: u64,
     pub name: String,
@@ -69,7 +69,7 @@ pub struct Parameter {
 }
 
 /// A value of a parameter ("M").
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct OptionValue {
     pub id: u64,
     pub parameter_id: u64,
@@ -77,7 +77,7 @@ pub struct OptionValue {
 }
 
 /// A customer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Customer {
     pub id: u64,
     pub email: String,
@@ -108,7 +108,7 @@ pub struct Address {
 }
 
 /// A customer's saved address.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CustomerAddress {
     pub id: u64,
     pub customer_id: u64,
@@ -117,7 +117,7 @@ pub struct CustomerAddress {
 }
 
 /// A payment provider (id = gateway code).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct PaymentProvider {
     pub code: String,
     pub title: String,
@@ -127,7 +127,7 @@ pub struct PaymentProvider {
 }
 
 /// A shipping provider.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ShippingProvider {
     pub id: u64,
     pub name: String,
@@ -138,7 +138,7 @@ pub struct ShippingProvider {
 }
 
 /// One order line.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct OrderLine {
     pub id: u64,
     pub product_id: u64,
@@ -172,14 +172,14 @@ pub struct DiscountSpec {
 }
 
 /// A computed fee line.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct FeeLine {
     pub name: String,
     pub amount: i64,
 }
 
 /// The money breakdown of an order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub struct Totals {
     pub subtotal: i64,
     pub discount: i64,
@@ -190,7 +190,7 @@ pub struct Totals {
 }
 
 /// The fulfilment record.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Fulfillment {
     pub id: u64,
     pub order_id: u64,
@@ -202,7 +202,7 @@ pub struct Fulfillment {
 }
 
 /// An order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Order {
     pub id: u64,
     pub status: String,
@@ -246,7 +246,7 @@ pub struct Order {
 }
 
 /// A webhook subscription.
-#[derive(Clone)]
+#[derive(Clone, Serialize, serde::Deserialize)]
 pub struct Webhook {
     pub id: u64,
     pub url: String,
@@ -276,7 +276,7 @@ impl std::fmt::Debug for Webhook {
 }
 
 /// A custom order status.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CustomStatus {
     pub id: u64,
     pub name: String,
@@ -299,7 +299,7 @@ pub struct ReceivedWrite {
 }
 
 /// Id counters.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, Copy, Serialize, serde::Deserialize)]
 pub struct Ids {
     next: u64,
 }

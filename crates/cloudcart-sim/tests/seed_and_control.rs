@@ -216,3 +216,45 @@ async fn sim_http_control_surface_drives_the_shop() {
         .unwrap();
     assert!(w.as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn snapshot_persists_shops_across_restarts_and_rejects_garbage() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sim.json");
+    let cfg = |p: &std::path::Path| SimConfig {
+        shops: vec![shop().seed_products(20)],
+        snapshot: Some(p.to_path_buf()),
+        ..Default::default()
+    };
+    let h = start_with(cfg(&path)).await;
+    let c = h.sim.control();
+    let sku = c.variants(HOST)[0].sku.clone().unwrap();
+    c.set_variant_quantity(HOST, &sku, Some(77.0)).unwrap();
+    let id = c
+        .place_order(
+            HOST,
+            &cloudcart_sim::OrderRequest::person("p@example.bg", &[(sku.as_str(), 2)]),
+        )
+        .unwrap();
+    c.pay(HOST, id, cloudcart_sim::Actor::Merchant).unwrap();
+    subscribe(&h, "http://127.0.0.1:9/h", "order.updated").await;
+    h.sim.shutdown().await;
+    assert!(path.exists());
+    let h2 = start_with(cfg(&path)).await;
+    let c2 = h2.sim.control();
+    assert_eq!(c2.variant(HOST, &sku).unwrap().quantity, Some(75.0));
+    assert_eq!(c2.order(HOST, id).unwrap()["attributes"]["status"], "paid");
+    assert_eq!(c2.webhooks(HOST).len(), 1);
+    // New records get fresh ids after a restore.
+    let id2 = c2
+        .place_order(
+            HOST,
+            &cloudcart_sim::OrderRequest::person("p@example.bg", &[(sku.as_str(), 1)]),
+        )
+        .unwrap();
+    assert!(id2 > id);
+    h2.sim.shutdown().await;
+    std::fs::write(&path, "{ not a snapshot").unwrap();
+    let e = cloudcart_sim::Sim::start(cfg(&path)).await.unwrap_err();
+    assert!(e.to_string().contains("not a valid emulator snapshot"));
+}
