@@ -12,6 +12,8 @@
 //! `SKLAD_CONFIG`. The database URL may hold a password, so [`Config`]'s `Debug` and
 //! [`Config::database_url_redacted`] never show it.
 
+#![warn(missing_docs)]
+
 use serde::Deserialize;
 use std::fmt;
 use std::net::SocketAddr;

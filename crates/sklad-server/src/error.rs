@@ -5,6 +5,8 @@
 //! `{"error": {"code", "message_bg", "message_en", "fields": [{"field", "code",
 //! "message_bg", "message_en"}]}}`.
 
+#![warn(missing_docs)]
+
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;

@@ -1,9 +1,16 @@
+//! [`AppState`]: what the API and the pages share.
+
+#![warn(missing_docs)]
+
 use sklad_domain::clock::SharedClock;
 use sklad_store::Store;
 
-/// What every handler shares.
-#[derive(Clone)]
+/// What every handler shares. Cheap to clone; its `Debug` shows no secrets (the
+/// store's never shows the database URL).
+#[derive(Clone, Debug)]
 pub struct AppState {
+    /// The one service layer over the database.
     pub store: Store,
+    /// The injected clock: default dates, backup file names, session expiry.
     pub clock: SharedClock,
 }

@@ -2,6 +2,8 @@
 //! `/api/v1/openapi.json`. Every route is declared once in a resource module through
 //! [`routes::ApiBuilder`], which feeds the router and the document alike.
 
+#![warn(missing_docs)]
+
 mod admin;
 pub mod auth;
 pub mod decimal;
