@@ -337,3 +337,62 @@ impl Sql {
         other
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `$n` placeholders work on both engines, also repeated and out of order of
+    /// binding: SQLite numbers `$n` as named parameters by first appearance, so a
+    /// query must introduce them in increasing order (which `Sql` guarantees).
+    async fn placeholders(store: &Store) {
+        let row = sqlx::query("SELECT $1 + $1 + $2 AS n, $3 AS t")
+            .bind(1_i64)
+            .bind(10_i64)
+            .bind("ок")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(get::<i64>(&row, "n").unwrap(), 12);
+        assert_eq!(get::<String>(&row, "t").unwrap(), "ок");
+        let mut sql =
+            Sql::new("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT 1 AS x) s WHERE 5 IN ");
+        sql.id_list(&[4, 5, 6])
+            .push(" AND ")
+            .arg(Arg::Text("a".into()))
+            .push(" = 'a'");
+        assert_eq!(
+            get::<i64>(&sql.query().fetch_one(&store.pool).await.unwrap(), "n").unwrap(),
+            1
+        );
+        let row = sqlx::query("SELECT $1 AS a")
+            .bind(None::<String>)
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(get::<Option<String>>(&row, "a").unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn placeholders_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("p.db").display()))
+            .await
+            .unwrap();
+        placeholders(&store).await;
+    }
+
+    #[tokio::test]
+    async fn placeholders_on_postgres() {
+        match std::env::var("SKLAD_TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => placeholders(&Store::open(&url).await.unwrap()).await,
+            _ if std::env::var_os("CI").is_some() => panic!("CI needs SKLAD_TEST_DATABASE_URL"),
+            _ => eprintln!("notice: SKLAD_TEST_DATABASE_URL unset, PostgreSQL test skipped"),
+        }
+    }
+
+    #[test]
+    fn like_pattern_escapes_wildcards() {
+        assert_eq!(like_pattern(" 50%_A\\ "), "%50\\%\\_a\\\\%");
+    }
+}

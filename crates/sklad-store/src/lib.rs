@@ -11,6 +11,8 @@
 //! stay concurrent); on PostgreSQL a write that reads then writes stock locks the
 //! firm row first (`SELECT … FOR UPDATE`).
 
+#![warn(missing_docs)]
+
 mod auth;
 mod backup;
 mod db;

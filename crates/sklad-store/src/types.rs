@@ -9,17 +9,22 @@ use sklad_domain::{Id, Quantity};
 /// One page of a list and the total count of matching records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Page<T> {
+    /// The records of this page.
     pub items: Vec<T>,
     /// How many records match the filter, over all pages.
     pub total: i64,
+    /// Most records on a page.
     pub limit: i64,
+    /// Records skipped before this page.
     pub offset: i64,
 }
 
 /// Paging of a list: at most `limit` (1..=1000, default 50) records after `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Paging {
+    /// Most records on a page.
     pub limit: i64,
+    /// Records skipped before this page.
     pub offset: i64,
 }
 
@@ -47,9 +52,13 @@ impl Paging {
 pub struct GoodFilter {
     /// Case-insensitive substring of code, barcode or name.
     pub search: Option<String>,
+    /// Only this kind.
     pub kind: Option<GoodKind>,
+    /// Only this group (exact).
     pub group: Option<String>,
+    /// Only active (true) or inactive (false) goods.
     pub active: Option<bool>,
+    /// Which page.
     #[serde(default)]
     pub paging: Paging,
 }
@@ -59,7 +68,9 @@ pub struct GoodFilter {
 pub struct PartnerFilter {
     /// Case-insensitive substring of name, ЕИК, VAT number, e-mail, phone or city.
     pub search: Option<String>,
+    /// Only this role.
     pub role: Option<PartnerRole>,
+    /// Which page.
     #[serde(default)]
     pub paging: Paging,
 }
@@ -67,14 +78,19 @@ pub struct PartnerFilter {
 /// Filter of the operations list (newest first).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperationFilter {
+    /// Only this kind.
     pub kind: Option<OperationKind>,
+    /// Only this status.
     pub status: Option<OperationStatus>,
     /// Inclusive.
     pub date_from: Option<jiff::civil::Date>,
     /// Inclusive.
     pub date_to: Option<jiff::civil::Date>,
+    /// Only operations of this partner.
     pub partner_id: Option<Id>,
+    /// The object (for the filter: as source or destination).
     pub object_id: Option<Id>,
+    /// Which page.
     #[serde(default)]
     pub paging: Paging,
 }
@@ -82,26 +98,37 @@ pub struct OperationFilter {
 /// A member of a firm.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Member {
+    /// The user.
     pub user: User,
+    /// Only this role.
     pub role: Role,
 }
 
 /// Who a token or session acts as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct AuthContext {
+    /// The user.
     pub user_id: Id,
+    /// The firm.
     pub firm_id: Id,
+    /// Only this role.
     pub role: Role,
 }
 
 /// An API token as listed (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApiToken {
+    /// Database id.
     pub id: Id,
+    /// The user.
     pub user_id: Id,
+    /// The firm.
     pub firm_id: Id,
+    /// A name to recognise it by.
     pub name: String,
+    /// When it was created.
     pub created_at: jiff::Timestamp,
+    /// Revoked tokens no longer authenticate.
     pub revoked: bool,
 }
 
@@ -109,6 +136,7 @@ pub struct ApiToken {
 /// `Debug` redacts it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct NewApiToken {
+    /// The stored token.
     pub token: ApiToken,
     /// `skl_` + 64 hex characters.
     pub plaintext: String,
@@ -126,11 +154,15 @@ impl std::fmt::Debug for NewApiToken {
 /// A resolved web session. `Debug` redacts the CSRF token.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Session {
+    /// The user.
     pub user_id: Id,
+    /// The firm.
     pub firm_id: Id,
+    /// Only this role.
     pub role: Role,
     /// Must accompany every form post of this session.
     pub csrf_token: String,
+    /// Expires at.
     pub expires_at: jiff::Timestamp,
 }
 
@@ -150,7 +182,9 @@ impl std::fmt::Debug for Session {
 /// `Debug` redacts it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct NewSession {
+    /// Database id.
     pub id: String,
+    /// The session.
     pub session: Session,
 }
 
@@ -166,9 +200,13 @@ impl std::fmt::Debug for NewSession {
 /// Stock of one good summed over a set of objects.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Availability {
+    /// The good.
     pub good_id: Id,
+    /// The good's main code.
     pub code: String,
+    /// On hand, milli-units.
     pub on_hand: Quantity,
+    /// Reserved by open orders, milli-units.
     pub reserved: Quantity,
     /// `on_hand − reserved`.
     pub available: Quantity,
@@ -177,40 +215,56 @@ pub struct Availability {
 /// One ledger row: a single stock movement made by an operation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LedgerEntry {
+    /// Database id.
     pub id: Id,
+    /// The operation that made the movement.
     pub operation_id: Id,
+    /// The object (for the filter: as source or destination).
     pub object_id: Id,
+    /// The good.
     pub good_id: Id,
+    /// Change of on hand.
     pub on_hand_delta: Quantity,
+    /// Change of reserved.
     pub reserved_delta: Quantity,
+    /// When.
     pub at: jiff::Timestamp,
 }
 
 /// An outbox row: the stock of (object, good) changed and the shop should hear of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct StockChange {
+    /// Database id.
     pub id: Id,
+    /// The firm.
     pub firm_id: Id,
+    /// The object (for the filter: as source or destination).
     pub object_id: Id,
+    /// The good.
     pub good_id: Id,
 }
 
 /// An entry of a firm's journal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JournalEntry {
+    /// Database id.
     pub id: Id,
+    /// When.
     pub at: jiff::Timestamp,
     /// Who did it (a login, `system`, `cli` …).
     pub actor: String,
-    /// Stable action key, e.g. `euro_changeover`, `firm_restored`.
+    /// Stable action key, e.g. `euro_changeover`.
     pub action: String,
+    /// Free-form details.
     pub details: serde_json::Value,
 }
 
 /// What the euro changeover did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct EuroChangeover {
+    /// Goods in the firm.
     pub goods: i64,
+    /// Prices converted.
     pub prices: i64,
 }
 
@@ -218,7 +272,9 @@ pub struct EuroChangeover {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Engine {
+    /// SQLite, one file.
     Sqlite,
+    /// PostgreSQL.
     Postgres,
 }
 
