@@ -498,6 +498,8 @@ impl Operation {
 /// Storage then, in one transaction, releases the order's reservation (the exact
 /// reversal of its recorded movements), applies the sale's movements and marks the
 /// order converted (see [`crate::stock::conversion_movements`]).
+/// Annulling that sale later returns its stock; the order stays converted and is not
+/// reopened.
 pub fn sale_draft_from_order(
     order: &Operation,
     date: Option<jiff::civil::Date>,

@@ -95,19 +95,28 @@ impl Quantity {
     /// Bulgarian display form: `1\u{a0}234,5` (non-breaking space between thousands,
     /// comma before the decimals, trailing zeros dropped).
     pub fn format_bg(self) -> String {
+        self.format_grouped('\u{a0}', ',')
+    }
+
+    /// English display form: `1,234.5`.
+    pub fn format_en(self) -> String {
+        self.format_grouped(',', '.')
+    }
+
+    fn format_grouped(self, thousands: char, decimal: char) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
         let abs = self.0.unsigned_abs();
         let digits = (abs / QTY_SCALE as u64).to_string();
         let mut out = String::from(sign);
         for (i, ch) in digits.chars().enumerate() {
             if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push('\u{a0}');
+                out.push(thousands);
             }
             out.push(ch);
         }
         let frac = abs % QTY_SCALE as u64;
         if frac != 0 {
-            out.push(',');
+            out.push(decimal);
             out.push_str(format!("{frac:03}").trim_end_matches('0'));
         }
         out
@@ -205,5 +214,7 @@ mod tests {
         assert_eq!(Quantity(1_234_500).format_bg(), "1\u{a0}234,5");
         assert_eq!(Quantity(-250).format_bg(), "-0,25");
         assert_eq!(Quantity::from_units(7).format_bg(), "7");
+        assert_eq!(Quantity(1_234_500).format_en(), "1,234.5");
+        assert_eq!(Quantity(-1_000_000_001).format_en(), "-1,000,000.001");
     }
 }
