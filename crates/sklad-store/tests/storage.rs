@@ -3,11 +3,13 @@
 mod common;
 
 use common::*;
-use sklad_domain::model::{GoodKind, ObjectInput, ObjectKind, PartnerInput, PartnerRole};
+use sklad_domain::model::{
+    GoodKind, ObjectInput, ObjectKind, PartnerInput, PartnerRole, PaymentMethod, PaymentTypeInput,
+};
 use sklad_domain::operation::OperationKind::*;
 use sklad_domain::operation::{ExternalRef, OperationStatus};
 use sklad_domain::{Currency, PriceGroup, Quantity};
-use sklad_store::{GoodFilter, PartnerFilter, Store, StoreError};
+use sklad_store::{GoodFilter, OperationFilter, PartnerFilter, Store, StoreError};
 
 async fn firms_and_users(store: Store) {
     let (firm_id, user_id, _) = firm_with_owner(&store, "Фирма А", "ivan").await;
@@ -618,6 +620,119 @@ async fn euro_changeover(store: Store) {
     store.create_operation(firm, &d).await.unwrap();
 }
 
+async fn objects_payment_types_and_operation_lists(store: Store) {
+    let (firm, _, main) = firm_with_owner(&store, "Фирма", "ivan").await;
+    let mut input = ObjectInput {
+        name: "Склад 2".into(),
+        kind: ObjectKind::Warehouse,
+        price_group: PriceGroup::Purchase,
+        active: true,
+    };
+    let err = store.create_object(firm, &input).await.unwrap_err();
+    assert_eq!(
+        field_code(&err),
+        ("price_group".into(), "price_group_purchase")
+    );
+    input.price_group = PriceGroup::Wholesale;
+    let second = store.create_object(firm, &input).await.unwrap();
+    input.name = "Склад Две".into();
+    assert_eq!(
+        store
+            .update_object(firm, second.id, &input)
+            .await
+            .unwrap()
+            .name,
+        "Склад Две"
+    );
+    assert_eq!(store.objects(firm).await.unwrap().len(), 2);
+
+    let pt = store
+        .create_payment_type(
+            firm,
+            &PaymentTypeInput {
+                name: "Epay".into(),
+                method: PaymentMethod::Card,
+                active: true,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.payment_types(firm).await.unwrap().len(), 6);
+    let g = store
+        .create_good(firm, &good_input("G", &[]))
+        .await
+        .unwrap();
+    let partner = store
+        .create_partner(
+            firm,
+            &PartnerInput {
+                name: "Купувач".into(),
+                eik: None,
+                vat_number: None,
+                mol: None,
+                address: None,
+                city: None,
+                phone: None,
+                email: None,
+                role: PartnerRole::Client,
+                price_group: PriceGroup::Retail,
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .create_operation(firm, &draft(Delivery, second.id, vec![line(g.id, 5, 100)]))
+        .await
+        .unwrap();
+    let mut later = draft(Sale, second.id, vec![line(g.id, 1, 100)]);
+    later.date = jiff::civil::date(2026, 4, 1);
+    later.partner_id = Some(partner.id);
+    later.payment_type_id = Some(pt.id);
+    let sale = store.create_operation(firm, &later).await.unwrap();
+
+    // In use: refused, nothing deleted.
+    for err in [
+        store.delete_object(firm, second.id).await.unwrap_err(),
+        store.delete_good(firm, g.id).await.unwrap_err(),
+        store.delete_partner(firm, partner.id).await.unwrap_err(),
+        store.delete_payment_type(firm, pt.id).await.unwrap_err(),
+    ] {
+        assert!(field_code(&err).1.ends_with("_in_use"), "{err:?}");
+    }
+    store.delete_object(firm, main).await.unwrap();
+    assert_eq!(store.objects(firm).await.unwrap().len(), 1);
+
+    let by_partner = store
+        .operations(
+            firm,
+            &OperationFilter {
+                partner_id: Some(partner.id),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((by_partner.total, by_partner.items[0].id), (1, sale.id));
+    let march = store
+        .operations(
+            firm,
+            &OperationFilter {
+                date_from: Some(jiff::civil::date(2026, 3, 1)),
+                date_to: Some(jiff::civil::date(2026, 3, 31)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((march.total, march.items[0].kind), (1, Delivery));
+    let all = store
+        .operations(firm, &OperationFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(all.items[0].id, sale.id, "newest first");
+    assert_eq!(all.items[0].payment_type_id, Some(pt.id));
+}
+
 both!(
     firms_and_users,
     goods_crud_and_uniqueness,
@@ -628,4 +743,5 @@ both!(
     stock_taking_transfer_and_negative_stock,
     tenant_isolation,
     euro_changeover,
+    objects_payment_types_and_operation_lists,
 );
