@@ -66,13 +66,19 @@ fn operation(endpoint: &Endpoint) -> Value {
         op.insert("parameters".into(), Value::Array(params));
     }
     if let Some(content) = content(endpoint.request) {
+        let required = !matches!(endpoint.request, Body::OptionalJson(_));
         op.insert(
             "requestBody".into(),
-            json!({"required": true, "content": content}),
+            json!({"required": required, "content": content}),
         );
     }
     let mut responses = Map::new();
-    let mut success = json!({"description": "OK"});
+    let description = match endpoint.status {
+        201 => "Created",
+        204 => "Done, no content",
+        _ => "OK",
+    };
+    let mut success = json!({ "description": description });
     if let Some(content) = content(endpoint.response) {
         success["content"] = content;
     }
@@ -99,7 +105,7 @@ fn operation(endpoint: &Endpoint) -> Value {
 
 fn content(body: Body) -> Option<Value> {
     match body {
-        Body::Json(name) => Some(json!({
+        Body::Json(name) | Body::OptionalJson(name) => Some(json!({
             "application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}
         })),
         Body::JsonList(name) => Some(json!({

@@ -383,7 +383,7 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
     )
     .add(
         e(Post, "/operations/{id}/convert-to-sale", "convertOrderToSale", "operations", "Turns an active order into a sale in one step: the reservation is released and the stock moves. Returns the sale.")
-            .request(Body::Json("ConvertToSale"))
+            .request(Body::OptionalJson("ConvertToSale"))
             .response(201, Body::Json("Operation")),
         convert_to_sale,
     )

@@ -124,6 +124,8 @@ impl Param {
 pub enum Body {
     /// JSON of the named component schema.
     Json(&'static str),
+    /// JSON of the named component schema, or no body at all.
+    OptionalJson(&'static str),
     /// A JSON array of the named component schema.
     JsonList(&'static str),
     /// Raw bytes (`application/octet-stream`), e.g. a firm archive.
