@@ -243,3 +243,132 @@ async fn an_operator_is_refused_user_administration_and_restore() {
         .expect("post");
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
+
+/// A signed-in HTTP client: (cookie header, CSRF token). The owner is moved to the
+/// demo firm first.
+async fn signed_in(server: &browser_support::Server) -> (String, String) {
+    let session = value_of(&login(&server.base, OWNER.0, OWNER.1, false).await);
+    let cookie = format!("sklad_session={session}");
+    let home = client()
+        .get(format!("{}/", server.base))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("html");
+    let token = csrf_of(&home);
+    let switched = client()
+        .post(format!("{}/switch-firm", server.base))
+        .header(COOKIE, &cookie)
+        .form(&[
+            ("csrf", token.as_str()),
+            ("firm_id", &server.firm_id.to_string()),
+        ])
+        .send()
+        .await
+        .expect("switch");
+    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    (cookie, token)
+}
+
+#[tokio::test]
+async fn the_downloaded_backup_restores_to_an_equal_firm() {
+    let server = start_server().await;
+    let (cookie, _) = signed_in(&server).await;
+    server
+        .store
+        .create_good(server.firm_id, &browser_support::sample_good())
+        .await
+        .expect("good");
+    let response = client()
+        .get(format!("{}/backup/download", server.base))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/gzip");
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(
+        disposition.starts_with("attachment; filename=\"sklad-firm-"),
+        "{disposition}"
+    );
+    let archive = response.bytes().await.expect("bytes");
+    let owner = server.store.user_by_login(OWNER.0).await.expect("owner");
+    let restored = server
+        .store
+        .restore_firm(&archive, owner.id, None)
+        .await
+        .expect("restore");
+    assert_eq!(
+        server
+            .store
+            .export_firm_canonical(restored.id)
+            .await
+            .expect("export"),
+        server
+            .store
+            .export_firm_canonical(server.firm_id)
+            .await
+            .expect("export")
+    );
+}
+
+#[tokio::test]
+async fn a_refused_good_form_keeps_everything_typed_and_marks_the_fields() {
+    let server = start_server().await;
+    let (cookie, token) = signed_in(&server).await;
+    let response = client()
+        .post(format!("{}/goods/new", server.base))
+        .header(COOKIE, &cookie)
+        .form(&[
+            ("csrf", token.as_str()),
+            ("code", "MUG-7"),
+            ("name", "Халба"),
+            ("measure", "бр."),
+            ("kind", "good"),
+            ("vat", "20"),
+            ("active", "on"),
+            ("barcode", "3800000000059"),
+            ("barcode", ""),
+            ("barcode", "bad barcode!"),
+            ("prices.retail", "12,345"),
+            ("prices.purchase", "7,10"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.expect("html");
+    for typed in [
+        "value=\"MUG-7\"",
+        "value=\"Халба\"",
+        "value=\"3800000000059\"",
+        "value=\"bad barcode!\"",
+        "value=\"12,345\"",
+        "value=\"7,10\"",
+    ] {
+        assert!(html.contains(typed), "{typed} was lost");
+    }
+    assert!(
+        html.contains("id=\"price-retail-error\""),
+        "price error beside its field"
+    );
+    assert!(html.contains("2 знака след десетичната запетая"));
+    // The blank barcode is dropped, so the bad one is the second and marked there.
+    assert!(
+        html.contains("id=\"barcode-1-error\""),
+        "barcode error beside its field"
+    );
+    let found = server
+        .store
+        .goods(server.firm_id, &sklad_store::GoodFilter::default())
+        .await
+        .expect("goods");
+    assert_eq!(found.total, 0, "nothing was written");
+}

@@ -69,6 +69,9 @@ error-not-found = What you are looking for does not exist or belongs to another 
 error-internal = Something went wrong. Please retry; if it persists, tell your administrator.
 error-bad-request = The request is invalid.
 error-home = Go to the start page
+error-choice-invalid = Choose one of the offered values.
+error-date-invalid = Enter a date, e.g. 28.11.2026.
+error-seats-exceeded = The subscription allows { $seats } users and all seats are taken.
 
 ## Login
 login-title = Log in

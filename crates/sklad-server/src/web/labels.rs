@@ -196,14 +196,27 @@ pub fn status_from_key(key: &str) -> Option<OperationStatus> {
     .find(|s| status_form_key(*s) == key)
 }
 
+/// A field error with the catalogue's Bulgarian and English text of message `key`
+/// (with an optional argument).
+pub fn field_error(
+    field: &str,
+    code: &'static str,
+    key: &str,
+    arg: Option<(&str, &str)>,
+) -> FieldError {
+    let text = |lang| {
+        let tr = Tr::new(lang);
+        match arg {
+            Some((name, value)) => tr.t1(key, name, value),
+            None => tr.t(key),
+        }
+    };
+    FieldError::new(field, code, text(Lang::Bg), text(Lang::En))
+}
+
 /// A form value that is not one of the offered choices (a tampered select).
 pub fn invalid_choice(field: &str) -> FieldError {
-    FieldError::new(
-        field,
-        "choice_invalid",
-        "Изберете една от предложените стойности.",
-        "Choose one of the offered values.",
-    )
+    field_error(field, "choice_invalid", "error-choice-invalid", None)
 }
 
 /// Yes / No.

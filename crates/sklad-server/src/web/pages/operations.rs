@@ -16,7 +16,7 @@ use sklad_store::{GoodFilter, OperationFilter, Paging, PartnerFilter, StoreError
 
 use crate::web::error::{render, WebError};
 use crate::web::form::{FormData, FormErrors};
-use crate::web::i18n::{Lang, Tr};
+use crate::web::i18n::Lang;
 use crate::web::labels;
 use crate::web::layout::Page;
 use crate::web::screens::RecordList;
@@ -382,11 +382,11 @@ pub async fn new(
 }
 
 fn good_unknown(field: &str, code: &str) -> FieldError {
-    FieldError::new(
+    labels::field_error(
         field,
         "good_unknown",
-        Tr::new(Lang::Bg).t1("good-not-found", "code", code),
-        Tr::new(Lang::En).t1("good-not-found", "code", code),
+        "good-not-found",
+        Some(("code", code)),
     )
 }
 
@@ -414,11 +414,11 @@ async fn draft_of(
     let date = match form.get("date").trim().parse::<jiff::civil::Date>() {
         Ok(date) => date,
         Err(_) => {
-            errors.push(FieldError::new(
+            errors.push(labels::field_error(
                 "date",
                 "date_invalid",
-                "Въведете дата, напр. 28.11.2026.",
-                "Enter a date, e.g. 28.11.2026.",
+                "error-date-invalid",
+                None,
             ));
             today(state)
         }

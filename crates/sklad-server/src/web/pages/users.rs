@@ -109,11 +109,11 @@ pub async fn new(ctx: Ctx) -> Result<Html<String>, WebError> {
 }
 
 fn seats_exceeded(seats: i64) -> FieldError {
-    FieldError::new(
+    labels::field_error(
         "role",
         "seats_exceeded",
-        format!("Абонаментът позволява {seats} потребители и всички са заети."),
-        format!("The subscription allows {seats} users and all seats are taken."),
+        "error-seats-exceeded",
+        Some(("seats", &seats.to_string())),
     )
 }
 
