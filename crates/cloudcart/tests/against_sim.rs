@@ -3,7 +3,7 @@
 mod common;
 
 use cloudcart::models::catalogue::{Stock, VariantUpdate};
-use cloudcart::models::orders::{OrderStatus, TotalCode};
+use cloudcart::models::orders::{Fulfillment, FulfillmentStatus, OrderStatus, TotalCode};
 use cloudcart::models::webhooks::{
     decode_entity_delivery, decode_order_delivery, WebhookEvent, WebhookWrite,
 };
@@ -730,5 +730,51 @@ async fn deliveries_from_the_shop_decode_with_the_receiver_helpers() {
     assert_eq!(
         entity.attributes.get("email").and_then(|v| v.as_str()),
         Some("maria@example.bg")
+    );
+}
+
+#[tokio::test]
+async fn fulfilling_an_order_marks_it_shipped_once() {
+    let rig = Rig::start(ShopConfig::new(HOST).seed_products(3)).await;
+    let sku = first_sku(&rig.control);
+    let id = rig
+        .control
+        .place_order(
+            HOST,
+            &OrderRequest::person("petar@example.bg", &[(&sku, 1)]),
+        )
+        .unwrap()
+        .to_string();
+    rig.client
+        .set_order_status(&id, &OrderStatus::Paid)
+        .await
+        .unwrap();
+    let shipped = Fulfillment {
+        shipping_tracking_number: Some("1051602259".into()),
+        shipping_date_expedition: Some("2026-06-02".into()),
+        ..Fulfillment::default()
+    };
+    let order = rig.client.fulfill_order(&id, &shipped).await.unwrap();
+    assert_eq!(
+        order.attributes.status_fulfillment,
+        Some(FulfillmentStatus::Fulfilled)
+    );
+    // Paid + fulfilled auto-completes (the shop's default `order_complete`).
+    assert_eq!(order.attributes.status, Some(OrderStatus::Completed));
+    match rig.client.fulfill_order(&id, &shipped).await {
+        Err(Error::Validation { status: 422, .. }) => {}
+        other => panic!("a second fulfilment must be refused: {other:?}"),
+    }
+    let bad = Fulfillment {
+        shipping_date_delivery: Some("утре".into()),
+        ..Fulfillment::default()
+    };
+    assert_eq!(
+        rig.client
+            .fulfill_order(&id, &bad)
+            .await
+            .unwrap_err()
+            .code(),
+        "cloudcart.invalid_input"
     );
 }

@@ -656,3 +656,112 @@ impl FullOrder {
             .and_then(|t| t.attributes.value)
     }
 }
+
+/// Tracking data for marking a whole order shipped (`PATCH /orders/{id}/fulfill`, §3.7).
+/// Dates are `YYYY-MM-DD`; unset fields are not sent.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Fulfillment {
+    /// Courier tracking URL (must be an http(s) URL).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_tracking_url: Option<String>,
+    /// Waybill / tracking number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_tracking_number: Option<String>,
+    /// Handed to the courier (defaults to today on the shop).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_date_expedition: Option<String>,
+    /// Expected delivery.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_date_delivery: Option<String>,
+}
+
+impl Fulfillment {
+    /// Checks the fields the shop would reject, before anything is sent.
+    pub fn validate(&self) -> Result<(), Error> {
+        if let Some(url) = &self.shipping_tracking_url {
+            let ok = url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+            if !ok {
+                return Err(Error::InvalidInput {
+                    field: "shipping_tracking_url",
+                    reason: format!("{url:?} is not an http(s) URL"),
+                });
+            }
+        }
+        for (field, date) in [
+            ("shipping_date_expedition", &self.shipping_date_expedition),
+            ("shipping_date_delivery", &self.shipping_date_delivery),
+        ] {
+            if let Some(d) = date {
+                if !is_iso_date(d) {
+                    return Err(Error::InvalidInput {
+                        field,
+                        reason: format!("{d:?} is not a YYYY-MM-DD date"),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `YYYY-MM-DD` with a month 01–12 and a day 01–31 (calendar validity is the shop's call).
+fn is_iso_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = text.get(r)?;
+        if part.bytes().all(|c| c.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
+    };
+    matches!(
+        (digits(0..4), digits(5..7), digits(8..10)),
+        (Some(_), Some(1..=12), Some(1..=31))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fulfillment_input_is_checked_before_sending() {
+        let ok = Fulfillment {
+            shipping_tracking_url: Some(
+                "https://www.econt.com/services/track-shipment/1051".into(),
+            ),
+            shipping_tracking_number: Some("1051602259".into()),
+            shipping_date_expedition: Some("2026-06-21".into()),
+            shipping_date_delivery: None,
+        };
+        assert!(ok.validate().is_ok());
+        for bad in [
+            Fulfillment {
+                shipping_tracking_url: Some("econt 1051".into()),
+                ..ok.clone()
+            },
+            Fulfillment {
+                shipping_date_expedition: Some("21.06.2026".into()),
+                ..ok.clone()
+            },
+            Fulfillment {
+                shipping_date_delivery: Some("2026-13-01".into()),
+                ..ok.clone()
+            },
+            Fulfillment {
+                shipping_date_delivery: Some("2026-06-1é".into()),
+                ..ok.clone()
+            },
+        ] {
+            assert_eq!(
+                bad.validate().unwrap_err().code(),
+                "cloudcart.invalid_input",
+                "{bad:?}"
+            );
+        }
+    }
+}
