@@ -56,19 +56,18 @@ impl Store {
         object_ids: &[Id],
     ) -> StoreResult<Vec<Availability>> {
         let mut sql = Sql::new(
-            "SELECT g.id, g.code, CAST(COALESCE(s.on_hand, 0) AS BIGINT) AS on_hand, \
-             CAST(COALESCE(s.reserved, 0) AS BIGINT) AS reserved FROM goods g LEFT JOIN \
-             (SELECT good_id, SUM(on_hand) AS on_hand, SUM(reserved) AS reserved FROM stock \
-             WHERE firm_id = ",
+            "SELECT g.id, g.code, CAST(COALESCE(SUM(s.on_hand), 0) AS BIGINT) AS on_hand, \
+             CAST(COALESCE(SUM(s.reserved), 0) AS BIGINT) AS reserved FROM goods g \
+             LEFT JOIN stock s ON s.good_id = g.id AND s.firm_id = ",
         );
         sql.arg(Arg::Int(firm_id))
-            .push(" AND object_id IN ")
+            .push(" AND s.object_id IN ")
             .id_list(object_ids)
-            .push(" GROUP BY good_id) s ON s.good_id = g.id WHERE g.firm_id = ")
+            .push(" WHERE g.firm_id = ")
             .arg(Arg::Int(firm_id))
             .push(" AND g.kind = ")
             .arg(Arg::Text(enum_key(&sklad_domain::model::GoodKind::Good)))
-            .push(" ORDER BY g.id");
+            .push(" GROUP BY g.id, g.code ORDER BY g.id");
         let rows = sql.query().fetch_all(&self.pool).await?;
         rows.iter()
             .map(|row| {
