@@ -447,7 +447,7 @@ impl Operation {
     }
 
     /// Refuses to edit or annul an operation that is no longer in force
-    /// (`operation_annulled`, `operation_converted`). Only active operations change.
+    /// (`operation_annulled`, `order_converted`). Only active operations change.
     pub fn ensure_active(&self) -> Result<(), FieldError> {
         match self.status {
             OperationStatus::Active => Ok(()),
@@ -459,7 +459,7 @@ impl Operation {
             )),
             OperationStatus::Converted => Err(FieldError::new(
                 "status",
-                "operation_converted",
+                "order_converted",
                 "Поръчката вече е превърната в продажба и не може да се променя.",
                 "The order has already been converted into a sale and cannot be changed.",
             )),
@@ -491,10 +491,14 @@ impl Operation {
 }
 
 /// The sale an order converts into (SPEC G2): same object, partner, payment type,
-/// currency, lines, note and external reference, dated `date` or the order's date.
+/// currency, lines and note, dated `date` or the order's date.
+///
+/// The sale carries no external reference: that stays on the order (unique per firm
+/// and source), whose `converted_to` leads to the sale, so the shop order id finds
+/// the order and through it the sale.
 ///
 /// Only an active order converts: any other kind is `not_an_order`, an annulled or
-/// already converted order is `operation_annulled` / `operation_converted`.
+/// already converted order is `operation_annulled` / `order_converted`.
 /// Storage then, in one transaction, releases the order's reservation (the exact
 /// reversal of its recorded movements), applies the sale's movements and marks the
 /// order converted (see [`crate::stock::conversion_movements`]).
@@ -522,6 +526,7 @@ pub fn sale_draft_from_order(
     Ok(OperationDraft {
         kind: OperationKind::Sale,
         date: date.unwrap_or(order.date),
+        external_ref: None,
         ..order.to_draft()
     })
 }
@@ -690,6 +695,7 @@ mod tests {
             sale,
             OperationDraft {
                 kind: OperationKind::Sale,
+                external_ref: None,
                 ..order.to_draft()
             }
         );
@@ -716,7 +722,7 @@ mod tests {
         let converted = stored(&draft(OperationKind::Order), OperationStatus::Converted);
         assert_eq!(
             sale_draft_from_order(&converted, None).unwrap_err().code,
-            "operation_converted"
+            "order_converted"
         );
     }
 

@@ -157,6 +157,8 @@ proptest! {
         prop_assert_eq!(sale.totals(), order.totals);
         prop_assert_eq!(sale.object_id, order.object_id);
         prop_assert_eq!(sale.target_object_id, None);
+        prop_assert_eq!(sale.external_ref, None);
+        prop_assert_eq!(sale.partner_id, order.partner_id);
     }
 }
 
