@@ -372,3 +372,159 @@ async fn a_refused_good_form_keeps_everything_typed_and_marks_the_fields() {
         .expect("goods");
     assert_eq!(found.total, 0, "nothing was written");
 }
+
+async fn get_page(server: &browser_support::Server, cookie: &str, path: &str) -> reqwest::Response {
+    client()
+        .get(format!("{}{path}", server.base))
+        .header(COOKIE, cookie)
+        .send()
+        .await
+        .expect("get")
+}
+
+async fn post_form(
+    server: &browser_support::Server,
+    cookie: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    client()
+        .post(format!("{}{path}", server.base))
+        .header(COOKIE, cookie)
+        .form(form)
+        .send()
+        .await
+        .expect("post")
+}
+
+#[tokio::test]
+async fn sessions_expire_on_the_clock_and_end_at_logout() {
+    let server = start_server().await;
+    let (cookie, token) = signed_in(&server).await;
+    assert_eq!(
+        get_page(&server, &cookie, "/goods").await.status(),
+        StatusCode::OK
+    );
+    server.clock.advance(jiff::SignedDuration::from_hours(11));
+    assert_eq!(
+        get_page(&server, &cookie, "/goods").await.status(),
+        StatusCode::OK
+    );
+    server.clock.advance(jiff::SignedDuration::from_hours(2));
+    let expired = get_page(&server, &cookie, "/goods").await;
+    assert_eq!(expired.status(), StatusCode::SEE_OTHER);
+    assert_eq!(expired.headers()[LOCATION], "/login");
+
+    let (cookie, token2) = signed_in(&server).await;
+    assert_ne!(token, token2, "each session has its own CSRF token");
+    let out = post_form(&server, &cookie, "/logout", &[("csrf", token2.as_str())]).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert!(cookie_of(&out, "sklad_session")
+        .expect("cleared")
+        .contains("Max-Age=0"));
+    let after = get_page(&server, &cookie, "/").await;
+    assert_eq!(after.headers()[LOCATION], "/login");
+}
+
+#[tokio::test]
+async fn operation_entry_shows_line_errors_keeps_lines_and_annuls() {
+    let server = start_server().await;
+    let (cookie, token) = signed_in(&server).await;
+    let good = server
+        .store
+        .create_good(server.firm_id, &browser_support::sample_good())
+        .await
+        .expect("good");
+    let objects = server.store.objects(server.firm_id).await.expect("objects");
+    let object = objects[0].id.to_string();
+    let base = [
+        ("csrf", token.as_str()),
+        ("date", "2026-11-28"),
+        ("object_id", object.as_str()),
+        ("currency", "EUR"),
+    ];
+    // Unknown code, a quantity that is not a number, a blank line in between.
+    let mut form = base.to_vec();
+    form.extend([
+        ("lines[0].good_id", "NO-SUCH"),
+        ("lines[0].quantity", "2"),
+        ("lines[1].good_id", ""),
+        ("lines[1].quantity", ""),
+        ("lines[2].good_id", "TEA-1"),
+        ("lines[2].quantity", "NaN"),
+    ]);
+    let response = post_form(&server, &cookie, "/operations/new/delivery", &form).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.expect("html");
+    assert!(html.contains("id=\"line-0-good-id-error\""), "{html}");
+    assert!(html.contains("Няма стока с код или баркод „NO-SUCH“."));
+    assert!(
+        html.contains("id=\"line-1-quantity-error\""),
+        "renumbered line 1"
+    );
+    assert!(html.contains("value=\"NaN\""), "typed text kept");
+    // Selling more than is held: the store refuses, the alert explains.
+    let mut form = base.to_vec();
+    form.extend([
+        ("lines[0].good_id", "3800000000042"),
+        ("lines[0].quantity", "5"),
+    ]);
+    let response = post_form(&server, &cookie, "/operations/new/sale", &form).await;
+    let html = response.text().await.expect("html");
+    assert!(html.contains("id=\"form-errors\""), "{html}");
+    assert!(html.contains("Недостатъчна наличност"), "{html}");
+    let none = server
+        .store
+        .operations(server.firm_id, &sklad_store::OperationFilter::default())
+        .await
+        .expect("operations");
+    assert_eq!(none.total, 0, "nothing was written");
+    // A good delivery (blank price: the purchase price), then annul it.
+    let mut form = base.to_vec();
+    form.extend([("lines[0].good_id", "TEA-1"), ("lines[0].quantity", "1,5")]);
+    let response = post_form(&server, &cookie, "/operations/new/delivery", &form).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()[LOCATION]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let view = get_page(&server, &cookie, &location)
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(view.contains("2,25\u{a0}€"), "1,5 × 1,50 €: {view}");
+    let id = location
+        .trim_start_matches("/operations/")
+        .split('?')
+        .next()
+        .expect("id")
+        .to_owned();
+    let stock = server
+        .store
+        .stock_of_good(server.firm_id, good.id)
+        .await
+        .expect("stock");
+    assert_eq!(stock[0].on_hand, sklad_domain::Quantity(1500));
+    let annulled = post_form(
+        &server,
+        &cookie,
+        &format!("/operations/{id}/annul"),
+        &[("csrf", token.as_str())],
+    )
+    .await;
+    assert_eq!(annulled.status(), StatusCode::SEE_OTHER);
+    let view = get_page(&server, &cookie, &format!("/operations/{id}"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(view.contains("Анулирана"));
+    assert!(!view.contains("id=\"annul\""), "no second annul");
+    let stock = server
+        .store
+        .stock_of_good(server.firm_id, good.id)
+        .await
+        .expect("stock");
+    assert!(stock.iter().all(|l| l.on_hand.is_zero()), "{stock:?}");
+}
