@@ -186,7 +186,14 @@ pub async fn handle(
         )
     };
     if !key_ok {
-        return finish(ApiError::new(401).into(), None, now);
+        // Refused requests carry the rate headers too (without using up quota).
+        let remaining = lock(&shop_ref).rate.remaining(now, limit);
+        let rate = RateDecision {
+            allowed: false,
+            limit,
+            remaining,
+        };
+        return finish(ApiError::new(401).into(), Some(rate), now);
     }
     // Rate limit, then injected faults.
     let (rate, fault) = {

@@ -518,6 +518,8 @@ pub fn place(
                     first_name: first.clone(),
                     last_name: last.clone(),
                     active: true,
+                    email_for_confirmation: None,
+                    email_confirmed: true,
                     date_added: now,
                     updated_at: now,
                 },

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::ShopConfig;
 use crate::store::{
-    Category, CustomStatus, Customer, CustomerAddress, Ids, OptionValue, Order, Parameter,
+    Category, CustomStatus, Customer, CustomerAddress, Ids, Image, OptionValue, Order, Parameter,
     PaymentProvider, Product, ShippingProvider, Shop, Variant, Webhook,
 };
 use crate::webhooks::HookSettings;
@@ -32,6 +32,8 @@ pub struct ShopSnapshot {
     options: BTreeMap<u64, OptionValue>,
     customers: BTreeMap<u64, Customer>,
     addresses: BTreeMap<u64, CustomerAddress>,
+    #[serde(default)]
+    images: BTreeMap<u64, Image>,
     payment_providers: Vec<PaymentProvider>,
     shipping_providers: BTreeMap<u64, ShippingProvider>,
     orders: BTreeMap<u64, Order>,
@@ -81,6 +83,7 @@ impl ShopSnapshot {
             options: shop.options.clone(),
             customers: shop.customers.clone(),
             addresses: shop.addresses.clone(),
+            images: shop.images.clone(),
             payment_providers: shop.payment_providers.clone(),
             shipping_providers: shop.shipping_providers.clone(),
             orders: shop.orders.clone(),
@@ -106,6 +109,7 @@ impl ShopSnapshot {
         shop.options = self.options;
         shop.customers = self.customers;
         shop.addresses = self.addresses;
+        shop.images = self.images;
         shop.payment_providers = self.payment_providers;
         shop.shipping_providers = self.shipping_providers;
         shop.orders = self.orders;

@@ -22,13 +22,23 @@ pub struct RateDecision {
 }
 
 impl RateWindow {
-    /// Check and record a request at `now` against `limit` per minute. Like the platform,
-    /// only `limit − 1` requests pass per sliding 60 s; a limit of 0 refuses everything.
-    pub fn check(&mut self, now: Timestamp, limit: u32) -> RateDecision {
+    /// Requests still admissible now, without recording one.
+    pub fn remaining(&mut self, now: Timestamp, limit: u32) -> u32 {
+        self.expire(now);
+        (limit.saturating_sub(1) as usize).saturating_sub(self.admitted.len()) as u32
+    }
+
+    fn expire(&mut self, now: Timestamp) {
         let window_start = now - SignedDuration::from_secs(60);
         while self.admitted.front().is_some_and(|t| *t <= window_start) {
             self.admitted.pop_front();
         }
+    }
+
+    /// Check and record a request at `now` against `limit` per minute. Like the platform,
+    /// only `limit − 1` requests pass per sliding 60 s; a limit of 0 refuses everything.
+    pub fn check(&mut self, now: Timestamp, limit: u32) -> RateDecision {
+        self.expire(now);
         let capacity = limit.saturating_sub(1) as usize;
         if self.admitted.len() < capacity {
             self.admitted.push_back(now);

@@ -347,7 +347,7 @@ pub static TYPES: &[TypeRules] = &[
     },
     TypeRules {
         includes: &["product"],
-        ..rules("images", false, false, false)
+        ..rules("images", true, false, true)
     },
 ];
 
@@ -432,6 +432,7 @@ pub fn ids(shop: &Shop, kind: &str) -> Vec<String> {
             .collect(),
         "shipping-providers" => shop.shipping_providers.keys().map(s).collect(),
         "webhooks" => shop.webhooks.keys().map(s).collect(),
+        "images" => shop.images.keys().map(s).collect(),
         _ => Vec::new(),
     }
 }
@@ -634,8 +635,20 @@ pub fn fetch(shop: &Shop, kind: &str, id: &str) -> Option<Resource> {
                         "parameter3",
                         param(2).map(|x| ("variant-parameters", x.id.to_string())),
                     )
-                    .many("images", Vec::new())
-                    .one("image", None)
+                    .many(
+                        "images",
+                        shop.images
+                            .values()
+                            .filter(|i| i.product_id == n)
+                            .map(|i| ("images", i.id.to_string()))
+                            .collect(),
+                    )
+                    .one(
+                        "image",
+                        p.image_id
+                            .filter(|i| shop.images.contains_key(i))
+                            .map(|i| ("images", i.to_string())),
+                    )
                     .one("vendor", None),
             )
         }
@@ -944,6 +957,8 @@ pub fn fetch(shop: &Shop, kind: &str, id: &str) -> Option<Resource> {
             Some(
                 Resource::new("customers", n)
                     .attr("email", c.email.clone())
+                    .attr("email_for_confirmation", opt(&c.email_for_confirmation))
+                    .attr("email_confirmed", yes_no(c.email_confirmed))
                     .attr("first_name", opt(&c.first_name))
                     .attr("last_name", opt(&c.last_name))
                     .attr("active", yes_no(c.active))
@@ -985,6 +1000,18 @@ pub fn fetch(shop: &Shop, kind: &str, id: &str) -> Option<Resource> {
                     .attr("provider_type", p.provider_type.clone())
                     .attr("geo_zone_id", Value::Null)
                     .attr("postal_money", 1),
+            )
+        }
+        "images" => {
+            let i = shop.images.get(&n)?;
+            Some(
+                Resource::new("images", n)
+                    .attr("name", opt(&i.name))
+                    .attr("src", i.src.clone())
+                    .attr("sort_order", i.sort_order)
+                    .attr("active", yes_no(i.active))
+                    .attr("thumbs", json!([]))
+                    .one("product", Some(("products", i.product_id.to_string()))),
             )
         }
         "webhooks" => {

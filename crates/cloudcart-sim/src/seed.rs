@@ -300,6 +300,7 @@ pub fn generate(shop: &mut Shop, n: usize, seed: u64, broken: BrokenCases, now: 
                 category_id: cat_ids[ki],
                 parameters: params,
                 description: None,
+                image_id: None,
                 date_added: now,
                 date_modified: now,
             },

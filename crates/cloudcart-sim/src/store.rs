@@ -40,6 +40,9 @@ pub struct Product {
     /// Bound variant-parameter ids, slots 1..3 in order.
     pub parameters: Vec<u64>,
     pub description: Option<String>,
+    /// Default image (`None` after it is deleted: no new default is chosen).
+    #[serde(default)]
+    pub image_id: Option<u64>,
     pub date_added: Timestamp,
     pub date_modified: Timestamp,
 }
@@ -76,6 +79,17 @@ pub struct OptionValue {
     pub name: String,
 }
 
+/// A product image (thumbnails are generated asynchronously, so `thumbs` is empty).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Image {
+    pub id: u64,
+    pub product_id: u64,
+    pub src: String,
+    pub name: Option<String>,
+    pub sort_order: i64,
+    pub active: bool,
+}
+
 /// A customer.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Customer {
@@ -84,6 +98,11 @@ pub struct Customer {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub active: bool,
+    /// A new e-mail waiting for confirmation (login keeps the old one until then).
+    #[serde(default)]
+    pub email_for_confirmation: Option<String>,
+    #[serde(default)]
+    pub email_confirmed: bool,
     pub date_added: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -324,6 +343,7 @@ pub struct Shop {
     pub options: BTreeMap<u64, OptionValue>,
     pub customers: BTreeMap<u64, Customer>,
     pub addresses: BTreeMap<u64, CustomerAddress>,
+    pub images: BTreeMap<u64, Image>,
     pub payment_providers: Vec<PaymentProvider>,
     pub shipping_providers: BTreeMap<u64, ShippingProvider>,
     pub orders: BTreeMap<u64, Order>,
@@ -349,6 +369,7 @@ impl Shop {
             options: BTreeMap::new(),
             customers: BTreeMap::new(),
             addresses: BTreeMap::new(),
+            images: BTreeMap::new(),
             payment_providers: vec![
                 PaymentProvider {
                     code: "cod".into(),

@@ -266,6 +266,7 @@ pub fn write(
             address(shop, id, &doc, true, base)
         }
         ("POST", "webhooks") | ("PATCH", "webhooks") => webhook(shop, id, &doc, now, base),
+        ("POST", "images") => post_image(shop, &doc, base),
         ("PATCH", "orders") => patch_order(shop, parse_id(id.unwrap_or(""))?, &doc, now, ev),
         ("POST", "order-fulfillment") => {
             let oid = match doc.rel("order")? {
@@ -544,6 +545,7 @@ fn post_product(
         category_id,
         parameters,
         description: None,
+        image_id: None,
         date_added: now,
         date_modified: now,
     };
@@ -1034,6 +1036,8 @@ fn customer(
             first_name: None,
             last_name: None,
             active: true,
+            email_for_confirmation: None,
+            email_confirmed: true,
             date_added: now,
             updated_at: now,
         },
@@ -1057,7 +1061,13 @@ fn customer(
                     "The email has already been taken.",
                 ));
             }
-            c.email = e;
+            if existing.is_some() && !c.email.eq_ignore_ascii_case(&e) {
+                // PATCHing the e-mail asks for confirmation; login keeps the old address.
+                c.email_for_confirmation = Some(e);
+                c.email_confirmed = false;
+            } else {
+                c.email = e;
+            }
         }
         None if existing.is_none() => {
             return Err(ApiError::invalid(
@@ -1075,6 +1085,14 @@ fn customer(
     }
     if let Some(a) = doc.yes_no("active")? {
         c.active = a;
+    }
+    if let Some(confirmed) = doc.yes_no("email_confirmed")? {
+        c.email_confirmed = confirmed;
+        if confirmed {
+            if let Some(new) = c.email_for_confirmation.take() {
+                c.email = new;
+            }
+        }
     }
     c.updated_at = now;
     let (i, is_new) = match existing {
@@ -1352,6 +1370,65 @@ fn webhook(
     }
 }
 
+fn post_image(shop: &mut Shop, doc: &Doc, base: &str) -> Result<Answer, ApiError> {
+    let pid = match doc.rel("product")? {
+        Some(Some(p)) => p
+            .parse::<u64>()
+            .ok()
+            .filter(|p| shop.products.contains_key(p))
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "/data/relationships/product",
+                    "The selected product is invalid.",
+                )
+            })?,
+        _ => {
+            return Err(ApiError::invalid(
+                "/data/relationships/product",
+                "The product relationship is required.",
+            ))
+        }
+    };
+    let src = doc
+        .string("src")?
+        .ok_or_else(|| ApiError::invalid(ptr("src"), "The src field is required."))?;
+    let lower = src.to_ascii_lowercase();
+    let allowed = ["jpeg", "jpg", "png", "gif", "webp"];
+    let ok = if let Some(rest) = lower.strip_prefix("data:image/") {
+        allowed.iter().any(|t| rest.starts_with(&format!("{t};")))
+    } else {
+        matches!(url::Url::parse(&src), Ok(u) if u.scheme() == "http" || u.scheme() == "https")
+            && allowed.iter().any(|t| u_path_ext(&lower) == *t)
+    };
+    if !ok {
+        return Err(ApiError::invalid(
+            ptr("src"),
+            "The src must be a jpeg, jpg, png, gif or webp URL or data URI (SVG is refused).",
+        ));
+    }
+    let id = shop.ids.allocate();
+    let image = crate::store::Image {
+        id,
+        product_id: pid,
+        src,
+        name: doc.string("name")?,
+        sort_order: doc.int("sort_order")?.unwrap_or(0),
+        active: doc.yes_no("active")?.unwrap_or(true),
+    };
+    shop.images.insert(id, image);
+    if let Some(p) = shop.products.get_mut(&pid) {
+        if p.image_id.is_none() {
+            p.image_id = Some(id);
+        }
+    }
+    created(shop, "images", id, base)
+}
+
+fn u_path_ext(url: &str) -> &str {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    path.rsplit_once('.').map(|(_, e)| e).unwrap_or("")
+}
+
 fn patch_order(
     shop: &mut Shop,
     id: u64,
@@ -1592,6 +1669,9 @@ fn delete(
             shop.webhooks
                 .remove(&id)
                 .ok_or_else(|| ApiError::new(404))?;
+        }
+        "images" => {
+            shop.images.remove(&id).ok_or_else(|| ApiError::new(404))?;
         }
         "order-fulfillment" => {
             let oid = shop

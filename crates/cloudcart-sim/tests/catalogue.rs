@@ -325,6 +325,27 @@ async fn s4_customers_and_billing_address_company_fields() {
         .get("/api/v2/customers?filter[email]=maria@example.bg")
         .await;
     assert_eq!(r.body["data"]["id"], cid.as_str());
+    // PATCHing the e-mail only stores it for confirmation.
+    let r = h
+        .patch(&format!("/api/v2/customers/{cid}"), json!({"data": {"type": "customers", "id": cid, "attributes": {"email": "m.g@example.bg"}}}))
+        .await;
+    assert_eq!(r.body["data"]["attributes"]["email"], "maria@example.bg");
+    assert_eq!(
+        r.body["data"]["attributes"]["email_for_confirmation"],
+        "m.g@example.bg"
+    );
+    assert_eq!(r.body["data"]["attributes"]["email_confirmed"], "no");
+    let r = h
+        .patch(
+            &format!("/api/v2/customers/{cid}"),
+            json!({"data": {"type": "customers", "id": cid, "attributes": {"group_id": 2}}}),
+        )
+        .await;
+    assert_eq!(
+        err(&r).1,
+        Some("/data/attributes/group_id"),
+        "read-only attributes are refused"
+    );
     let addr = |extra: Value| {
         let mut a = json!({"first_name": "Мария", "last_name": "Георгиева", "country_iso2": "bg", "city_name": "Пловдив", "street_name": "бул. Марица"});
         a.as_object_mut()
@@ -373,4 +394,41 @@ async fn s2_3_plan_product_cap_answers_402() {
         .await;
     assert_eq!(r.status, 402);
     assert_eq!(r.body["errors"][0]["title"], "Payment Required");
+}
+
+#[tokio::test]
+async fn s2_8_images_post_delete_no_patch_svg_refused() {
+    let h = start(shop()).await;
+    let cat = category(&h).await;
+    let p = product(&h, &cat, &[]).await;
+    let pid = p["data"]["id"].as_str().unwrap().to_string();
+    let img = |src: &str| {
+        json!({"data": {"type": "images", "attributes": {"src": src},
+            "relationships": {"product": {"data": {"type": "products", "id": pid}}}}})
+    };
+    let r = h
+        .post("/api/v2/images", img("https://cdn.example.bg/logo.svg"))
+        .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(err(&r).1, Some("/data/attributes/src"));
+    let r = h
+        .post("/api/v2/images", img("https://cdn.example.bg/t-shirt.png"))
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    assert_eq!(r.body["data"]["attributes"]["thumbs"], json!([]));
+    let iid = r.body["data"]["id"].as_str().unwrap().to_string();
+    let r = h
+        .get(&format!("/api/v2/products/{pid}?include=image"))
+        .await;
+    assert_eq!(r.body["included"][0]["id"], iid.as_str());
+    let r = h
+        .patch(
+            &format!("/api/v2/images/{iid}"),
+            json!({"data": {"type": "images", "id": iid, "attributes": {"name": "x"}}}),
+        )
+        .await;
+    assert_eq!(r.status, 405);
+    assert_eq!(h.delete(&format!("/api/v2/images/{iid}")).await.status, 204);
+    let r = h.get(&format!("/api/v2/products/{pid}")).await;
+    assert!(r.body["data"]["relationships"]["image"]["data"].is_null());
 }

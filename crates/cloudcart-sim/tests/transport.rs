@@ -48,6 +48,10 @@ async fn s1_2_auth_order_missing_key_401_then_unknown_host_404_then_bad_key_401(
         .await;
     assert_eq!(r.status, 401);
     assert_eq!(err(&r).0, "401");
+    assert!(
+        r.headers.contains_key("x-ratelimit-limit"),
+        "refused requests carry the rate headers"
+    );
     // Right key: 200 with the JSON:API media type.
     let r = h.get("/api/v2/products").await;
     assert_eq!(r.status, 200);
