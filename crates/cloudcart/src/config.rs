@@ -9,7 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use url::{Host, Url};
 
-/// How failed requests are retried (5xx, timeouts, connection errors; never other 4xx).
+/// How failed requests are retried (5xx, timeouts, connection errors; never other 4xx; a
+/// POST only when it surely did not arrive or the shop answered 503).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts per request, the first included (at least 1).

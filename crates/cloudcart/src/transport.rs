@@ -167,9 +167,14 @@ impl Transport {
                 .header(CONTENT_TYPE, JSON_API)
                 .body(body.to_string());
         }
+        // A request that may have reached the shop is repeated only when repeating it is
+        // harmless (GET, PATCH, DELETE); a POST is repeated only when it surely did not
+        // arrive (connection refused) or the shop was in maintenance (503).
+        let repeatable = req.method != Method::POST;
         let response = match builder.send().await {
             Ok(r) => r,
-            Err(e) => return Attempt::Retry(transport_error(&e)),
+            Err(e) if repeatable || e.is_connect() => return Attempt::Retry(transport_error(&e)),
+            Err(e) => return Attempt::Done(Err(transport_error(&e))),
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
@@ -179,7 +184,8 @@ impl Transport {
         );
         let body = match response.bytes().await {
             Ok(b) => b.to_vec(),
-            Err(e) => return Attempt::Retry(transport_error(&e)),
+            Err(e) if repeatable => return Attempt::Retry(transport_error(&e)),
+            Err(e) => return Attempt::Done(Err(transport_error(&e))),
         };
         tracing::debug!(method = %req.method, %path, status, "CloudCart response");
         if (200..300).contains(&status) {
@@ -193,7 +199,7 @@ impl Transport {
             return Attempt::Done(Err(Error::AntiAbuse { status }));
         }
         let error = map_status(status, &body, path, req.target, &self.config.host());
-        if status >= 500 {
+        if status >= 500 && (repeatable || status == 503) {
             Attempt::Retry(error)
         } else {
             Attempt::Done(Err(error))

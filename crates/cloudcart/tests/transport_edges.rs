@@ -315,3 +315,35 @@ async fn a_refused_status_code_is_retried_once_with_the_status_id() {
     assert!(seen[1].starts_with("GET /api/v2/order-status "));
     assert!(seen[2].contains(r#""status_id":2"#), "{}", seen[2]);
 }
+
+#[tokio::test]
+async fn a_create_that_may_have_arrived_is_not_repeated() {
+    let s = script(vec![
+        Reply::Send(
+            500,
+            "application/vnd.api+json",
+            r#"{"errors":[{"status":"500","title":"Server Error"}]}"#.into(),
+            vec![],
+        ),
+        Reply::Hang,
+    ])
+    .await;
+    let clock = VirtualClock::new();
+    let c = client(s.addr, RetryPolicy::default(), &clock);
+    let hook = cloudcart::models::webhooks::WebhookWrite::new(
+        "https://erp.example/hooks/order-created",
+        cloudcart::models::webhooks::WebhookEvent::OrderCreated,
+    );
+    assert!(matches!(
+        c.create_webhook(&hook).await,
+        Err(Error::Unavailable {
+            status: Some(500),
+            ..
+        })
+    ));
+    assert!(matches!(
+        c.create_webhook(&hook).await,
+        Err(Error::Unavailable { status: None, .. })
+    ));
+    assert_eq!(s.seen.lock().unwrap().len(), 2, "each POST was sent once");
+}
