@@ -335,14 +335,22 @@ fn col_list(cols: &[Col]) -> String {
     cols.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
 }
 
-/// Reads the firm's payload in one consistent read transaction (no write lock).
-async fn read_payload(store: &Store, firm_id: Id) -> StoreResult<Payload> {
+/// A read-only transaction that sees one snapshot throughout and does not take the
+/// write lock: on SQLite (WAL) writers keep committing meanwhile; on PostgreSQL it
+/// is REPEATABLE READ.
+async fn snapshot(store: &Store) -> StoreResult<sqlx::Transaction<'static, sqlx::Any>> {
     let mut tx = store.pool.begin().await?;
     if store.engine == Engine::Postgres {
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *tx)
             .await?;
     }
+    Ok(tx)
+}
+
+/// Reads the firm's payload in one consistent read transaction (no write lock).
+async fn read_payload(store: &Store, firm_id: Id) -> StoreResult<Payload> {
+    let mut tx = snapshot(store).await?;
     let row = sqlx::query(&format!(
         "SELECT {} FROM firms WHERE id = $1",
         col_list(FIRM_COLS)
@@ -711,4 +719,92 @@ fn canonical(payload: &Payload) -> serde_json::Value {
         out.insert(table.name.to_owned(), Value::Array(rows));
     }
     Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sklad_domain::model::FirmInput;
+
+    fn firm() -> FirmInput {
+        FirmInput {
+            name: "Снимка".into(),
+            eik: None,
+            currency: Currency::Bgn,
+            vat_registered: false,
+            seats: 1,
+            allow_negative_stock: false,
+        }
+    }
+
+    /// While a backup's snapshot is open, writers commit and the snapshot keeps
+    /// seeing the state it started with.
+    async fn writers_commit_during_a_backup(store: Store) {
+        let firm_id = store.create_firm(&firm()).await.unwrap().id;
+        let mut tx = snapshot(&store).await.unwrap();
+        let count = |rows: Vec<sqlx::any::AnyRow>| rows.len();
+        let before = count(
+            sqlx::query("SELECT id FROM objects WHERE firm_id = $1")
+                .bind(firm_id)
+                .fetch_all(&mut *tx)
+                .await
+                .unwrap(),
+        );
+        let input = sklad_domain::model::ObjectInput {
+            name: "Нов".into(),
+            kind: ObjectKind::Shop,
+            price_group: PriceGroup::Retail,
+            active: true,
+        };
+        // Would wait forever if the snapshot blocked writers.
+        store.create_object(firm_id, &input).await.unwrap();
+        assert_eq!(store.objects(firm_id).await.unwrap().len(), before + 1);
+        let during = count(
+            sqlx::query("SELECT id FROM objects WHERE firm_id = $1")
+                .bind(firm_id)
+                .fetch_all(&mut *tx)
+                .await
+                .unwrap(),
+        );
+        assert_eq!(during, before, "the snapshot is consistent");
+        tx.rollback().await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writers_commit_during_a_backup_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("b.db").display());
+        let store = Store::open(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        writers_commit_during_a_backup(store).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writers_commit_during_a_backup_postgres() {
+        let url = match std::env::var("SKLAD_TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => url,
+            _ if std::env::var_os("CI").is_some() => panic!("CI needs SKLAD_TEST_DATABASE_URL"),
+            _ => {
+                return eprintln!("notice: SKLAD_TEST_DATABASE_URL unset, PostgreSQL test skipped")
+            }
+        };
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let name = format!("sklad_t_{:016x}", rand::random::<u64>());
+        let mut admin = sqlx::AnyConnection::connect(&url).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        let base = url.split('?').next().unwrap_or(&url);
+        let prefix = base.rsplit_once('/').map_or(base, |(p, _)| p);
+        let store = Store::open(&format!("{prefix}/{name}")).await.unwrap();
+        store.migrate().await.unwrap();
+        let outcome = tokio::spawn(writers_commit_during_a_backup(store.clone())).await;
+        store.close().await;
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .await;
+        outcome.unwrap();
+    }
 }
