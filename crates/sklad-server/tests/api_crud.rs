@@ -326,4 +326,116 @@ async fn every_entity_has_crud(server: TestServer) {
     assert_eq!(shop_ops["total"], 2, "{shop_ops}");
 }
 
-on_both_engines!(every_entity_has_crud);
+async fn owners_manage_members_and_tokens(server: TestServer) {
+    let firm = server.tenant("Екип ООД", "chief").await;
+    let other = server.tenant("Чужда ООД", "stranger").await;
+    let t = firm.token.as_str();
+
+    let clerk = server
+        .post_expect(
+            "/users",
+            t,
+            json!({"login": "Kasa", "role": "operator", "password": "dlaga-parola-1"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(clerk["login"], "kasa");
+    assert!(
+        clerk.get("password").is_none(),
+        "a given password is not echoed"
+    );
+    let clerk_id = clerk["id"].as_i64().unwrap();
+
+    let token = server
+        .post_expect(
+            "/tokens",
+            t,
+            json!({"login": "kasa", "name": "Каса 1"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let secret = token["plaintext"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("skl_"));
+    server.get_ok("/goods", &secret).await;
+    let listed = server.get_ok("/tokens", t).await;
+    assert!(listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t.get("plaintext").is_none()));
+    assert!(listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["name"] == "Каса 1" && t["user_id"] == clerk_id));
+
+    let (status, body) = server
+        .call(
+            "POST",
+            "/tokens",
+            Some(t),
+            Some(json!({"login": "stranger"})),
+        )
+        .await;
+    let fields = assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_field(&fields, "login", "member_unknown");
+
+    // Another firm's owner can neither revoke the token nor remove the member.
+    let (status, body) = server
+        .call(
+            "DELETE",
+            &format!("/tokens/{}", token["id"]),
+            Some(&other.token),
+            None,
+        )
+        .await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
+    let (status, body) = server
+        .call(
+            "DELETE",
+            &format!("/users/{clerk_id}"),
+            Some(&other.token),
+            None,
+        )
+        .await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
+    server.get_ok("/goods", &secret).await;
+
+    let (status, _) = server
+        .call("DELETE", &format!("/tokens/{}", token["id"]), Some(t), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, body) = server.call("GET", "/goods", Some(&secret), None).await;
+    assert_error(status, &body, StatusCode::UNAUTHORIZED, "unauthorized");
+
+    let (status, body) = server
+        .call(
+            "DELETE",
+            &format!("/users/{}", firm.owner_id),
+            Some(t),
+            None,
+        )
+        .await;
+    let fields = assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_field(&fields, "id", "user_self");
+    let (status, _) = server
+        .call("DELETE", &format!("/users/{clerk_id}"), Some(t), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        server.get_ok("/users", t).await.as_array().unwrap().len(),
+        1
+    );
+}
+
+on_both_engines!(every_entity_has_crud, owners_manage_members_and_tokens);

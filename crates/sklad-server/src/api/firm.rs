@@ -1,4 +1,5 @@
-//! `/firm`: the caller's own firm. `/users`: its members (owner only).
+//! `/firm`: the caller's own firm. `/users` and `/tokens`: its members and their API
+//! tokens (owner only).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -7,9 +8,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{json, Map, Value};
 use sklad_domain::model::{Firm, FirmInput, Role, UserInput};
 use sklad_domain::{FieldError, Id};
+use sklad_store::ApiToken;
 
 use super::auth::{Caller, Owner};
-use super::extract::ApiJson;
+use super::extract::{ApiJson, PathId};
 use super::openapi::schema::{input, nullable, object, one_of};
 use super::routes::{ApiBuilder, Body, Endpoint, Method};
 use crate::error::ApiResult;
@@ -176,7 +178,103 @@ async fn create_user(
     ))
 }
 
-/// Adds `/firm` and `/users`.
+async fn remove_user(
+    State(state): State<AppState>,
+    Owner(caller): Owner,
+    PathId(user_id): PathId,
+) -> ApiResult<StatusCode> {
+    if user_id == caller.user_id {
+        return Err(FieldError::new(
+            "id",
+            "user_self",
+            "Не можете да премахнете себе си от фирмата.",
+            "You cannot remove yourself from the firm.",
+        )
+        .into());
+    }
+    state.store.remove_member(caller.firm_id, user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn list_tokens(
+    State(state): State<AppState>,
+    Owner(caller): Owner,
+) -> ApiResult<Json<Vec<ApiToken>>> {
+    Ok(Json(state.store.api_tokens(caller.firm_id).await?))
+}
+
+/// `POST /tokens`: a token for a member (the caller when `login` is absent).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewToken {
+    login: Option<String>,
+    #[serde(default = "default_token_name")]
+    name: String,
+}
+
+fn default_token_name() -> String {
+    "API".into()
+}
+
+/// A created token: the secret is in this answer only.
+#[derive(Serialize)]
+struct CreatedToken {
+    #[serde(flatten)]
+    token: ApiToken,
+    /// `skl_…`: send as `Authorization: Bearer …`.
+    plaintext: String,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    Owner(caller): Owner,
+    ApiJson(body): ApiJson<NewToken>,
+) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
+    let user_id = match body.login.as_deref().map(str::trim) {
+        None | Some("") => caller.user_id,
+        Some(login) => {
+            let login = login.to_lowercase();
+            let members = state.store.members(caller.firm_id).await?;
+            members
+                .iter()
+                .find(|m| m.user.login == login)
+                .map(|m| m.user.id)
+                .ok_or_else(|| {
+                    FieldError::new(
+                        "login",
+                        "member_unknown",
+                        "Няма такъв потребител във фирмата.",
+                        "The firm has no user with this login.",
+                    )
+                })?
+        }
+    };
+    let created = state
+        .store
+        .create_api_token(user_id, caller.firm_id, &body.name)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedToken {
+            token: created.token,
+            plaintext: created.plaintext,
+        }),
+    ))
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    Owner(caller): Owner,
+    PathId(token_id): PathId,
+) -> ApiResult<StatusCode> {
+    state
+        .store
+        .revoke_api_token(caller.firm_id, token_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Adds `/firm`, `/users` and `/tokens`.
 pub fn routes(api: ApiBuilder) -> ApiBuilder {
     use Method::*;
     let e = Endpoint::new;
@@ -216,10 +314,61 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
         .response(201, Body::Json("CreatedUser")),
         create_user,
     )
+    .add(
+        e(Delete, "/users/{id}", "removeUser", "users", "Removes a member from the firm (their tokens and sessions end); not yourself.")
+            .owner()
+            .response(204, Body::Empty),
+        remove_user,
+    )
+    .add(
+        e(Get, "/tokens", "listTokens", "tokens", "The firm's API tokens (never their secrets).")
+            .owner()
+            .response(200, Body::JsonList("ApiToken")),
+        list_tokens,
+    )
+    .add(
+        e(Post, "/tokens", "createToken", "tokens", "Creates an API token for a member (yourself when `login` is absent); the secret is shown once.")
+            .owner()
+            .request(Body::Json("NewToken"))
+            .response(201, Body::Json("CreatedToken")),
+        create_token,
+    )
+    .add(
+        e(Delete, "/tokens/{id}", "revokeToken", "tokens", "Revokes an API token.")
+            .owner()
+            .response(204, Body::Empty),
+        revoke_token,
+    )
 }
 
 /// The schemas of this module.
 pub fn schemas(out: &mut Map<String, Value>) {
+    let token = json!({
+        "id": {"type": "integer"},
+        "user_id": {"type": "integer"},
+        "firm_id": {"type": "integer"},
+        "name": {"type": "string"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "revoked": {"type": "boolean"}
+    });
+    let token_fields = ["id", "user_id", "firm_id", "name", "created_at", "revoked"];
+    out.insert("ApiToken".into(), object(&token_fields, token.clone()));
+    let mut created = token;
+    created["plaintext"] =
+        json!({"type": "string", "description": "`skl_…`, shown only in this answer."});
+    let mut created_fields = token_fields.to_vec();
+    created_fields.push("plaintext");
+    out.insert("CreatedToken".into(), object(&created_fields, created));
+    out.insert(
+        "NewToken".into(),
+        input(
+            &[],
+            json!({
+                "login": {"type": "string", "description": "A member's login; yourself when absent."},
+                "name": {"type": "string", "default": "API"}
+            }),
+        ),
+    );
     out.insert(
         "Firm".into(),
         object(
