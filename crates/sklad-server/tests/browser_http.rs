@@ -528,3 +528,75 @@ async fn operation_entry_shows_line_errors_keeps_lines_and_annuls() {
         .expect("stock");
     assert!(stock.iter().all(|l| l.on_hand.is_zero()), "{stock:?}");
 }
+
+#[tokio::test]
+async fn an_operation_is_edited_in_the_entry_form() {
+    let server = start_server().await;
+    let (cookie, token) = signed_in(&server).await;
+    let good = server
+        .store
+        .create_good(server.firm_id, &browser_support::sample_good())
+        .await
+        .expect("good");
+    let object = server.store.objects(server.firm_id).await.expect("objects")[0]
+        .id
+        .to_string();
+    let form = [
+        ("csrf", token.as_str()),
+        ("date", "2026-11-28"),
+        ("object_id", object.as_str()),
+        ("currency", "EUR"),
+        ("lines[0].good_id", "TEA-1"),
+        ("lines[0].quantity", "2"),
+        ("lines[0].unit_price", "1,40"),
+        ("lines[0].discount", "10"),
+    ];
+    let created = post_form(&server, &cookie, "/operations/new/delivery", &form).await;
+    let location = created.headers()[LOCATION]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let id = location
+        .trim_start_matches("/operations/")
+        .split('?')
+        .next()
+        .expect("id")
+        .to_owned();
+    let edit = get_page(&server, &cookie, &format!("/operations/{id}/edit"))
+        .await
+        .text()
+        .await
+        .expect("html");
+    for shown in [
+        "value=\"TEA-1\"",
+        "value=\"2\"",
+        "value=\"1,40\"",
+        "value=\"10,00\"",
+    ] {
+        assert!(edit.contains(shown), "{shown} in the edit form");
+    }
+    let mut changed = form.to_vec();
+    changed[5] = ("lines[0].quantity", "5");
+    let saved = post_form(
+        &server,
+        &cookie,
+        &format!("/operations/{id}/edit"),
+        &changed,
+    )
+    .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let op = server
+        .store
+        .operation(server.firm_id, id.parse().expect("id"))
+        .await
+        .expect("operation");
+    assert_eq!(op.number, 1);
+    assert_eq!(op.lines[0].quantity, sklad_domain::Quantity(5000));
+    assert_eq!(op.totals.gross, 630, "5 × 1,40 € − 10 %");
+    let stock = server
+        .store
+        .stock_of_good(server.firm_id, good.id)
+        .await
+        .expect("stock");
+    assert_eq!(stock[0].on_hand, sklad_domain::Quantity(5000));
+}

@@ -167,6 +167,7 @@ price-group-objects = Обекти с тази група
 operations-title = Операции
 operation-new = Нова операция: { $kind }
 operation-view = Операция
+operation-edit = Редактиране: { $kind }
 operation-number = Номер
 operation-kind = Вид
 operation-date = Дата

@@ -167,6 +167,7 @@ price-group-objects = Objects with this group
 operations-title = Operations
 operation-new = New operation: { $kind }
 operation-view = Operation
+operation-edit = Editing: { $kind }
 operation-number = Number
 operation-kind = Kind
 operation-date = Date

@@ -66,6 +66,10 @@ pub fn router() -> axum::Router<AppState> {
             get(pages::operations::new).post(pages::operations::create),
         )
         .route("/operations/{id}", get(pages::operations::view))
+        .route(
+            "/operations/{id}/edit",
+            get(pages::operations::edit).post(pages::operations::update),
+        )
         .route("/operations/{id}/convert", post(pages::operations::convert))
         .route("/operations/{id}/annul", post(pages::operations::annul))
         .route("/stock", get(pages::stock::show))

@@ -22,7 +22,7 @@ use crate::AppState;
 /// How long an uploaded archive waits for its confirmation.
 const PENDING_MINUTES: i64 = 30;
 /// At most this many uploads wait at once; the oldest is dropped first.
-const PENDING_MAX: usize = 8;
+const PENDING_MAX: usize = 4;
 
 /// An uploaded archive waiting for „Възстанови“.
 struct Pending {

@@ -201,9 +201,16 @@ fn field(id: String, name: String, label: String, value: String, error: Option<S
     }
 }
 
+/// Where the entry form posts and what it is called: a new operation or an edit.
+enum Target {
+    New,
+    Edit { id: Id, number: i64 },
+}
+
 fn show_form(
     ctx: &Ctx,
     kind: OperationKind,
+    target: &Target,
     choices: &Choices,
     form: &FormData,
     errors: &FormErrors,
@@ -343,10 +350,22 @@ fn show_form(
         .to_string()
         .replace("</", "<\\/");
     let mut page = ctx.page("menu-operations");
-    page.title = tr.t1("operation-new", "kind", labels::operation_kind(lang, kind));
+    let kind_label = labels::operation_kind(lang, kind);
+    let action = match target {
+        Target::New => {
+            page.title = tr.t1("operation-new", "kind", kind_label);
+            page.path = format!("/operations/new/{}", kind.key());
+            format!("/operations/new/{}", kind.key())
+        }
+        Target::Edit { id, number } => {
+            page.title = format!("{} № {number}", tr.t1("operation-edit", "kind", kind_label));
+            page.path = "/operations".into();
+            format!("/operations/{id}/edit")
+        }
+    };
     let screen = OperationForm {
         page,
-        action: format!("/operations/new/{}", kind.key()),
+        action,
         alerts,
         header,
         lines,
@@ -378,7 +397,14 @@ pub async fn new(
         form.set("target_object_id", second.id.to_string());
     }
     form.set("lines[0].discount", "0");
-    show_form(&ctx, kind, &choices, &form, &FormErrors::none(ctx.tr))
+    show_form(
+        &ctx,
+        kind,
+        &Target::New,
+        &choices,
+        &form,
+        &FormErrors::none(ctx.tr),
+    )
 }
 
 fn good_unknown(field: &str, code: &str) -> FieldError {
@@ -556,7 +582,108 @@ pub async fn create(
         Ok(op) => Ok(Redirect::to(&format!("/operations/{}?saved=1", op.id)).into_response()),
         Err(StoreError::Validation(errors)) => {
             let errors = FormErrors::new(ctx.tr, errors.errors);
-            Ok(show_form(&ctx, kind, &choices, &form, &errors)?.into_response())
+            Ok(show_form(&ctx, kind, &Target::New, &choices, &form, &errors)?.into_response())
+        }
+        Err(other) => Err(ctx.fail(other)),
+    }
+}
+
+/// The entry form filled with a stored operation.
+async fn form_of(state: &AppState, ctx: &Ctx, op: &Operation) -> Result<FormData, WebError> {
+    let mut form = FormData::default();
+    form.set("date", op.date.to_string());
+    form.set("object_id", op.object_id.to_string());
+    let optional = [
+        ("target_object_id", op.target_object_id),
+        ("partner_id", op.partner_id),
+        ("payment_type_id", op.payment_type_id),
+    ];
+    for (name, id) in optional {
+        form.set(name, id.map(|i| i.to_string()).unwrap_or_default());
+    }
+    form.set("currency", op.currency.code());
+    form.set("note", op.note.clone().unwrap_or_default());
+    for (i, line) in op.lines.iter().enumerate() {
+        let good = state
+            .store
+            .good(ctx.firm_id(), line.good_id)
+            .await
+            .map_err(|e| ctx.fail(e))?;
+        let decimal = |minor: i64| format_minor_plain(minor).replace('.', ",");
+        form.set(&format!("lines[{i}].good_id"), good.code);
+        form.set(
+            &format!("lines[{i}].quantity"),
+            line.quantity.to_string().replace('.', ","),
+        );
+        form.set(&format!("lines[{i}].unit_price"), decimal(line.unit_price));
+        form.set(&format!("lines[{i}].discount"), decimal(line.discount_bp));
+    }
+    Ok(form)
+}
+
+/// `GET /operations/{id}/edit`: an active operation in the entry form.
+pub async fn edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<Id>,
+) -> Result<Html<String>, WebError> {
+    let op = state
+        .store
+        .operation(ctx.firm_id(), id)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    if op.status != OperationStatus::Active {
+        return Err(WebError::BadRequest(ctx.lang()));
+    }
+    let choices = choices(&state, &ctx).await?;
+    let form = form_of(&state, &ctx, &op).await?;
+    let target = Target::Edit {
+        id,
+        number: op.number,
+    };
+    show_form(
+        &ctx,
+        op.kind,
+        &target,
+        &choices,
+        &form,
+        &FormErrors::none(ctx.tr),
+    )
+}
+
+/// `POST /operations/{id}/edit`: replaces the operation (its stock effect reversed
+/// exactly and the new one applied, by the store, atomically).
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<Id>,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let Posted { ctx, mut form } = posted;
+    let op = state
+        .store
+        .operation(ctx.firm_id(), id)
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    compact_lines(&mut form);
+    let choices = choices(&state, &ctx).await?;
+    let result = match draft_of(&state, &ctx, op.kind, &choices, &form).await {
+        Ok(draft) => {
+            state
+                .store
+                .update_operation(ctx.firm_id(), id, &draft)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(op) => Ok(Redirect::to(&format!("/operations/{}?saved=1", op.id)).into_response()),
+        Err(StoreError::Validation(errors)) => {
+            let errors = FormErrors::new(ctx.tr, errors.errors);
+            let target = Target::Edit {
+                id,
+                number: op.number,
+            };
+            Ok(show_form(&ctx, op.kind, &target, &choices, &form, &errors)?.into_response())
         }
         Err(other) => Err(ctx.fail(other)),
     }
