@@ -152,8 +152,24 @@ async fn merchant_round_in_bulgarian() {
     row(&browser, "#partners", "Клиент ООД", |_| true).await;
     browser.screenshot("partners-list").await;
 
+    // За фирмата → Типове плащания → Нов тип плащане.
+    browser.open(&base, "/payment-types").await;
+    browser.click("#new").await;
+    browser.fill("#payment-type-name", "PayPal").await;
+    browser.select("#payment-type-method", "card").await;
+    submit(&browser).await;
+    browser.wait_for_text("Записано.").await;
+    let paypal = row(&browser, "#payment-types", "PayPal", |_| true).await;
+    assert_eq!(paypal[1], "С карта");
+
     // An order of 3 by barcode: reserves, moves nothing.
     browser.open(&base, "/operations/new/order").await;
+    browser
+        .find("#op-payment_type_id")
+        .await
+        .select_by_label("PayPal")
+        .await
+        .expect("payment type");
     browser
         .find("#op-partner_id")
         .await
@@ -188,6 +204,8 @@ async fn merchant_round_in_bulgarian() {
 
     // The other main pages, for the record.
     for (path, name) in [
+        ("/operations/new/transfer", "transfer-form"),
+        ("/operations/new/stock_taking", "stock-taking-form"),
         ("/objects", "objects"),
         ("/payment-types", "payment-types"),
         ("/price-groups", "price-groups"),

@@ -600,3 +600,69 @@ async fn an_operation_is_edited_in_the_entry_form() {
         .expect("stock");
     assert_eq!(stock[0].on_hand, sklad_domain::Quantity(5000));
 }
+
+#[tokio::test]
+async fn the_goods_list_searches_filters_and_pages() {
+    let server = start_server().await;
+    let (cookie, _) = signed_in(&server).await;
+    for i in 0..30 {
+        let mut good = browser_support::sample_good();
+        good.code = format!("G-{i:02}");
+        good.name = format!("Стока {i:02}");
+        good.barcodes = vec![format!("99000000{i:02}")];
+        if i % 10 == 0 {
+            good.kind = sklad_domain::model::GoodKind::Service;
+            good.group = Some("Услуги".into());
+        }
+        if i == 29 {
+            good.active = false;
+        }
+        server
+            .store
+            .create_good(server.firm_id, &good)
+            .await
+            .expect("good");
+    }
+    let rows = |html: &str| html.matches("<tr>").count() - 1; // minus the header row
+    let first = get_page(&server, &cookie, "/goods")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(rows(&first), 25);
+    assert!(first.contains("Общо: 30"));
+    assert!(first.contains("href=\"/goods?page=2\""), "next page link");
+    let second = get_page(&server, &cookie, "/goods?page=2")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(rows(&second), 5);
+    assert!(!second.contains("id=\"next-page\""));
+    let by_barcode = get_page(&server, &cookie, "/goods?q=9900000017")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(rows(&by_barcode), 1);
+    assert!(by_barcode.contains("G-17"));
+    let services = get_page(
+        &server,
+        &cookie,
+        "/goods?kind=service&group=%D0%A3%D1%81%D0%BB%D1%83%D0%B3%D0%B8",
+    )
+    .await
+    .text()
+    .await
+    .expect("html");
+    assert_eq!(rows(&services), 3, "G-00, G-10, G-20");
+    let inactive = get_page(&server, &cookie, "/goods?active=no")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert_eq!(rows(&inactive), 1);
+    assert!(inactive.contains("G-29"));
+    // The filter form shows what was asked.
+    assert!(services.contains("<option value=\"service\" selected>"));
+}
