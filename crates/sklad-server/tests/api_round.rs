@@ -238,6 +238,33 @@ async fn newcomer_round(server: TestServer) {
     let levels = server.get_ok(&format!("/stock/goods/{honey_id}"), t).await;
     assert_eq!(levels[0]["on_hand"], "4");
 
+    // The ledger explains the level: every row names its operation and they add up.
+    let ledger = server
+        .get_ok(
+            &format!("/stock/ledger?object_id={shop_id}&good_id={tea_id}"),
+            t,
+        )
+        .await;
+    let rows = ledger.as_array().unwrap();
+    assert!(
+        rows.iter().all(|r| r["operation_id"].as_i64().is_some()),
+        "{ledger}"
+    );
+    let milli = |v: &Value| -> i64 {
+        let text = v.as_str().unwrap();
+        (text.parse::<f64>().unwrap() * 1000.0).round() as i64
+    };
+    assert_eq!(
+        rows.iter().map(|r| milli(&r["on_hand_delta"])).sum::<i64>(),
+        10_000
+    );
+    assert_eq!(
+        rows.iter()
+            .map(|r| milli(&r["reserved_delta"]))
+            .sum::<i64>(),
+        0
+    );
+
     // Lists with filters.
     let orders = server
         .get_ok("/operations?kind=order&status=converted", t)
@@ -334,6 +361,10 @@ async fn euro_changeover_converts_prices(server: TestServer) {
     assert_eq!(good["prices"]["retail"], "5.11", "10.00 лв → 5.11 €");
     let (status, body) = server.call("POST", "/euro-changeover", Some(t), None).await;
     assert_error(status, &body, StatusCode::CONFLICT, "conflict");
+    let journal = server.get_ok("/journal", t).await;
+    let entry = &journal["items"][0];
+    assert_eq!(entry["action"], "euro_changeover", "{journal}");
+    assert_eq!(entry["actor"], "petar");
 }
 
 on_both_engines!(

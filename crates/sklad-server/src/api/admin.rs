@@ -1,5 +1,5 @@
-//! Owner-only administration: firm backup download, restore into a new firm, and the
-//! one-way euro changeover.
+//! Owner-only administration: firm backup download, restore into a new firm, the
+//! one-way euro changeover and the firm's journal.
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -8,10 +8,11 @@ use axum::Json;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use sklad_domain::model::Firm;
+use sklad_store::{JournalEntry, Page, Paging};
 
 use super::auth::Owner;
 use super::extract::{QueryParams, RawBody};
-use super::openapi::schema::{object, reference};
+use super::openapi::schema::{self, object, reference};
 use super::routes::{ApiBuilder, Body, Endpoint, Method, Param};
 use crate::error::ApiResult;
 use crate::AppState;
@@ -80,7 +81,22 @@ async fn euro_changeover(
     }))
 }
 
-/// Adds `/backup`, `/restore` and `/euro-changeover`.
+async fn journal(
+    State(state): State<AppState>,
+    Owner(caller): Owner,
+    mut query: QueryParams,
+) -> ApiResult<Json<Page<JournalEntry>>> {
+    let (limit, offset) = query.paging();
+    query.finish()?;
+    Ok(Json(
+        state
+            .store
+            .journal(caller.firm_id, Paging { limit, offset })
+            .await?,
+    ))
+}
+
+/// Adds `/backup`, `/restore`, `/euro-changeover` and `/journal`.
 pub fn routes(api: ApiBuilder) -> ApiBuilder {
     use Method::*;
     let e = Endpoint::new;
@@ -104,10 +120,32 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             .response(200, Body::Json("EuroChangeover")),
         euro_changeover,
     )
+    .add(
+        e(Get, "/journal", "firmJournal", "admin", "The firm's journal (restores, the euro changeover …), newest first.")
+            .owner()
+            .param(Param::query("limit", "integer", "Page size, 1–500 (default 50)."))
+            .param(Param::query("offset", "integer", "Records to skip (default 0)."))
+            .response(200, Body::Json("JournalPage")),
+        journal,
+    )
 }
 
 /// The schemas of this module.
 pub fn schemas(out: &mut Map<String, Value>) {
+    out.insert(
+        "JournalEntry".into(),
+        object(
+            &["id", "at", "actor", "action", "details"],
+            json!({
+                "id": {"type": "integer"},
+                "at": {"type": "string", "format": "date-time"},
+                "actor": {"type": "string", "description": "A login, `cli` or `system`."},
+                "action": {"type": "string", "examples": ["euro_changeover"]},
+                "details": {"type": "object"}
+            }),
+        ),
+    );
+    out.insert("JournalPage".into(), schema::page("JournalEntry"));
     out.insert(
         "EuroChangeover".into(),
         object(

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 use sklad_domain::stock::StockLevel;
 use sklad_domain::Id;
-use sklad_store::Availability;
+use sklad_store::{Availability, LedgerEntry};
 
 use super::auth::Caller;
 use super::extract::{PathId, QueryParams};
@@ -114,6 +114,52 @@ async fn available(
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
 
+/// One ledger row as the API shows it.
+#[derive(Debug, Serialize)]
+struct LedgerView {
+    id: Id,
+    operation_id: Id,
+    object_id: Id,
+    good_id: Id,
+    on_hand_delta: String,
+    reserved_delta: String,
+    at: jiff::Timestamp,
+}
+
+impl From<LedgerEntry> for LedgerView {
+    fn from(e: LedgerEntry) -> Self {
+        LedgerView {
+            id: e.id,
+            operation_id: e.operation_id,
+            object_id: e.object_id,
+            good_id: e.good_id,
+            on_hand_delta: e.on_hand_delta.to_string(),
+            reserved_delta: e.reserved_delta.to_string(),
+            at: e.at,
+        }
+    }
+}
+
+async fn ledger(
+    State(state): State<AppState>,
+    caller: Caller,
+    mut query: QueryParams,
+) -> ApiResult<Json<Vec<LedgerView>>> {
+    let object_id = query.int("object_id", 1..=i64::MAX);
+    let object_id = query.require("object_id", object_id);
+    let good_id = query.int("good_id", 1..=i64::MAX);
+    let good_id = query.require("good_id", good_id);
+    query.finish()?;
+    let (object_id, good_id) = (object_id.unwrap_or_default(), good_id.unwrap_or_default());
+    state.store.object(caller.firm_id, object_id).await?;
+    state.store.good(caller.firm_id, good_id).await?;
+    let rows = state
+        .store
+        .ledger(caller.firm_id, object_id, good_id)
+        .await?;
+    Ok(Json(rows.into_iter().map(Into::into).collect()))
+}
+
 /// Adds `/stock`.
 pub fn routes(api: ApiBuilder) -> ApiBuilder {
     use Method::*;
@@ -157,6 +203,13 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
         .response(200, Body::JsonList("Availability")),
         available,
     )
+    .add(
+        e(Get, "/stock/ledger", "stockLedger", "stock", "Every stock movement of a good at an object, oldest first, each traceable to its operation.")
+            .param(Param::query_required("object_id", "integer", "The object."))
+            .param(Param::query_required("good_id", "integer", "The good."))
+            .response(200, Body::JsonList("LedgerEntry")),
+        ledger,
+    )
 }
 
 /// The schemas of this module.
@@ -171,6 +224,29 @@ pub fn schemas(out: &mut Map<String, Value>) {
                 "on_hand": schema::decimal("10"),
                 "reserved": schema::decimal("2"),
                 "available": schema::decimal("8")
+            }),
+        ),
+    );
+    out.insert(
+        "LedgerEntry".into(),
+        object(
+            &[
+                "id",
+                "operation_id",
+                "object_id",
+                "good_id",
+                "on_hand_delta",
+                "reserved_delta",
+                "at",
+            ],
+            json!({
+                "id": {"type": "integer"},
+                "operation_id": {"type": "integer"},
+                "object_id": {"type": "integer"},
+                "good_id": {"type": "integer"},
+                "on_hand_delta": schema::decimal("-3"),
+                "reserved_delta": schema::decimal("0"),
+                "at": {"type": "string", "format": "date-time"}
             }),
         ),
     );
