@@ -203,12 +203,19 @@ impl OrderRequest {
     }
 }
 
-fn round_div(a: i64, b: i64) -> i64 {
-    // Half-up for non-negative operands.
-    if b == 0 {
+/// Largest units on one order line.
+pub const MAX_LINE_QUANTITY: i64 = 100_000;
+/// Most lines on one order.
+pub const MAX_LINES: usize = 500;
+
+/// `a × m / d` rounded half-up, computed in i128 so totals never overflow.
+fn mul_div(a: i64, m: i64, d: i64) -> i64 {
+    if d <= 0 {
         return 0;
     }
-    (2 * a + b) / (2 * b)
+    let (a, m, d) = (a as i128, m as i128, d as i128);
+    let r = (2 * a * m + d) / (2 * d);
+    r.clamp(i64::MIN as i128, i64::MAX as i128) as i64
 }
 
 /// Recompute the money of an order (half-up rounding on each total; API.md leaves rounding unknown).
@@ -218,8 +225,8 @@ pub fn compute_totals(shop: &Shop, o: &mut Order) {
         Some(d) if d.discount_type == "percent" => {
             let pct = d.value.clamp(0, 100);
             (
-                round_div(subtotal * pct, 100),
-                Box::new(move |p| p - round_div(p * pct, 100)),
+                mul_div(subtotal, pct, 100),
+                Box::new(move |p| p - mul_div(p, pct, 100)),
             )
         }
         Some(d) => (d.value.clamp(0, subtotal), Box::new(|p| p)),
@@ -254,9 +261,9 @@ pub fn compute_totals(shop: &Shop, o: &mut Order) {
         .map(|f| FeeLine {
             name: f.name.clone(),
             amount: if f.percent {
-                round_div(goods * f.amount.max(0), 10_000)
+                mul_div(goods, f.amount.clamp(0, 10_000), 10_000)
             } else {
-                f.amount.max(0)
+                f.amount.clamp(0, 10_000_000_000)
             },
         })
         .take(8)
@@ -266,11 +273,11 @@ pub fn compute_totals(shop: &Shop, o: &mut Order) {
     let rate = o.vat_rate_percent as i64;
     let (tax, total) = match o.vat_mode {
         VatMode::Gross => (
-            round_div(taxable * rate, 100 + rate),
+            mul_div(taxable, rate, 100 + rate),
             goods + shipping + fee_sum,
         ),
         VatMode::Net => {
-            let tax = round_div(taxable * rate, 100);
+            let tax = mul_div(taxable, rate, 100);
             (tax, goods + shipping + fee_sum + tax)
         }
     };
@@ -362,6 +369,14 @@ pub fn place(
     now: Timestamp,
     emit: &mut Emit,
 ) -> Result<u64, RuleError> {
+    if req.lines.len() > MAX_LINES {
+        return Err(RuleError::new(
+            "too_many_lines",
+            "/lines",
+            format!("An order has at most {MAX_LINES} lines."),
+            format!("Поръчката може да има най-много {MAX_LINES} реда."),
+        ));
+    }
     if req.lines.is_empty() {
         return Err(RuleError::new(
             "order_empty",
@@ -406,8 +421,8 @@ pub fn place(
             if let Some(v) = vat {
                 let ok = v.len() >= 4
                     && v.len() <= 14
-                    && v[..2].bytes().all(|b| b.is_ascii_uppercase())
-                    && v[2..].bytes().all(|b| b.is_ascii_alphanumeric());
+                    && v.as_bytes()[..2].iter().all(|b| b.is_ascii_uppercase())
+                    && v.as_bytes()[2..].iter().all(|b| b.is_ascii_alphanumeric());
                 if !ok {
                     return Err(RuleError::new(
                         "invalid_vat",
@@ -603,12 +618,12 @@ pub fn place(
 }
 
 fn build_line(shop: &mut Shop, sku: &str, quantity: i64) -> Result<OrderLine, RuleError> {
-    if quantity < 1 {
+    if !(1..=MAX_LINE_QUANTITY).contains(&quantity) {
         return Err(RuleError::new(
             "invalid_quantity",
             "/lines",
-            format!("Quantity of `{sku}` must be at least 1."),
-            format!("Количеството на `{sku}` трябва да е поне 1."),
+            format!("Quantity of `{sku}` must be between 1 and {MAX_LINE_QUANTITY}."),
+            format!("Количеството на `{sku}` трябва да е между 1 и {MAX_LINE_QUANTITY}."),
         ));
     }
     let Some(v) = shop.variant_by_sku(sku).cloned() else {
@@ -965,12 +980,12 @@ pub fn edit_line(
             "Редовете могат да се редактират само в изчакващи, платени или оторизирани поръчки без фактура.",
         ));
     }
-    if quantity < 0 {
+    if !(0..=MAX_LINE_QUANTITY).contains(&quantity) {
         return Err(RuleError::new(
             "invalid_quantity",
             "/lines",
-            "Quantity cannot be negative.",
-            "Количеството не може да е отрицателно.",
+            format!("Quantity must be between 0 and {MAX_LINE_QUANTITY}."),
+            format!("Количеството трябва да е между 0 и {MAX_LINE_QUANTITY}."),
         ));
     }
     let holds = o.fulfilled || meets_threshold(&o);
@@ -998,6 +1013,14 @@ pub fn edit_line(
         }
         None if quantity == 0 => return Ok(()),
         None => {
+            if o.lines.len() >= MAX_LINES {
+                return Err(RuleError::new(
+                    "too_many_lines",
+                    "/lines",
+                    format!("An order has at most {MAX_LINES} lines."),
+                    format!("Поръчката може да има най-много {MAX_LINES} реда."),
+                ));
+            }
             let mut l = build_line(shop, sku, quantity)?;
             if holds {
                 l.stock_taken = Some(take_units(shop, l.variant_id, quantity * 1000));

@@ -261,7 +261,7 @@ pub fn retry_delay(attempt: u32, extra_60s: bool) -> Option<SignedDuration> {
         &[120, 180, 240, 300, 360]
     };
     series
-        .get(attempt as usize - 1)
+        .get((attempt as usize).checked_sub(1)?)
         .map(|s| SignedDuration::from_secs(*s))
 }
 

@@ -24,6 +24,9 @@ impl From<RuleError> for ApiError {
     }
 }
 
+/// Largest accepted price / weight (minor units / grams): 100 million EUR.
+pub const MAX_MONEY: i64 = 10_000_000_000;
+
 /// A parsed request document.
 struct Doc {
     attrs: Map<String, Value>,
@@ -688,10 +691,10 @@ fn apply_variant_attrs(shop: &Shop, v: &mut Variant, doc: &Doc) -> Result<(), Ap
     }
     for (k, slot) in [("price", 0), ("delivery_price", 1), ("weight", 2)] {
         if let Some(n) = doc.int(k)? {
-            if n < 0 {
+            if !(0..=MAX_MONEY).contains(&n) {
                 return Err(ApiError::invalid(
                     ptr(k),
-                    format!("The {k} must be at least 0."),
+                    format!("The {k} must be between 0 and {MAX_MONEY}."),
                 ));
             }
             match slot {

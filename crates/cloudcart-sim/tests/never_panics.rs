@@ -1,0 +1,146 @@
+//! Property tests: the query parser and the write endpoints answer every input with a
+//! status below 500 (never a panic), and money arithmetic never overflows.
+
+mod common;
+
+use cloudcart_sim::resource::TYPES;
+use cloudcart_sim::{LineRequest, OrderRequest};
+use common::*;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+fn arb_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
+        ".{0,12}".prop_map(Value::from),
+        prop_oneof![
+            Just("yes"),
+            Just("no"),
+            Just("1"),
+            Just("order.created"),
+            Just("https://x.example/h")
+        ]
+        .prop_map(Value::from),
+    ];
+    leaf.prop_recursive(3, 24, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map(
+                prop_oneof![
+                    Just("sku".to_string()),
+                    Just("price".to_string()),
+                    Just("quantity".to_string()),
+                    Just("name".to_string()),
+                    Just("status".to_string()),
+                    Just("url".to_string()),
+                    Just("event".to_string()),
+                    Just("request_headers".to_string()),
+                    Just("email".to_string()),
+                    ".{0,6}".prop_map(|s| s)
+                ],
+                inner,
+                0..5
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn query_parser_never_panics(raw in ".{0,80}", kind in 0usize..TYPES.len()) {
+        let _ = cloudcart_sim::query::parse(Some(&raw), &TYPES[kind], true);
+        let _ = cloudcart_sim::query::parse(Some(&raw), &TYPES[kind], false);
+    }
+}
+
+#[test]
+fn write_endpoints_answer_every_body_without_a_server_error() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let h = rt.block_on(start(shop().seed_products(5)));
+    let vid = rt.block_on(async { h.sim.control().variants(HOST)[0].id });
+    let oid = rt
+        .block_on(async {
+            let sku = h.sim.control().variants(HOST)[0].sku.clone().unwrap();
+            h.sim
+                .control()
+                .set_variant_quantity(HOST, &sku, Some(1000.0))
+                .unwrap();
+            h.sim.control().place_order(
+                HOST,
+                &OrderRequest::person("p@example.bg", &[(sku.as_str(), 1)]),
+            )
+        })
+        .unwrap();
+    let targets = [
+        ("POST", "/api/v2/products".to_string(), "products", None),
+        ("POST", "/api/v2/variants".to_string(), "variants", None),
+        (
+            "PATCH",
+            format!("/api/v2/variants/{vid}"),
+            "variants",
+            Some(vid),
+        ),
+        (
+            "PATCH",
+            format!("/api/v2/orders/{oid}"),
+            "orders",
+            Some(oid),
+        ),
+        ("POST", "/api/v2/webhooks".to_string(), "webhooks", None),
+        ("POST", "/api/v2/customers".to_string(), "customers", None),
+        (
+            "POST",
+            "/api/v2/order-fulfillment".to_string(),
+            "order-fulfillment",
+            None,
+        ),
+    ];
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 96,
+        ..ProptestConfig::default()
+    });
+    runner
+        .run(
+            &(arb_json(), arb_json(), 0usize..targets.len()),
+            |(attrs, rels, t)| {
+                let (method, path, kind, id) = &targets[t];
+                let mut data = json!({"type": kind, "attributes": attrs, "relationships": rels});
+                if let Some(id) = id {
+                    data["id"] = json!(id.to_string());
+                }
+                let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+                let r = rt.block_on(h.write(method, path, json!({"data": data})));
+                prop_assert!(r.status < 500, "{path} answered {} to {data}", r.status);
+                Ok(())
+            },
+        )
+        .unwrap();
+    // Extreme order quantities and prices are refused or computed, never overflow.
+    rt.block_on(async {
+        let c = h.sim.control();
+        let sku = c.variants(HOST)[1].sku.clone().unwrap();
+        let vid = c.variants(HOST)[1].id;
+        let r = h
+            .patch(&format!("/api/v2/variants/{vid}"), json!({"data": {"type": "variants", "id": vid.to_string(), "attributes": {"price": i64::MAX}}}))
+            .await;
+        assert_eq!(r.status, 422);
+        let r = h
+            .patch(&format!("/api/v2/variants/{vid}"), json!({"data": {"type": "variants", "id": vid.to_string(), "attributes": {"price": 10_000_000_000i64, "quantity": null}}}))
+            .await;
+        assert_eq!(r.status, 200);
+        let e = c.place_order(HOST, &OrderRequest::person("p@example.bg", &[(sku.as_str(), i64::MAX)])).unwrap_err();
+        assert_eq!(e.code, "invalid_quantity");
+        let mut big = OrderRequest::person("p@example.bg", &[]);
+        big.lines = vec![LineRequest { sku: sku.clone(), quantity: 100_000 }; 500];
+        let id = c.place_order(HOST, &big).unwrap();
+        assert_eq!(c.order(HOST, id).unwrap()["attributes"]["subtotal"], 500_000_000_000_000_000i64);
+    });
+}
