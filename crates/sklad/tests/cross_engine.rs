@@ -1,0 +1,222 @@
+//! "Restore it elsewhere": a firm backed up by `sklad backup` from the embedded SQLite
+//! database and restored by `sklad restore` into PostgreSQL is identical. Runs when
+//! `SKLAD_TEST_DATABASE_URL` is set (required under `CI`).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn sklad(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_sklad"));
+    command
+        .args(args)
+        .env("SKLAD_DATA_DIR", data_dir)
+        .env_remove("SKLAD_CONFIG")
+        .env_remove("SKLAD_DATABASE_URL");
+    if let Some(url) = database_url {
+        command.env("SKLAD_DATABASE_URL", url);
+    }
+    command.output().expect("run sklad")
+}
+
+fn ok(output: Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "sklad failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+fn value(stdout: &str, key: &str) -> i64 {
+    let marker = format!("{key}=");
+    stdout
+        .split_whitespace()
+        .find_map(|word| word.strip_prefix(&marker))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no {key}= in {stdout}"))
+}
+
+fn admin_url() -> Option<String> {
+    match std::env::var("SKLAD_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("CI is set but SKLAD_TEST_DATABASE_URL is not")
+        }
+        _ => {
+            eprintln!("notice: SKLAD_TEST_DATABASE_URL unset, cross-engine CLI test skipped");
+            None
+        }
+    }
+}
+
+/// A fresh database on the test server: (its URL, its name).
+async fn fresh_database(admin_url: &str) -> (String, String) {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let name = format!("sklad_cli_{:016x}", rand::random::<u64>());
+    let mut admin = sqlx::AnyConnection::connect(admin_url)
+        .await
+        .expect("connect to PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create database");
+    admin.close().await.ok();
+    let (base, query) = match admin_url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (admin_url, String::new()),
+    };
+    let prefix = base.rsplit_once('/').map(|(p, _)| p).unwrap_or(base);
+    (format!("{prefix}/{name}{query}"), name)
+}
+
+async fn drop_database(admin_url: &str, name: &str) {
+    use sqlx::Connection;
+    if let Ok(mut admin) = sqlx::AnyConnection::connect(admin_url).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .await;
+        admin.close().await.ok();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_backup_restores_into_postgres_identically() {
+    let Some(admin) = admin_url() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+
+    // A firm with goods and stock on SQLite, set up through the store.
+    let firm = value(
+        &ok(sklad(
+            &data,
+            None,
+            &[
+                "firm",
+                "create",
+                "--name",
+                "Пътуваща ООД",
+                "--eik",
+                "831826092",
+                "--currency",
+                "bgn",
+            ],
+        )),
+        "firm_id",
+    );
+    let sqlite_url = format!("sqlite://{}", data.join("sklad.db").display());
+    let sqlite = sklad_store::Store::open(&sqlite_url).await.expect("sqlite");
+    let good = sqlite
+        .create_good(
+            firm,
+            &sklad_domain::model::GoodInput {
+                code: "TRIP".into(),
+                barcodes: vec!["3800000000055".into()],
+                name: "Куфар".into(),
+                measure: "бр.".into(),
+                kind: sklad_domain::model::GoodKind::Good,
+                vat_rate: sklad_domain::VatRate::Standard,
+                group: None,
+                active: true,
+                prices: [(sklad_domain::PriceGroup::Retail, 12_000)]
+                    .into_iter()
+                    .collect(),
+            },
+        )
+        .await
+        .expect("good");
+    let object = sqlite.objects(firm).await.expect("objects")[0].id;
+    sqlite
+        .create_operation(
+            firm,
+            &sklad_domain::operation::OperationDraft {
+                kind: sklad_domain::operation::OperationKind::Delivery,
+                date: jiff::civil::date(2026, 11, 28),
+                object_id: object,
+                target_object_id: None,
+                partner_id: None,
+                payment_type_id: None,
+                currency: sklad_domain::Currency::Bgn,
+                lines: vec![sklad_domain::operation::Line {
+                    good_id: good.id,
+                    quantity: sklad_domain::Quantity::from_units(3),
+                    unit_price: 8_000,
+                    vat_rate: sklad_domain::VatRate::Standard,
+                    discount_bp: 0,
+                }],
+                external_ref: None,
+                note: None,
+            },
+        )
+        .await
+        .expect("delivery");
+    let archive = dir.path().join("trip.sklad.gz");
+    ok(sklad(
+        &data,
+        None,
+        &[
+            "backup",
+            "--firm",
+            &firm.to_string(),
+            "--out",
+            archive.to_str().unwrap(),
+        ],
+    ));
+
+    // Into PostgreSQL: a firm and an owner there, then the restore.
+    let (pg_url, name) = fresh_database(&admin).await;
+    let pg = Some(pg_url.as_str());
+    let home = value(
+        &ok(sklad(
+            &data,
+            pg,
+            &["firm", "create", "--name", "Домакин ООД"],
+        )),
+        "firm_id",
+    );
+    ok(sklad(
+        &data,
+        pg,
+        &[
+            "user",
+            "create",
+            "--firm",
+            &home.to_string(),
+            "--login",
+            "mover",
+            "--role",
+            "owner",
+        ],
+    ));
+    let restored = value(
+        &ok(sklad(
+            &data,
+            pg,
+            &[
+                "restore",
+                "--file",
+                archive.to_str().unwrap(),
+                "--owner",
+                "mover",
+            ],
+        )),
+        "firm_id",
+    );
+
+    let postgres = sklad_store::Store::open(&pg_url).await.expect("postgres");
+    let before = sqlite
+        .export_firm_canonical(firm)
+        .await
+        .expect("export sqlite");
+    let after = postgres
+        .export_firm_canonical(restored)
+        .await
+        .expect("export postgres");
+    sqlite.close().await;
+    postgres.close().await;
+    drop_database(&admin, &name).await;
+    assert_eq!(before, after);
+}
