@@ -71,6 +71,21 @@
 //!   create/amend/delete, line edits, plain order saves — not gateway `pending → paid`),
 //!   `category.*`, `customer.*`, `product.deleted`. Never `product.created/updated`.
 //!
+//! * Customer e-mail PATCH goes to `email_for_confirmation` (`email_confirmed = no`) until
+//!   `email_confirmed` is PATCHed to `yes`. Images: POST (jpeg/jpg/png/gif/webp URL or data
+//!   URI; SVG refused), DELETE, PATCH → 405, `thumbs` always empty.
+//! * Bounds (refused with 422, never overflow): prices/weights 0–10¹⁰, order lines ≤ 500,
+//!   line quantity ≤ 100 000, variant quantity |q| ≤ 50 000 000; money uses i128 internally.
+//!
+//! ## Not emulated (deliberately)
+//!
+//! Stores / store-quantity / units / product-options apps (404 "… app not installed"),
+//! variant images, vendors, discounts and subscribers resources (so their events never
+//! fire), order drafts, return records and credit notes beyond the reversal lock, VIES
+//! checks, admin GraphQL key management, customer `tags` / `newsletter_subscribe`, the
+//! legacy v1 (`new_version = 0`) order payload (v2 is always sent), the HTML anti-abuse
+//! 429, and the 30 s edge timeout (inject it with `ApiFault::Status { status: 504, .. }`).
+//!
 //! ## Control surface (`/_sim/…`, JSON in/out, no auth — loopback only)
 //!
 //! | Verb + path | Body | Effect |

@@ -351,7 +351,7 @@ pub static TYPES: &[TypeRules] = &[
     },
 ];
 
-/// App-gated resources that answer 404 "<app> app not installed".
+/// App-gated resources that answer 404 "`<app>` app not installed".
 pub static APP_GATED: &[(&str, &str)] = &[
     ("store-quantity", "stores app not installed"),
     ("stores", "stores app not installed"),
