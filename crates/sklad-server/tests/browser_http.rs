@@ -666,3 +666,36 @@ async fn the_goods_list_searches_filters_and_pages() {
     // The filter form shows what was asked.
     assert!(services.contains("<option value=\"service\" selected>"));
 }
+
+#[tokio::test]
+async fn pages_forbid_framing_and_foreign_scripts_and_are_not_cached() {
+    let server = start_server().await;
+    let page = client()
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .expect("login");
+    let headers = page.headers();
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["cache-control"], "no-store");
+    let csp = headers["content-security-policy"].to_str().expect("ascii");
+    assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"));
+    let html = page.text().await.expect("html");
+    assert!(
+        !html.contains("style=\""),
+        "no inline styles under the policy"
+    );
+    let css = client()
+        .get(format!("{}/assets/sklad.css", server.base))
+        .send()
+        .await
+        .expect("css");
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    assert_ne!(css.headers()["cache-control"], "no-store");
+    let js = client()
+        .get(format!("{}/assets/sklad.js", server.base))
+        .send()
+        .await
+        .expect("js");
+    assert_eq!(js.status(), StatusCode::OK);
+}

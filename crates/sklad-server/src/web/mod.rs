@@ -8,6 +8,7 @@
 mod assets;
 mod error;
 mod form;
+mod headers;
 pub mod i18n;
 mod labels;
 mod layout;
@@ -94,4 +95,5 @@ pub fn router() -> axum::Router<AppState> {
             "/objects/{id}",
             get(pages::objects::edit).post(pages::objects::update),
         )
+        .layer(axum::middleware::from_fn(headers::security_headers))
 }

@@ -175,20 +175,48 @@ pub async fn switch_firm(
     Ok(Redirect::to("/").into_response())
 }
 
+/// `back` when it is a path of this site, else `/` (no redirect to another site).
+fn local_path(back: &str) -> String {
+    let local = back.starts_with('/')
+        && !back.starts_with("//")
+        && !back.starts_with("/\\")
+        && !back.chars().any(|c| c.is_control());
+    if local {
+        back.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
 /// `POST /language`: switches the user's language and returns to the page.
 pub async fn language(posted: Posted) -> Result<Response, WebError> {
     let ctx = posted.ctx;
     let lang = Lang::from_code(posted.form.get("lang"));
-    let back = posted.form.get("back");
-    let back = if back.starts_with('/') && !back.starts_with("//") {
-        back.to_owned()
-    } else {
-        "/".to_owned()
-    };
+    let back = local_path(posted.form.get("back"));
     let mut headers = HeaderMap::new();
     push_cookie(
         &mut headers,
         set_cookie(LANG_COOKIE, lang.code(), 365 * 86400, ctx.https),
     );
     Ok((headers, Redirect::to(&back)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn the_language_switch_returns_only_to_our_own_pages() {
+        assert_eq!(local_path("/goods?page=2"), "/goods?page=2");
+        for outside in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "",
+            "goods",
+            "/\r\nx",
+        ] {
+            assert_eq!(local_path(outside), "/", "{outside:?}");
+        }
+    }
 }
