@@ -167,3 +167,47 @@ async fn sqlite_to_postgres() {
         sqlite.export_firm_canonical(again.id).await.unwrap()
     );
 }
+
+/// Random damage to a real archive never panics and never half-writes: a refused
+/// archive leaves the owner's firms unchanged.
+#[test]
+fn random_damage_never_panics() {
+    use proptest::prelude::*;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (store, _dir) = runtime.block_on(sqlite_store());
+    let (firm, owner) = runtime.block_on(populated_firm(&store, "ivan"));
+    let archive = runtime.block_on(store.backup_firm(firm)).unwrap();
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 32,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    });
+    let strategy = (
+        prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+        any::<prop::sample::Index>(),
+        any::<bool>(),
+    );
+    runner
+        .run(&strategy, |(flips, cut, truncate)| {
+            let mut bytes = archive.clone();
+            for (at, value) in flips {
+                let i = at.index(bytes.len());
+                bytes[i] ^= value.max(1);
+            }
+            if truncate {
+                bytes.truncate(cut.index(bytes.len()));
+            }
+            runtime.block_on(async {
+                let before = store.memberships(owner).await.unwrap().len();
+                match store.restore_firm(&bytes, owner, None).await {
+                    Ok(_) => assert_eq!(store.memberships(owner).await.unwrap().len(), before + 1),
+                    Err(e) => {
+                        assert!(e.code().starts_with("archive_"), "{e:?}");
+                        assert_eq!(store.memberships(owner).await.unwrap().len(), before);
+                    }
+                }
+            });
+            Ok(())
+        })
+        .unwrap();
+}
