@@ -150,11 +150,16 @@ fn chromedriver_path() -> Option<PathBuf> {
     from_env.filter(|p| p.is_file()).or(on_path)
 }
 
+/// One browser at a time: the machine (and CI) has few cores, and parallel Chromiums
+/// only slow each other down.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// A browser session: chromedriver, a headless Chromium and the screenshot folder.
 pub struct Browser {
     pub client: Client,
     shots: PathBuf,
     _driver: Driver,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 /// Starts headless Chromium, or `None` (with a printed notice) when chromedriver is
@@ -169,6 +174,7 @@ pub async fn start_browser() -> Option<Browser> {
         );
         return None;
     };
+    let turn = ONE_BROWSER.lock().await;
     let port = {
         let probe = StdListener::bind("127.0.0.1:0").expect("free port");
         probe.local_addr().expect("addr").port()
@@ -236,6 +242,7 @@ pub async fn start_browser() -> Option<Browser> {
         client,
         shots,
         _driver: driver,
+        _turn: turn,
     })
 }
 
