@@ -241,6 +241,17 @@ impl Store {
         })
     }
 
+    /// Deletes the sessions that expired at `now`; returns how many.
+    pub async fn purge_expired_sessions(&self, now: jiff::Timestamp) -> StoreResult<u64> {
+        let mut w = self.write().await?;
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(ts_text(now))
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await?;
+        Ok(done.rows_affected())
+    }
+
     /// Ends the session (logout). Ending an unknown session is not an error.
     pub async fn delete_session(&self, session_id: &str) -> StoreResult<()> {
         let mut w = self.write().await?;

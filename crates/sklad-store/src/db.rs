@@ -21,6 +21,9 @@ pub(crate) async fn open(url: &str) -> StoreResult<Store> {
             "unsupported database URL scheme (use sqlite:// or postgres://)".to_owned(),
         ));
     };
+    if engine == Engine::Sqlite {
+        create_parent_dir(url)?;
+    }
     let url = match engine {
         Engine::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
         _ => url.to_owned(),
@@ -57,6 +60,26 @@ pub(crate) async fn open(url: &str) -> StoreResult<Store> {
             .await?;
     }
     Ok(Store::new(pool, engine))
+}
+
+/// Creates the directory of a `sqlite://path` database file when it is missing.
+fn create_parent_dir(url: &str) -> StoreResult<()> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"));
+    let path = rest
+        .map(|r| r.split('?').next().unwrap_or(r))
+        .unwrap_or_default();
+    if path.is_empty() || path.starts_with(':') {
+        return Ok(());
+    }
+    match std::path::Path::new(path).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.exists() => std::fs::create_dir_all(dir)
+            .map_err(|e| {
+                StoreError::Database(format!("cannot create the data directory: {}", e.kind()))
+            }),
+        _ => Ok(()),
+    }
 }
 
 pub(crate) async fn migrate(store: &Store) -> StoreResult<()> {
@@ -389,6 +412,18 @@ mod tests {
             _ if std::env::var_os("CI").is_some() => panic!("CI needs SKLAD_TEST_DATABASE_URL"),
             _ => eprintln!("notice: SKLAD_TEST_DATABASE_URL unset, PostgreSQL test skipped"),
         }
+    }
+
+    #[tokio::test]
+    async fn sqlite_file_and_its_directory_are_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a").join("b").join("sklad.db");
+        let store = Store::open(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        store.migrate().await.unwrap();
+        assert!(path.exists());
     }
 
     #[test]

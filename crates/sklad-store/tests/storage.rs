@@ -259,6 +259,18 @@ async fn tokens_and_sessions(store: Store) {
         store.switch_session_firm(&session.id, firm_b).await,
         Err(StoreError::NotFound { entity: "firm" })
     ));
+    let other = store.create_session(ivan, firm_a, now).await.unwrap();
+    assert_eq!(store.purge_expired_sessions(now).await.unwrap(), 1);
+    assert!(store
+        .resolve_session(&other.id, now)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .resolve_session(&session.id, now)
+        .await
+        .unwrap()
+        .is_some());
     store.delete_session(&session.id).await.unwrap();
     assert!(store
         .resolve_session(&session.id, now)
