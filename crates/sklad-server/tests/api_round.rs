@@ -151,6 +151,19 @@ async fn newcomer_round(server: TestServer) {
         .await;
     let order_id = order["id"].as_i64().unwrap();
     assert_eq!(order["date"], "2026-11-28", "today by the injected clock");
+    let found = server
+        .get_ok("/operations/by-external-ref?source=cloudcart&id=1001", t)
+        .await;
+    assert_eq!(found["id"], order_id);
+    let (status, body) = server
+        .call(
+            "GET",
+            "/operations/by-external-ref?source=cloudcart&id=9999",
+            Some(t),
+            None,
+        )
+        .await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
     assert_eq!(
         availability(&server, t, &objects, tea_id).await,
         s3("10", "3", "7")

@@ -312,6 +312,28 @@ async fn annul_operation(
     ))
 }
 
+async fn by_external_ref(
+    State(state): State<AppState>,
+    caller: Caller,
+    mut query: QueryParams,
+) -> ApiResult<Json<OperationView>> {
+    let source = query.text("source");
+    let source = query.require("source", source);
+    let id = query.text("id");
+    let id = query.require("id", id);
+    query.finish()?;
+    let op = state
+        .store
+        .operation_by_external_ref(
+            caller.firm_id,
+            source.as_deref().unwrap_or_default(),
+            id.as_deref().unwrap_or_default(),
+        )
+        .await?
+        .ok_or_else(|| ApiError::not_found("Операция", "Operation"))?;
+    Ok(Json(op.into()))
+}
+
 /// Optional body of `POST /operations/{id}/convert-to-sale`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -364,6 +386,13 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             .request(Body::Json("OperationInput"))
             .response(201, Body::Json("Operation")),
         create_operation,
+    )
+    .add(
+        e(Get, "/operations/by-external-ref", "getOperationByExternalRef", "operations", "The operation with this external reference, e.g. a shop order.")
+            .param(Param::query_required("source", "string", "The other system, e.g. `cloudcart`."))
+            .param(Param::query_required("id", "string", "The id there, e.g. the shop order id."))
+            .response(200, Body::Json("Operation")),
+        by_external_ref,
     )
     .add(
         e(Get, "/operations/{id}", "getOperation", "operations", "One operation.")
