@@ -98,6 +98,34 @@ mod tests {
         assert_eq!(boundary("application/json"), None);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Any body, any boundary: an answer, never a panic.
+        #[test]
+        fn never_panics_on_any_input(
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400),
+            boundary in "[a-zA-Z0-9-]{0,12}",
+        ) {
+            let _ = parse(&body, &boundary);
+            let _ = super::boundary(&format!("multipart/form-data; boundary={boundary}"));
+        }
+
+        /// A well-formed body round-trips whatever bytes the file holds.
+        #[test]
+        fn reads_back_any_file(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+            let boundary = "----skladBoundary7MA4YWxk";
+            let mut body = format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"archive\"; filename=\"a.gz\"\r\n\r\n"
+            )
+            .into_bytes();
+            body.extend_from_slice(&data);
+            body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+            let parts = parse(&body, boundary).expect("parses");
+            proptest::prop_assert_eq!(&parts[0].data, &data);
+        }
+    }
+
     #[test]
     fn never_panics_on_garbage() {
         for body in [
