@@ -487,7 +487,6 @@ fn filter_matches(
                     field.as_deref().is_some_and(|f| any(&|w| w == f))
                 }))
         }
-        ("products", "property_id") | ("products", "property_option_id") => Ok(false),
         ("variants", "has_images") => Ok(any(&|v| v == "0" || v == "no" || v == "false")),
         ("orders", "start_date") | ("order-payment", "start_date") => {
             let key = if rules.name == "orders" {
@@ -513,6 +512,8 @@ fn filter_matches(
                 }
             }))
         }
+        // Named filters on data the emulator does not model (properties) match nothing.
+        _ if rules.named_filters.contains(&name) => Ok(false),
         _ => match r.attributes.get(name) {
             Some(val) => Ok(any(&|w| value_matches(val, w))),
             None => Err(ApiError::bad_param(

@@ -3,7 +3,7 @@
 //! An axum server that behaves like one or more CloudCart shops (JSON-API v2 + webhooks) as
 //! described by `shared/cloudcart/API.md`, so the client, the demo and the benchmarks run over
 //! real HTTP on 127.0.0.1. Everything lives in memory; an optional JSON snapshot file
-//! ([`SimConfig::snapshot`], module [`persist`]) keeps the shops across restarts.
+//! ([`SimConfig::snapshot`]) keeps the shops across restarts.
 //!
 //! ## Starting it (stable entry point)
 //!
@@ -108,21 +108,22 @@
 //! Errors: `{"error":{"code":…,"message_bg":…,"message_en":…}}` with 400/404/422.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-pub mod api;
+mod api;
 pub mod clock;
 pub mod config;
 pub mod control;
-pub mod errors;
-pub mod orders;
-pub mod persist;
-pub mod query;
-pub mod ratelimit;
-pub mod resource;
+mod errors;
+mod orders;
+mod persist;
+mod query;
+mod ratelimit;
+mod resource;
 pub mod seed;
-pub mod store;
-pub mod webhooks;
-pub mod writes;
+mod store;
+mod webhooks;
+mod writes;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -137,7 +138,10 @@ pub use config::{
     SimConfig, StockDecrease, VatMode,
 };
 pub use control::{Control, ControlError, SettingsPatch, ShopInfo, VariantView, WebhookView};
-pub use orders::{Actor, Buyer, FulfilInput, LineRequest, OrderRequest};
+pub use orders::{
+    Actor, Buyer, FulfilInput, LineRequest, OrderRequest, MAX_LINES, MAX_LINE_QUANTITY,
+};
+pub use persist::SnapshotError;
 pub use store::{Address, DiscountSpec, ReceivedWrite};
 pub use webhooks::{DeliveryRecord, Outcome, WebhookFaults};
 

@@ -142,7 +142,27 @@ pub fn parse(raw: Option<&str>, rules: &TypeRules, collection: bool) -> Result<Q
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resource::rules_for;
+    use crate::resource::{rules_for, TYPES};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn query_parser_never_panics(raw in ".{0,80}", kind in 0usize..TYPES.len()) {
+            let _ = parse(Some(&raw), &TYPES[kind], true);
+            let _ = parse(Some(&raw), &TYPES[kind], false);
+        }
+
+        #[test]
+        fn structured_queries_never_panic(
+            key in prop_oneof![Just("page[size]"), Just("page[number]"), Just("sort"), Just("include"), Just("filter[x][]"), Just("append[products]"), Just("fields[variants]")],
+            value in ".{0,20}",
+        ) {
+            let raw = format!("{key}={}", url::form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>());
+            let _ = parse(Some(&raw), rules_for("products").unwrap(), true);
+        }
+    }
 
     #[test]
     fn page_size_bounds_and_garbage_never_panic() {

@@ -202,7 +202,7 @@ fn slug(s: &str, id: u64) -> String {
 }
 
 /// Add `n` products (1–8 variants each) to the shop, deterministic in `seed`, plus the broken rows.
-pub fn generate(shop: &mut Shop, n: usize, seed: u64, broken: BrokenCases, now: Timestamp) {
+pub(crate) fn generate(shop: &mut Shop, n: usize, seed: u64, broken: BrokenCases, now: Timestamp) {
     if n == 0 {
         return;
     }

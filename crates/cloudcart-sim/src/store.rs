@@ -110,19 +110,29 @@ pub struct Customer {
 /// An address (customer or order, billing or shipping).
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Address {
+    /// First name.
     pub first_name: Option<String>,
+    /// Last name.
     pub last_name: Option<String>,
+    /// Phone.
     pub phone: Option<String>,
+    /// Company name.
     pub company_name: Option<String>,
+    /// Company VAT number (e.g. `BG204512345`).
     pub company_vat: Option<String>,
     /// ЕИК / BULSTAT (API attribute `company_registration_number`).
     pub company_registration_number: Option<String>,
     /// МОЛ (API attribute `company_person`).
     pub company_person: Option<String>,
+    /// Country, ISO 3166-1 alpha-2.
     pub country_iso2: Option<String>,
+    /// City.
     pub city_name: Option<String>,
+    /// Street.
     pub street_name: Option<String>,
+    /// Street number.
     pub street_number: Option<String>,
+    /// Post code.
     pub post_code: Option<String>,
 }
 
@@ -183,10 +193,13 @@ pub struct OrderLine {
 /// A discount applied to an order (order-level).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct DiscountSpec {
+    /// Name shown on the order.
     pub name: String,
+    /// Coupon code typed by the customer.
     pub code: Option<String>,
     /// `percent` (value = whole percent) or `flat` (value = minor units).
     pub discount_type: String,
+    /// Percent or minor units, per `discount_type`.
     pub value: i64,
 }
 

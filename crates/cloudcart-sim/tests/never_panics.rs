@@ -1,9 +1,8 @@
-//! Property tests: the query parser and the write endpoints answer every input with a
+//! Property tests: the write endpoints answer every input with a
 //! status below 500 (never a panic), and money arithmetic never overflows.
 
 mod common;
 
-use cloudcart_sim::resource::TYPES;
 use cloudcart_sim::{LineRequest, OrderRequest};
 use common::*;
 use proptest::prelude::*;
@@ -49,16 +48,6 @@ fn arb_json() -> impl Strategy<Value = Value> {
             .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-
-    #[test]
-    fn query_parser_never_panics(raw in ".{0,80}", kind in 0usize..TYPES.len()) {
-        let _ = cloudcart_sim::query::parse(Some(&raw), &TYPES[kind], true);
-        let _ = cloudcart_sim::query::parse(Some(&raw), &TYPES[kind], false);
-    }
 }
 
 #[test]
