@@ -185,8 +185,14 @@ async fn merchant_round_in_bulgarian() {
     assert_eq!(browser.text("#total-gross").await, "29,70 €");
     stock_of(&browser, &base, "CUP-1", ["10", "3", "7"]).await;
 
-    // The order list's „Превърни в продажба“.
-    browser.open(&base, "/operations?kind=order").await;
+    // Операции → Чакащи поръчки → „Превърни в продажба“.
+    browser
+        .click("details[data-menu='operations'] > summary")
+        .await;
+    browser
+        .click("a[href='/operations?kind=order&status=active']")
+        .await;
+    row(&browser, "#operations", "Поръчка", |_| true).await;
     browser.screenshot("orders-list").await;
     browser
         .click("#operations form[action$='/convert'] button")

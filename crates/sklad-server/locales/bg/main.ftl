@@ -17,6 +17,7 @@ menu-order = Поръчка
 menu-transfer = Трансфер
 menu-stock-taking = Ревизия
 menu-write-off = Изписване
+menu-open-orders = Чакащи поръчки
 menu-operation-list = Списък операции
 menu-reports = Справки
 menu-stock = Наличности

@@ -17,6 +17,7 @@ menu-order = Order
 menu-transfer = Transfer
 menu-stock-taking = Stock-taking
 menu-write-off = Write-off
+menu-open-orders = Open orders
 menu-operation-list = Operation list
 menu-reports = Reports
 menu-stock = Stock

@@ -102,6 +102,7 @@ const MENU: &[(&str, &str, &[Entry])] = &[
             entry("menu-transfer", "/operations/new/transfer"),
             entry("menu-stock-taking", "/operations/new/stock_taking"),
             entry("menu-write-off", "/operations/new/write_off"),
+            entry("menu-open-orders", "/operations?kind=order&status=active"),
             entry("menu-operation-list", "/operations"),
         ],
     ),
