@@ -613,7 +613,7 @@ pub fn place(
     compute_totals(shop, &mut o);
     settle_stock(shop, &mut o);
     emit.push(("order.created".into(), webhook_payload(shop, &o)));
-    shop.orders.insert(id, o);
+    shop.put_order(o);
     Ok(id)
 }
 
@@ -808,7 +808,7 @@ pub fn change_status(
     if fire {
         emit.push(("order.updated".into(), webhook_payload(shop, &o)));
     }
-    shop.orders.insert(order_id, o);
+    shop.put_order(o);
     Ok(())
 }
 
@@ -919,7 +919,7 @@ pub fn fulfil(
     }
     o.updated_at = now;
     emit.push(("order.updated".into(), webhook_payload(shop, &o)));
-    shop.orders.insert(order_id, o);
+    shop.put_order(o);
     Ok(fid)
 }
 
@@ -950,7 +950,7 @@ pub fn unfulfil(
     }
     o.updated_at = now;
     emit.push(("order.updated".into(), webhook_payload(shop, &o)));
-    shop.orders.insert(order_id, o);
+    shop.put_order(o);
     Ok(())
 }
 
@@ -1039,7 +1039,7 @@ pub fn edit_line(
     compute_totals(shop, &mut o);
     o.updated_at = now;
     emit.push(("order.updated".into(), webhook_payload(shop, &o)));
-    shop.orders.insert(order_id, o);
+    shop.put_order(o);
     Ok(())
 }
 

@@ -112,7 +112,9 @@ impl ShopSnapshot {
         shop.images = self.images;
         shop.payment_providers = self.payment_providers;
         shop.shipping_providers = self.shipping_providers;
-        shop.orders = self.orders;
+        for o in self.orders.into_values() {
+            shop.put_order(o);
+        }
         shop.webhooks = self.webhooks;
         shop.custom_statuses = self.custom_statuses;
         shop.invoice_counter = self.invoice_counter;

@@ -521,8 +521,9 @@ fn address_attrs(mut r: Resource, a: &Address, order_id: u64) -> Resource {
     r.attr("formatted", formatted)
 }
 
-fn find_order_by<F: Fn(&Order) -> bool>(shop: &Shop, f: F) -> Option<&Order> {
-    shop.orders.values().find(|o| f(o))
+/// The order owning row `n`, when it satisfies `f` (index lookup, no scan).
+fn find_order_by<F: Fn(&Order) -> bool>(shop: &Shop, n: u64, f: F) -> Option<&Order> {
+    shop.order_of_row(n).filter(|o| f(o))
 }
 
 /// Build one resource by type and id.
@@ -737,7 +738,7 @@ pub fn fetch(shop: &Shop, kind: &str, id: &str) -> Option<Resource> {
         }
         "orders" => shop.orders.get(&n).map(|o| order_resource(shop, o)),
         "order-products" => {
-            let o = find_order_by(shop, |o| o.lines.iter().any(|l| l.id == n))?;
+            let o = find_order_by(shop, n, |o| o.lines.iter().any(|l| l.id == n))?;
             let l = o.lines.iter().find(|l| l.id == n)?;
             let mut r = Resource::new("order-products", n)
                 .attr("order_id", o.id)
@@ -788,7 +789,7 @@ pub fn fetch(shop: &Shop, kind: &str, id: &str) -> Option<Resource> {
             )
         }
         "order-discount" => {
-            let o = find_order_by(shop, |o| o.discount.is_some() && o.discount_row_id == n)?;
+            let o = find_order_by(shop, n, |o| o.discount.is_some() && o.discount_row_id == n)?;
             let d = o.discount.as_ref()?;
             Some(
                 Resource::new("order-discount", n)
@@ -806,7 +807,7 @@ pub fn fetch(shop: &Shop, kind: &str, id: &str) -> Option<Resource> {
             )
         }
         "order-shipping" => {
-            let o = find_order_by(shop, |o| {
+            let o = find_order_by(shop, n, |o| {
                 o.shipping_provider_id.is_some() && o.shipping_row_id == n
             })?;
             let pid = o.shipping_provider_id?;
@@ -837,7 +838,7 @@ pub fn fetch(shop: &Shop, kind: &str, id: &str) -> Option<Resource> {
             )
         }
         "order-tax" => {
-            let o = find_order_by(shop, |o| o.tax_row_id == n)?;
+            let o = find_order_by(shop, n, |o| o.tax_row_id == n)?;
             Some(
                 Resource::new("order-tax", n)
                     .attr("order_id", o.id)
@@ -857,7 +858,9 @@ pub fn fetch(shop: &Shop, kind: &str, id: &str) -> Option<Resource> {
             )
         }
         "order-total" => {
-            let o = find_order_by(shop, |o| n >= o.total_row_base && n < o.total_row_base + 16)?;
+            let o = find_order_by(shop, n, |o| {
+                n >= o.total_row_base && n < o.total_row_base + 16
+            })?;
             let row = total_rows(o).into_iter().find(|r| r.0 == n)?;
             Some(
                 Resource::new("order-total", n)
@@ -870,7 +873,7 @@ pub fn fetch(shop: &Shop, kind: &str, id: &str) -> Option<Resource> {
             )
         }
         "order-payment" => {
-            let o = find_order_by(shop, |o| o.payment_row_id == n)?;
+            let o = find_order_by(shop, n, |o| o.payment_row_id == n)?;
             let pname = shop
                 .payment_providers
                 .iter()
@@ -911,7 +914,9 @@ pub fn fetch(shop: &Shop, kind: &str, id: &str) -> Option<Resource> {
             Some(r.one("order", Some(("orders", o.id.to_string()))))
         }
         "order-fulfillment" => {
-            let o = find_order_by(shop, |o| o.fulfillment.as_ref().is_some_and(|f| f.id == n))?;
+            let o = find_order_by(shop, n, |o| {
+                o.fulfillment.as_ref().is_some_and(|f| f.id == n)
+            })?;
             let f = o.fulfillment.as_ref()?;
             let provider = o
                 .shipping_provider_id

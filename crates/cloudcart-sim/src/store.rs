@@ -360,6 +360,8 @@ pub struct Shop {
     pub payment_providers: Vec<PaymentProvider>,
     pub shipping_providers: BTreeMap<u64, ShippingProvider>,
     pub orders: BTreeMap<u64, Order>,
+    /// Sub-resource row id (line, discount, shipping, payment, tax, total, fulfilment) → order id.
+    pub order_rows: std::collections::HashMap<u64, u64>,
     pub webhooks: BTreeMap<u64, Webhook>,
     pub custom_statuses: Vec<CustomStatus>,
     pub writes: Vec<ReceivedWrite>,
@@ -405,6 +407,7 @@ impl Shop {
             ],
             shipping_providers: BTreeMap::new(),
             orders: BTreeMap::new(),
+            order_rows: std::collections::HashMap::new(),
             webhooks: BTreeMap::new(),
             custom_statuses: Vec::new(),
             writes: Vec::new(),
@@ -453,6 +456,29 @@ impl Shop {
             .values()
             .filter(|v| v.product_id == product_id)
             .min_by_key(|v| (v.price, v.id))
+    }
+
+    /// Store an order and index its sub-resource rows.
+    pub fn put_order(&mut self, o: Order) {
+        let id = o.id;
+        let mut rows = vec![
+            o.discount_row_id,
+            o.shipping_row_id,
+            o.payment_row_id,
+            o.tax_row_id,
+        ];
+        rows.extend(o.total_row_base..o.total_row_base + 16);
+        rows.extend(o.lines.iter().map(|l| l.id));
+        rows.extend(o.fulfillment.as_ref().map(|f| f.id));
+        for r in rows {
+            self.order_rows.insert(r, id);
+        }
+        self.orders.insert(id, o);
+    }
+
+    /// The order owning sub-resource row `row`.
+    pub fn order_of_row(&self, row: u64) -> Option<&Order> {
+        self.order_rows.get(&row).and_then(|id| self.orders.get(id))
     }
 
     /// Next invoice number (system sequence, 10 digits).
