@@ -28,7 +28,7 @@
 //! limit 800/min, EUR, gross prices at 20 % VAT, stock taken at `paid`, auto-complete on.
 //! Builder methods: `api_key`, `extra_api_key`, `alias`, `seed_products`, `seed`, `broken`,
 //! `rate_limit_per_minute` (0 = no API), `plan`, `currency`, `vat_mode`, `vat_rate_percent`,
-//! `stock_decrease`, `fee`. Every shop also has payment providers `cod`, `bwt`, `stripe` and
+//! `stock_decrease`, `fee`, `product_limit` (402 beyond it). Every shop also has payment providers `cod`, `bwt`, `stripe` and
 //! shipping providers Еконт (5.99), Спиди (6.49), pickup (0).
 //!
 //! ## Public API (`/api/v2/…`, API.md §1–§6)
@@ -46,7 +46,7 @@
 //! (`/{id}/{rel}`, `/{id}/relationships/{rel}`). Resources: products, variants,
 //! variant-parameters, variant-options, categories, orders (+ `fulfill`), the ten order
 //! sub-resources, order-fulfillment, customers, customer addresses, payment-providers,
-//! shipping-providers, webhooks, images (always empty), `order-status` helper; app-gated
+//! shipping-providers, webhooks, images, `order-status` helper; app-gated
 //! stores/store-quantity/units/product-options answer 404 "… app not installed".
 //!
 //! ## Choices where API.md says *unknown* or *CONFLICT*
@@ -70,7 +70,6 @@
 //!   Events fired: `order.created`, `order.updated` (API/merchant status changes, fulfilment
 //!   create/amend/delete, line edits, plain order saves — not gateway `pending → paid`),
 //!   `category.*`, `customer.*`, `product.deleted`. Never `product.created/updated`.
-//!
 //! * Customer e-mail PATCH goes to `email_for_confirmation` (`email_confirmed = no`) until
 //!   `email_confirmed` is PATCHed to `yes`. Images: POST (jpeg/jpg/png/gif/webp URL or data
 //!   URI; SVG refused), DELETE, PATCH → 405, `thumbs` always empty.
