@@ -55,6 +55,18 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         ApiError::malformed_json(&format!("line {}, column {}", e.line(), e.column()))
     })?;
+    if let Some(field) = nul_text_at(&value, "") {
+        // PostgreSQL cannot store NUL in text; no client means to send it.
+        return Err(ApiError::validation(
+            FieldError::new(
+                field,
+                "text_nul",
+                "Текстът съдържа забранения знак NUL (\\u0000).",
+                "The text contains the forbidden NUL character (\\u0000).",
+            )
+            .into(),
+        ));
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." { String::new() } else { path };
@@ -71,6 +83,31 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// The path (`lines[0].note`) of the first string or key holding a NUL character.
+fn nul_text_at(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.contains('\0') => Some(path.to_owned()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_text_at(v, &format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let at = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            if k.contains('\0') {
+                Some(at)
+            } else {
+                nul_text_at(v, &at)
+            }
+        }),
+        _ => None,
+    }
+}
+
 /// The query string as name → value, with typed getters that collect errors under the
 /// parameter's name.
 #[derive(Debug, Default)]
@@ -84,9 +121,23 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
-        let values = url::form_urlencoded::parse(query.as_bytes())
+        let values: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
+        if let Some((name, _)) = values
+            .iter()
+            .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(ApiError::bad_parameters(
+                FieldError::new(
+                    name.replace('\0', ""),
+                    "text_nul",
+                    "Параметърът съдържа забранения знак NUL.",
+                    "The parameter contains the forbidden NUL character.",
+                )
+                .into(),
+            ));
+        }
         Ok(QueryParams {
             values,
             errors: ValidationErrors::new(),
@@ -257,8 +308,15 @@ impl<S: Send + Sync> FromRequestParts<S> for PathText {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         axum::extract::Path::<String>::from_request_parts(parts, state)
             .await
-            .map(|axum::extract::Path(text)| PathText(text))
             .map_err(|_| ApiError::no_route())
+            .and_then(|axum::extract::Path(text)| {
+                // No record's code holds NUL (and PostgreSQL text cannot).
+                if text.contains('\0') {
+                    Err(ApiError::not_found("Запис", "Record"))
+                } else {
+                    Ok(PathText(text))
+                }
+            })
     }
 }
 
@@ -295,6 +353,15 @@ mod tests {
         assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(err.fields[0].field, "lines[1].good_id");
         assert_eq!(err.fields[0].code, "type_invalid");
+    }
+
+    #[test]
+    fn nul_characters_are_refused_with_their_path() {
+        let err =
+            decode_json::<serde_json::Value>(br#"{"lines": [{"note": "a\u0000b"}]}"#).unwrap_err();
+        assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(err.fields[0].field, "lines[0].note");
+        assert_eq!(err.fields[0].code, "text_nul");
     }
 
     #[test]
