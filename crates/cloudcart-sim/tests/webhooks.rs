@@ -456,3 +456,36 @@ async fn s6_6_order_events_deferred_60s_when_several_subscribers() {
     c.advance(Duration::from_secs(60)).await;
     assert_eq!(rx.count(), 2);
 }
+
+#[tokio::test]
+async fn s6_3_order_updated_on_merchant_line_edit_and_plain_api_save_category_updated_on_patch() {
+    let h = start(shop()).await;
+    catalogue(&h).await;
+    let (rx, addr) = Receiver::start(vec![]).await;
+    subscribe(&h, &format!("http://{addr}/u"), "order.updated").await;
+    subscribe(&h, &format!("http://{addr}/c"), "category.updated").await;
+    let c = h.sim.control();
+    let id = c.place_order(HOST, &order()).unwrap();
+    c.edit_line(HOST, id, "COF-R", 3).unwrap();
+    c.flush_webhooks().await;
+    assert_eq!(rx.count(), 1);
+    assert_eq!(rx.bodies()[0][0]["products"][0]["quantity"], 3);
+    let r = h
+        .patch(
+            &format!("/api/v2/orders/{id}"),
+            json!({"data": {"type": "orders", "id": id.to_string(), "attributes": {"usn": "U-1"}}}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let cat = h.get("/api/v2/categories").await.body["data"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = h.patch(&format!("/api/v2/categories/{cat}"), json!({"data": {"type": "categories", "id": cat, "attributes": {"name": "Кафе и чай"}}})).await;
+    assert_eq!(r.status, 200);
+    c.flush_webhooks().await;
+    let b = rx.bodies();
+    assert_eq!(b.len(), 3);
+    assert_eq!(b[1][0]["id"], id);
+    assert_eq!(b[2][0]["attributes"]["name"], "Кафе и чай");
+}
