@@ -50,6 +50,11 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
     }
 }
 
+/// `true`, for `#[serde(default = "default_true")]` on flags such as `active`.
+pub fn default_true() -> bool {
+    true
+}
+
 /// Decodes a JSON document into `T` with the API's errors.
 pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use super::auth::Caller;
 use super::decimal::DecimalText;
-use super::extract::{ApiJson, PathId, PathText, QueryParams};
+use super::extract::{default_true, ApiJson, PathId, PathText, QueryParams};
 use super::openapi::schema::{self, input, nullable, object, one_of};
 use super::routes::{ApiBuilder, Body, Endpoint, Method, Param};
 use crate::error::ApiResult;
@@ -88,7 +88,7 @@ struct GoodBody {
     kind: GoodKind,
     vat_rate: Option<DecimalText>,
     group: Option<String>,
-    #[serde(default = "yes")]
+    #[serde(default = "default_true")]
     active: bool,
     /// Price group key → VAT-inclusive price in the firm's currency.
     #[serde(default)]
@@ -101,10 +101,6 @@ fn default_measure() -> String {
 
 fn default_kind() -> GoodKind {
     GoodKind::Good
-}
-
-fn yes() -> bool {
-    true
 }
 
 impl GoodBody {

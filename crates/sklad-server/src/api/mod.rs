@@ -14,6 +14,7 @@ mod objects;
 pub mod openapi;
 mod operations;
 mod partners;
+mod payment_types;
 pub mod routes;
 mod stock;
 
@@ -47,6 +48,7 @@ fn schemas() -> Map<String, Value> {
     );
     firm::schemas(&mut out);
     objects::schemas(&mut out);
+    payment_types::schemas(&mut out);
     goods::schemas(&mut out);
     partners::schemas(&mut out);
     operations::schemas(&mut out);
@@ -74,6 +76,7 @@ fn build() -> (axum::Router<AppState>, Vec<Endpoint>) {
     );
     let api = firm::routes(api);
     let api = objects::routes(api);
+    let api = payment_types::routes(api);
     let api = goods::routes(api);
     let api = partners::routes(api);
     let api = operations::routes(api);

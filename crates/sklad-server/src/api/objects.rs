@@ -1,17 +1,15 @@
-//! `/objects` (Обекти) and `/payment-types` (Типове плащане): small lists, full CRUD.
+//! `/objects` (Обекти): the firm's shops and warehouses, full CRUD.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use sklad_domain::model::{
-    Object, ObjectInput, ObjectKind, PaymentMethod, PaymentType, PaymentTypeInput,
-};
+use sklad_domain::model::{Object, ObjectInput, ObjectKind};
 use sklad_domain::PriceGroup;
 
 use super::auth::Caller;
-use super::extract::{ApiJson, PathId};
+use super::extract::{default_true, ApiJson, PathId};
 use super::openapi::schema::{input, object, one_of};
 use super::routes::{ApiBuilder, Body, Endpoint, Method};
 use crate::error::ApiResult;
@@ -26,16 +24,12 @@ struct ObjectBody {
     kind: ObjectKind,
     #[serde(default)]
     price_group: PriceGroup,
-    #[serde(default = "yes")]
+    #[serde(default = "default_true")]
     active: bool,
 }
 
 fn default_object_kind() -> ObjectKind {
     ObjectKind::Warehouse
-}
-
-fn yes() -> bool {
-    true
 }
 
 impl ObjectBody {
@@ -99,80 +93,7 @@ async fn delete_object(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Body of `POST /payment-types` and `PUT /payment-types/{id}`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PaymentTypeBody {
-    name: String,
-    method: PaymentMethod,
-    #[serde(default = "yes")]
-    active: bool,
-}
-
-impl PaymentTypeBody {
-    fn into_input(self) -> ApiResult<PaymentTypeInput> {
-        Ok(PaymentTypeInput {
-            name: self.name,
-            method: self.method,
-            active: self.active,
-        }
-        .validate()?)
-    }
-}
-
-async fn list_payment_types(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> ApiResult<Json<Vec<PaymentType>>> {
-    Ok(Json(state.store.payment_types(caller.firm_id).await?))
-}
-
-async fn create_payment_type(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiJson(body): ApiJson<PaymentTypeBody>,
-) -> ApiResult<(StatusCode, Json<PaymentType>)> {
-    let input = body.into_input()?;
-    let created = state
-        .store
-        .create_payment_type(caller.firm_id, &input)
-        .await?;
-    Ok((StatusCode::CREATED, Json(created)))
-}
-
-async fn get_payment_type(
-    State(state): State<AppState>,
-    caller: Caller,
-    PathId(id): PathId,
-) -> ApiResult<Json<PaymentType>> {
-    Ok(Json(state.store.payment_type(caller.firm_id, id).await?))
-}
-
-async fn update_payment_type(
-    State(state): State<AppState>,
-    caller: Caller,
-    PathId(id): PathId,
-    ApiJson(body): ApiJson<PaymentTypeBody>,
-) -> ApiResult<Json<PaymentType>> {
-    let input = body.into_input()?;
-    Ok(Json(
-        state
-            .store
-            .update_payment_type(caller.firm_id, id, &input)
-            .await?,
-    ))
-}
-
-async fn delete_payment_type(
-    State(state): State<AppState>,
-    caller: Caller,
-    PathId(id): PathId,
-) -> ApiResult<StatusCode> {
-    state.store.delete_payment_type(caller.firm_id, id).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Adds `/objects` and `/payment-types`.
+/// Adds `/objects`.
 pub fn routes(api: ApiBuilder) -> ApiBuilder {
     use Method::*;
     let e = Endpoint::new;
@@ -227,76 +148,12 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
         .response(204, Body::Empty),
         delete_object,
     )
-    .add(
-        e(
-            Get,
-            "/payment-types",
-            "listPaymentTypes",
-            "payment-types",
-            "The firm's payment types.",
-        )
-        .response(200, Body::JsonList("PaymentType")),
-        list_payment_types,
-    )
-    .add(
-        e(
-            Post,
-            "/payment-types",
-            "createPaymentType",
-            "payment-types",
-            "Creates a payment type (Нов тип плащане).",
-        )
-        .request(Body::Json("PaymentTypeInput"))
-        .response(201, Body::Json("PaymentType")),
-        create_payment_type,
-    )
-    .add(
-        e(
-            Get,
-            "/payment-types/{id}",
-            "getPaymentType",
-            "payment-types",
-            "One payment type.",
-        )
-        .response(200, Body::Json("PaymentType")),
-        get_payment_type,
-    )
-    .add(
-        e(
-            Put,
-            "/payment-types/{id}",
-            "updatePaymentType",
-            "payment-types",
-            "Replaces a payment type's data.",
-        )
-        .request(Body::Json("PaymentTypeInput"))
-        .response(200, Body::Json("PaymentType")),
-        update_payment_type,
-    )
-    .add(
-        e(
-            Delete,
-            "/payment-types/{id}",
-            "deletePaymentType",
-            "payment-types",
-            "Deletes a payment type no operation refers to.",
-        )
-        .response(204, Body::Empty),
-        delete_payment_type,
-    )
 }
 
 /// The schemas of this module.
 pub fn schemas(out: &mut Map<String, Value>) {
     let object_kinds = one_of(&["shop", "warehouse"]);
     let selling: Vec<&str> = PriceGroup::selling().map(|g| g.key()).collect();
-    let methods = one_of(&[
-        "cash",
-        "bank_transfer",
-        "card",
-        "voucher",
-        "cash_on_delivery",
-    ]);
     out.insert(
         "Object".into(),
         object(
@@ -318,29 +175,6 @@ pub fn schemas(out: &mut Map<String, Value>) {
                 "name": {"type": "string"},
                 "kind": {"type": "string", "enum": ["shop", "warehouse"], "default": "warehouse"},
                 "price_group": {"type": "string", "enum": selling, "default": "retail"},
-                "active": {"type": "boolean", "default": true}
-            }),
-        ),
-    );
-    out.insert(
-        "PaymentType".into(),
-        object(
-            &["id", "name", "method", "active"],
-            json!({
-                "id": {"type": "integer"},
-                "name": {"type": "string"},
-                "method": methods.clone(),
-                "active": {"type": "boolean"}
-            }),
-        ),
-    );
-    out.insert(
-        "PaymentTypeInput".into(),
-        input(
-            &["name", "method"],
-            json!({
-                "name": {"type": "string"},
-                "method": methods,
                 "active": {"type": "boolean", "default": true}
             }),
         ),
