@@ -168,6 +168,8 @@ fn text_required(
         errors.push(FieldError::required(field));
     } else if trimmed.chars().count() > max_chars {
         errors.push(too_long(field, max_chars));
+    } else if trimmed.contains('\0') {
+        errors.push(text_nul(field));
     }
     trimmed.to_owned()
 }
@@ -181,8 +183,20 @@ fn text_optional(
     let trimmed = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
     if trimmed.chars().count() > max_chars {
         errors.push(too_long(field, max_chars));
+    } else if trimmed.contains('\0') {
+        errors.push(text_nul(field));
     }
     Some(trimmed.to_owned())
+}
+
+/// Text with a NUL character, which no user means to type and PostgreSQL cannot store.
+pub fn text_nul(field: &str) -> FieldError {
+    FieldError::new(
+        field,
+        "text_nul",
+        "Текстът съдържа забранения знак NUL (\\u0000).",
+        "The text contains the forbidden NUL character (\\u0000).",
+    )
 }
 
 fn too_long(field: &str, max_chars: usize) -> FieldError {

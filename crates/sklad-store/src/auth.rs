@@ -46,7 +46,7 @@ impl Store {
     ) -> StoreResult<NewApiToken> {
         let name = name.trim();
         let name = if name.is_empty() { "API" } else { name };
-        if name.chars().count() > 100 {
+        if name.chars().count() > 100 || !crate::db::storable(name) {
             return Err(crate::db::invalid(
                 "name",
                 "too_long",

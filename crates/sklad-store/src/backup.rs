@@ -392,6 +392,7 @@ fn check_row(
         let ok = match (c.kind, cell) {
             (Kind::Int | Kind::OptInt, Cell::Int(_)) => true,
             (Kind::OptInt | Kind::OptText, Cell::Null) => true,
+            (_, Cell::Text(t)) if !crate::db::storable(t) => false,
             (Kind::Text | Kind::OptText, Cell::Text(_)) => true,
             (Kind::Key(valid), Cell::Text(t)) => valid(t),
             _ => false,
@@ -518,7 +519,7 @@ impl Store {
         let mut payload = decode(archive)?;
         if let Some(name) = new_name {
             let name = name.trim().to_owned();
-            if name.is_empty() || name.chars().count() > 200 {
+            if name.is_empty() || name.chars().count() > 200 || !crate::db::storable(&name) {
                 return Err(invalid(
                     "name",
                     "name_invalid",

@@ -115,7 +115,12 @@ impl Store {
             Engine::Sqlite => Some(self.write_lock.lock().await),
             Engine::Postgres => None,
         };
-        let tx = self.pool.begin().await?;
+        // SQLite: take the file's write lock at BEGIN, so another process writing the
+        // same file makes us wait (busy timeout) instead of failing a lock upgrade.
+        let tx = match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        };
         Ok(Write { tx, _guard: guard })
     }
 
@@ -182,7 +187,7 @@ pub(crate) fn enum_from_key<T: serde::de::DeserializeOwned>(text: &str) -> Store
 /// escaped (use with `ESCAPE '\'`).
 pub(crate) fn like_pattern(needle: &str) -> String {
     let mut out = String::from("%");
-    for c in needle.trim().to_lowercase().chars() {
+    for c in needle.trim().to_lowercase().chars().filter(|c| *c != '\0') {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }
@@ -190,6 +195,12 @@ pub(crate) fn like_pattern(needle: &str) -> String {
     }
     out.push('%');
     out
+}
+
+/// Whether text can be stored or looked up: PostgreSQL text cannot hold NUL, so a
+/// value with NUL is refused (input) or matches nothing (lookup), on both engines.
+pub(crate) fn storable(text: &str) -> bool {
+    !text.contains('\0')
 }
 
 /// `b` as stored (0 / 1).
@@ -424,6 +435,38 @@ mod tests {
         store.migrate().await.unwrap();
         store.migrate().await.unwrap();
         assert!(path.exists());
+    }
+
+    /// Two stores on one file (as the server and the CLI in two processes) both
+    /// write: the second waits for the first instead of failing.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_stores_on_one_sqlite_file_both_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("s.db").display());
+        let a = Store::open(&url).await.unwrap();
+        a.migrate().await.unwrap();
+        let b = Store::open(&url).await.unwrap();
+        let input = sklad_domain::model::FirmInput {
+            name: "Ф".into(),
+            eik: None,
+            currency: sklad_domain::Currency::Bgn,
+            vat_registered: false,
+            seats: 1,
+            allow_negative_stock: false,
+        };
+        let firm = a.create_firm(&input).await.unwrap().id;
+        // update_firm reads before it writes: the case a deferred BEGIN loses.
+        let tasks: Vec<_> = (0..20)
+            .map(|i| {
+                let store = if i % 2 == 0 { a.clone() } else { b.clone() };
+                let mut input = input.clone();
+                input.name = format!("Ф{i}");
+                tokio::spawn(async move { store.update_firm(firm, &input).await.map(|f| f.id) })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
     }
 
     #[test]

@@ -117,9 +117,14 @@ impl From<sqlx::Error> for StoreError {
         // sqlx errors never carry the URL; database messages may quote values, so
         // only the kind and the constraint are kept.
         let text = match &e {
-            sqlx::Error::Database(db) => {
-                format!("{:?} {}", db.kind(), db.constraint().unwrap_or_default())
-            }
+            sqlx::Error::Database(db) => format!(
+                "{:?} (code {}) {}",
+                db.kind(),
+                db.code().unwrap_or_default(),
+                db.constraint().unwrap_or_default()
+            )
+            .trim_end()
+            .to_owned(),
             sqlx::Error::Configuration(_) => "configuration".to_owned(),
             sqlx::Error::Io(io) => format!("io: {}", io.kind()),
             sqlx::Error::Tls(_) => "tls".to_owned(),

@@ -6,7 +6,7 @@ use sklad_domain::model::{Good, GoodInput};
 use sklad_domain::{FieldError, Id, PriceGroup, ValidationErrors, VatRate};
 
 use crate::db::{
-    enum_from_key, enum_key, flag, get, invalid, key, like_pattern, map_unique, Arg, Sql,
+    enum_from_key, enum_key, flag, get, invalid, key, like_pattern, map_unique, storable, Arg, Sql,
 };
 use crate::{GoodFilter, Page, Store, StoreError, StoreResult};
 
@@ -349,6 +349,9 @@ impl Store {
 
     /// The good with this main code.
     pub async fn good_by_code(&self, firm_id: Id, code: &str) -> StoreResult<Good> {
+        if !storable(code) {
+            return Err(StoreError::not_found("good"));
+        }
         let mut conn = self.pool.acquire().await?;
         one_good(
             &mut conn,
@@ -361,6 +364,9 @@ impl Store {
 
     /// The good with this barcode.
     pub async fn good_by_barcode(&self, firm_id: Id, barcode: &str) -> StoreResult<Good> {
+        if !storable(barcode) {
+            return Err(StoreError::not_found("good"));
+        }
         let row =
             sqlx::query("SELECT good_id FROM good_barcodes WHERE firm_id = $1 AND barcode = $2")
                 .bind(firm_id)
@@ -388,7 +394,7 @@ impl Store {
         if let Some(group) = filter.group.as_deref() {
             where_
                 .push(" AND grp = ")
-                .arg(Arg::Text(group.trim().to_owned()));
+                .arg(Arg::Text(group.trim().replace('\0', "")));
         }
         if let Some(active) = filter.active {
             where_.push(" AND active = ").arg(Arg::Int(flag(active)));

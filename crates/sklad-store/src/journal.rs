@@ -43,7 +43,7 @@ fn entry_from_row(row: &sqlx::any::AnyRow) -> StoreResult<JournalEntry> {
 }
 
 fn check_label(field: &str, value: &str) -> StoreResult<()> {
-    if value.trim().is_empty() || value.chars().count() > 100 {
+    if value.trim().is_empty() || value.chars().count() > 100 || !crate::db::storable(value) {
         return Err(invalid(
             field,
             "label_invalid",

@@ -192,7 +192,9 @@ async fn check_draft(
         }
     }
     if let Some(note) = &draft.note {
-        if note.chars().count() > 2000 {
+        if !crate::db::storable(note) {
+            errors.push(sklad_domain::model::text_nul("note"));
+        } else if note.chars().count() > 2000 {
             errors.push(FieldError::new(
                 "note",
                 "too_long",
@@ -202,7 +204,8 @@ async fn check_draft(
         }
     }
     if let Some(ext) = &draft.external_ref {
-        let shaped = |s: &str| !s.trim().is_empty() && s.chars().count() <= 100;
+        let shaped =
+            |s: &str| !s.trim().is_empty() && s.chars().count() <= 100 && crate::db::storable(s);
         if !shaped(&ext.source) || !shaped(&ext.id) {
             errors.push(FieldError::new(
                 "external_ref",
@@ -491,6 +494,9 @@ impl Store {
         source: &str,
         external_id: &str,
     ) -> StoreResult<Option<Operation>> {
+        if !crate::db::storable(source) || !crate::db::storable(external_id) {
+            return Ok(None);
+        }
         let mut conn = self.pool.acquire().await?;
         let row = sqlx::query(
             "SELECT id FROM operations WHERE firm_id = $1 AND ext_source = $2 AND ext_id = $3",

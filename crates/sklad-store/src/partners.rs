@@ -200,6 +200,9 @@ impl Store {
         filter: &str,
         value: String,
     ) -> StoreResult<Partner> {
+        if !crate::db::storable(&value) {
+            return Err(StoreError::not_found("partner"));
+        }
         let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM partners WHERE firm_id = "));
         sql.arg(Arg::Int(firm_id))
             .push(filter)

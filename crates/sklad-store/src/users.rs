@@ -108,6 +108,9 @@ impl Store {
 
     /// The user with this login (case-insensitive).
     pub async fn user_by_login(&self, login: &str) -> StoreResult<User> {
+        if !crate::db::storable(login) {
+            return Err(StoreError::not_found("user"));
+        }
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users WHERE login = $1"
         ))
@@ -121,6 +124,9 @@ impl Store {
     /// The user when login and password match, else `None` (same answer for an
     /// unknown login and a wrong password).
     pub async fn verify_password(&self, login: &str, password: &str) -> StoreResult<Option<User>> {
+        if !crate::db::storable(login) {
+            return Ok(None);
+        }
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS}, users.password_hash FROM users WHERE login = $1"
         ))

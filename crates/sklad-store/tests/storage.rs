@@ -745,6 +745,63 @@ async fn objects_payment_types_and_operation_lists(store: Store) {
     assert_eq!(all.items[0].payment_type_id, Some(pt.id));
 }
 
+async fn nul_text_is_refused_alike_on_both_engines(store: Store) {
+    let (firm, _, obj) = firm_with_owner(&store, "Фирма", "ivan").await;
+    let mut g = good_input("N\0UL", &[]);
+    let err = store.create_good(firm, &g).await.unwrap_err();
+    assert_eq!(field_code(&err), ("code".into(), "text_nul"));
+    g.code = "OK".into();
+    g.name = "Стока OK".into();
+    g.group = Some("a\0b".into());
+    assert_eq!(
+        field_code(&store.create_good(firm, &g).await.unwrap_err()).1,
+        "text_nul"
+    );
+    g.group = None;
+    let good = store.create_good(firm, &g).await.unwrap();
+    let mut d = draft(Delivery, obj, vec![line(good.id, 1, 1)]);
+    d.note = Some("\0".into());
+    assert_eq!(
+        field_code(&store.create_operation(firm, &d).await.unwrap_err()).1,
+        "text_nul"
+    );
+    // Lookups and searches with NUL match nothing instead of failing.
+    assert!(matches!(
+        store.good_by_code(firm, "O\0K").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.good_by_barcode(firm, "\0").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.user_by_login("iv\0an").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(store
+        .verify_password("iv\0an", "x")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .operation_by_external_ref(firm, "a\0", "b")
+        .await
+        .unwrap()
+        .is_none());
+    let page = store
+        .goods(
+            firm,
+            &GoodFilter {
+                search: Some("O\0K".into()),
+                group: Some("\0".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.total, 0);
+}
+
 both!(
     firms_and_users,
     goods_crud_and_uniqueness,
@@ -756,4 +813,5 @@ both!(
     tenant_isolation,
     euro_changeover,
     objects_payment_types_and_operation_lists,
+    nul_text_is_refused_alike_on_both_engines,
 );
