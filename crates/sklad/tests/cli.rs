@@ -138,6 +138,14 @@ fn administers_firms_users_tokens_and_archives() {
     let restored = value(&out, "firm_id");
     assert_ne!(restored, firm);
 
+    // An existing login joins another firm without a new password.
+    let out = ok(sklad(
+        &data,
+        &["user", "create", "--firm", &restored, "--login", "ivan"],
+    ));
+    assert!(!out.contains("Парола"), "{out}");
+    assert_eq!(value(&out, "role"), "operator");
+
     // A damaged archive is refused.
     let damaged = dir.path().join("damaged.gz");
     let mut bytes = std::fs::read(&archive).unwrap();
