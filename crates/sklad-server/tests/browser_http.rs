@@ -207,12 +207,12 @@ async fn a_post_without_the_csrf_token_is_refused() {
 }
 
 #[tokio::test]
-async fn an_operator_is_refused_user_administration_and_restore() {
+async fn an_operator_is_refused_user_administration_and_backups() {
     let server = start_server().await;
     let session = value_of(&login(&server.base, OPERATOR.0, OPERATOR.1, false).await);
     let http = client();
     let cookie = format!("sklad_session={session}");
-    for path in ["/users", "/users/new"] {
+    for path in ["/users", "/users/new", "/backup", "/backup/download"] {
         let response = http
             .get(format!("{}{path}", server.base))
             .header(COOKIE, &cookie)

@@ -9,32 +9,49 @@ use sklad_store::StoreError;
 use super::i18n::{Lang, Tr};
 use super::layout::Page;
 
+/// What an error page is drawn in: the bare layout (nobody signed in) or the signed-in
+/// user's layout with header and menu, so they can go on from there.
+#[derive(Debug)]
+pub enum Shell {
+    /// Only the language is known.
+    Public(Lang),
+    /// The signed-in user's layout.
+    User(Box<Page>),
+}
+
+impl From<Lang> for Shell {
+    fn from(lang: Lang) -> Self {
+        Shell::Public(lang)
+    }
+}
+
 /// Why a page was not shown.
 #[derive(Debug)]
 pub enum WebError {
     /// No valid session: go to the login page.
     Login,
     /// The user's role may not do this (403).
-    Forbidden(Lang),
+    Forbidden(Shell),
     /// A form post without the session's CSRF token (403).
-    Csrf(Lang),
+    Csrf(Shell),
     /// No such record in this firm (404).
-    NotFound(Lang),
+    NotFound(Shell),
     /// A malformed request (400).
-    BadRequest(Lang),
+    BadRequest(Shell),
     /// Something failed on our side (500); details are logged, not shown.
-    Internal(Lang),
+    Internal(Shell),
 }
 
 impl WebError {
     /// The page for a store failure that is not a form's validation error.
-    pub fn store(lang: Lang, error: StoreError) -> WebError {
+    pub fn store(shell: impl Into<Shell>, error: StoreError) -> WebError {
+        let shell = shell.into();
         match error {
-            StoreError::NotFound { .. } => WebError::NotFound(lang),
-            StoreError::Validation(_) | StoreError::Archive { .. } => WebError::BadRequest(lang),
+            StoreError::NotFound { .. } => WebError::NotFound(shell),
+            StoreError::Validation(_) | StoreError::Archive { .. } => WebError::BadRequest(shell),
             StoreError::Database(_) => {
                 tracing::error!(code = error.code(), %error, "page failed in the store");
-                WebError::Internal(lang)
+                WebError::Internal(shell)
             }
         }
     }
@@ -51,13 +68,13 @@ struct ErrorTemplate {
 pub fn render(template: &impl Template, lang: Lang) -> Result<Html<String>, WebError> {
     template.render().map(Html).map_err(|error| {
         tracing::error!(%error, "template rendering failed");
-        WebError::Internal(lang)
+        WebError::Internal(lang.into())
     })
 }
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let (status, lang, title, message) = match self {
+        let (status, shell, title, message) = match self {
             WebError::Login => return Redirect::to("/login").into_response(),
             WebError::Forbidden(l) => (
                 StatusCode::FORBIDDEN,
@@ -90,9 +107,21 @@ impl IntoResponse for WebError {
                 "error-internal",
             ),
         };
-        let tr = Tr::new(lang);
+        let page = match shell {
+            Shell::Public(lang) => {
+                let tr = Tr::new(lang);
+                Page::new(tr, tr.t(title), "", None, "")
+            }
+            Shell::User(page) => {
+                let mut page = *page;
+                page.title = page.t(title);
+                page.notice = None;
+                page
+            }
+        };
+        let tr = page.tr;
         let template = ErrorTemplate {
-            page: Page::new(tr, tr.t(title), "", None, ""),
+            page,
             message: tr.t(message),
         };
         match template.render() {

@@ -120,7 +120,7 @@ const MENU: &[(&str, &str, &[Entry])] = &[
         "menu-admin",
         &[
             owner("menu-users", "/users"),
-            entry("menu-backup", "/backup"),
+            owner("menu-backup", "/backup"),
             entry("menu-shops", "/shops"),
         ],
     ),
@@ -154,7 +154,8 @@ impl Page {
         self.tr.lang().code()
     }
 
-    /// The menu this user may use (an operator does not see Потребители).
+    /// The menu this user may use (an operator sees neither Потребители nor
+    /// Архивиране на фирма).
     pub fn menu(&self) -> Vec<MenuSection> {
         let is_owner = self.user.as_ref().is_some_and(|u| u.is_owner);
         MENU.iter()

@@ -9,7 +9,7 @@ use sklad_domain::model::{Firm, Membership, Role, User};
 use sklad_domain::Id;
 use sklad_store::Session;
 
-use super::error::WebError;
+use super::error::{Shell, WebError};
 use super::form::FormData;
 use super::i18n::{Lang, Tr};
 use super::layout::{Page, UserBar};
@@ -137,7 +137,7 @@ impl Ctx {
         if self.is_owner() {
             Ok(())
         } else {
-            Err(WebError::Forbidden(self.lang()))
+            Err(WebError::Forbidden(self.shell()))
         }
     }
 
@@ -163,9 +163,14 @@ impl Ctx {
         )
     }
 
+    /// The signed-in layout an error page is drawn in.
+    pub fn shell(&self) -> Shell {
+        Shell::User(Box::new(self.page("error-title")))
+    }
+
     /// A store failure as the error page in the user's language.
     pub fn fail(&self, error: sklad_store::StoreError) -> WebError {
-        WebError::store(self.lang(), error)
+        WebError::store(self.shell(), error)
     }
 }
 
@@ -243,10 +248,10 @@ impl FromRequest<AppState> for Posted {
         let req = Request::from_parts(parts, body);
         let Form(pairs) = Form::<Vec<(String, String)>>::from_request(req, state)
             .await
-            .map_err(|_| WebError::BadRequest(ctx.lang()))?;
+            .map_err(|_| WebError::BadRequest(ctx.shell()))?;
         let form = FormData::new(pairs);
         if !same_secret(form.get("csrf"), &ctx.session.csrf_token) {
-            return Err(WebError::Csrf(ctx.lang()));
+            return Err(WebError::Csrf(ctx.shell()));
         }
         Ok(Posted { ctx, form })
     }

@@ -1,5 +1,5 @@
-//! Администриране → Архивиране на фирма: download the firm's archive; restore an
-//! archive as a new firm (owners only) after a confirmation step.
+//! Администриране → Архивиране на фирма (owners only, as in the REST API): download
+//! the firm's archive; restore an archive as a new firm after a confirmation step.
 
 use std::sync::{LazyLock, Mutex};
 
@@ -40,7 +40,6 @@ static PENDING: LazyLock<Mutex<Vec<Pending>>> = LazyLock::new(|| Mutex::new(Vec:
 #[template(path = "backup.html")]
 struct BackupPage {
     page: Page,
-    can_restore: bool,
     alerts: Vec<String>,
     name: String,
 }
@@ -68,7 +67,6 @@ fn backup_page(
     render(
         &BackupPage {
             page,
-            can_restore: ctx.is_owner(),
             alerts,
             name: name.to_owned(),
         },
@@ -84,6 +82,7 @@ pub struct BackupQuery {
 
 /// `GET /backup`.
 pub async fn show(ctx: Ctx, Query(q): Query<BackupQuery>) -> Result<Html<String>, WebError> {
+    ctx.require_owner()?;
     let notice = q.restored.and_then(|id| {
         ctx.memberships
             .iter()
@@ -95,6 +94,7 @@ pub async fn show(ctx: Ctx, Query(q): Query<BackupQuery>) -> Result<Html<String>
 
 /// `GET /backup/download`: the archive as a file.
 pub async fn download(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    ctx.require_owner()?;
     let archive = state
         .store
         .backup_firm(ctx.firm_id())
@@ -128,7 +128,7 @@ pub async fn upload(
         .and_then(|v| v.to_str().ok())
         .and_then(multipart::boundary)
         .and_then(|b| multipart::parse(&body, &b))
-        .ok_or(WebError::Csrf(lang))?;
+        .ok_or(WebError::Csrf(lang.into()))?;
     let text = |name: &str| {
         parts
             .iter()
@@ -137,7 +137,7 @@ pub async fn upload(
             .unwrap_or_default()
     };
     if !same_secret(&text("csrf"), &ctx.session.csrf_token) {
-        return Err(WebError::Csrf(lang));
+        return Err(WebError::Csrf(lang.into()));
     }
     let name = text("name");
     let Some(file) = parts

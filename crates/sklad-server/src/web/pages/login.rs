@@ -89,7 +89,7 @@ pub async fn submit(
     let https = is_https(&headers);
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if expected.is_empty() || !same_secret(form.get("csrf"), &expected) {
-        return Err(WebError::Csrf(lang));
+        return Err(WebError::Csrf(lang.into()));
     }
     let tr = Tr::new(lang);
     let login = form.get("login").trim().to_owned();
@@ -166,7 +166,7 @@ pub async fn switch_firm(
         .get("firm_id")
         .trim()
         .parse()
-        .map_err(|_| WebError::BadRequest(ctx.lang()))?;
+        .map_err(|_| WebError::BadRequest(ctx.shell()))?;
     state
         .store
         .switch_session_firm(&ctx.session_id, firm_id)

@@ -36,7 +36,7 @@ pub fn today(state: &AppState) -> jiff::civil::Date {
 }
 
 fn kind_of(key: &str, lang: Lang) -> Result<OperationKind, WebError> {
-    OperationKind::from_key(key).ok_or(WebError::NotFound(lang))
+    OperationKind::from_key(key).ok_or(WebError::NotFound(lang.into()))
 }
 
 /// Which kinds carry a partner and a payment type.
@@ -633,7 +633,7 @@ pub async fn edit(
         .await
         .map_err(|e| ctx.fail(e))?;
     if op.status != OperationStatus::Active {
-        return Err(WebError::BadRequest(ctx.lang()));
+        return Err(WebError::BadRequest(ctx.shell()));
     }
     let choices = choices(&state, &ctx).await?;
     let form = form_of(&state, &ctx, &op).await?;
