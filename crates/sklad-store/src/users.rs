@@ -19,6 +19,32 @@ fn user_from_row(row: &sqlx::any::AnyRow) -> StoreResult<User> {
     })
 }
 
+/// Refuses to leave a firm without an owner: `user_id` is the firm's only owner.
+async fn check_not_last_owner(
+    conn: &mut sqlx::AnyConnection,
+    firm_id: Id,
+    user_id: Id,
+) -> StoreResult<()> {
+    let owners = sqlx::query("SELECT user_id FROM memberships WHERE firm_id = $1 AND role = $2")
+        .bind(firm_id)
+        .bind(enum_key(&Role::Owner))
+        .fetch_all(&mut *conn)
+        .await?;
+    let ids: Vec<Id> = owners
+        .iter()
+        .map(|r| get::<Id>(r, "user_id"))
+        .collect::<StoreResult<_>>()?;
+    if ids == [user_id] {
+        return Err(invalid(
+            "role",
+            "last_owner",
+            "Фирмата трябва да има поне един собственик.",
+            "The firm must keep at least one owner.",
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) fn seats_exceeded(seats: i64) -> StoreError {
     invalid(
         "seats",
@@ -167,7 +193,8 @@ impl Store {
     }
 
     /// Adds the user to the firm with `role`, or changes the role of a member. A firm
-    /// cannot have more members than seats (`seats_exceeded`).
+    /// cannot have more members than seats (`seats_exceeded`) and keeps at least one
+    /// owner (`last_owner`).
     pub async fn add_member(&self, firm_id: Id, user_id: Id, role: Role) -> StoreResult<()> {
         let mut w = self.write().await?;
         self.lock_firm(&mut w.tx, firm_id).await?;
@@ -177,10 +204,10 @@ impl Store {
             .fetch_optional(&mut *w.tx)
             .await?
             .ok_or(StoreError::not_found("user"))?;
-        if membership_role(&mut *w.tx, firm_id, user_id)
-            .await?
-            .is_some()
-        {
+        if let Some(current) = membership_role(&mut *w.tx, firm_id, user_id).await? {
+            if current == Role::Owner && role != Role::Owner {
+                check_not_last_owner(&mut w.tx, firm_id, user_id).await?;
+            }
             sqlx::query("UPDATE memberships SET role = $1 WHERE firm_id = $2 AND user_id = $3")
                 .bind(enum_key(&role))
                 .bind(firm_id)
@@ -209,8 +236,11 @@ impl Store {
     }
 
     /// Removes the user from the firm (its tokens and sessions of that firm go too).
+    /// The firm's last owner cannot be removed (`last_owner`).
     pub async fn remove_member(&self, firm_id: Id, user_id: Id) -> StoreResult<()> {
         let mut w = self.write().await?;
+        self.lock_firm(&mut w.tx, firm_id).await?;
+        check_not_last_owner(&mut w.tx, firm_id, user_id).await?;
         let done = sqlx::query("DELETE FROM memberships WHERE firm_id = $1 AND user_id = $2")
             .bind(firm_id)
             .bind(user_id)

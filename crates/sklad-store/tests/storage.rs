@@ -59,6 +59,24 @@ async fn firms_and_users(store: Store) {
         .unwrap_err();
     assert_eq!(field_code(&err).1, "seats_exceeded");
     assert_eq!(store.members(firm_id).await.unwrap().len(), 3);
+    let mut fewer = firm_input("Фирма А");
+    fewer.seats = 2;
+    let err = store.update_firm(firm_id, &fewer).await.unwrap_err();
+    assert_eq!(field_code(&err).1, "seats_exceeded");
+    let mut euro = firm_input("Фирма А");
+    euro.currency = Currency::Eur;
+    let err = store.update_firm(firm_id, &euro).await.unwrap_err();
+    assert_eq!(field_code(&err).1, "currency_change");
+    let err = store.remove_member(firm_id, user_id).await.unwrap_err();
+    assert_eq!(field_code(&err), ("role".into(), "last_owner"));
+    let err = store
+        .add_member(firm_id, user_id, sklad_domain::model::Role::Operator)
+        .await
+        .unwrap_err();
+    assert_eq!(field_code(&err).1, "last_owner");
+    let maria = store.user_by_login("maria").await.unwrap();
+    store.remove_member(firm_id, maria.id).await.unwrap();
+    assert_eq!(store.members(firm_id).await.unwrap().len(), 2);
     let memberships = store.memberships(user_id).await.unwrap();
     assert_eq!(memberships.len(), 1);
     assert_eq!(memberships[0].firm_name, "Фирма А");
