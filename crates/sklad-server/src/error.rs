@@ -200,6 +200,7 @@ fn is_conflict_code(code: &str) -> bool {
                 | "operation_annulled"
                 | "changeover_already_eur"
                 | "already_eur"
+                | "last_owner"
                 | "seats_exceeded"
         )
 }
