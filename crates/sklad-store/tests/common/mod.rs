@@ -60,7 +60,15 @@ pub fn postgres_admin_url() -> Option<String> {
             panic!("CI is set but SKLAD_TEST_DATABASE_URL is not: the PostgreSQL suite must run")
         }
         _ => {
-            eprintln!("notice: SKLAD_TEST_DATABASE_URL unset, PostgreSQL test skipped");
+            // Straight to the process's stderr (not the captured test output), once.
+            static NOTICE: std::sync::Once = std::sync::Once::new();
+            NOTICE.call_once(|| {
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "notice: SKLAD_TEST_DATABASE_URL is unset: the PostgreSQL half of this suite is skipped"
+                );
+            });
             None
         }
     }
