@@ -258,3 +258,45 @@ impl IntoResponse for ApiError {
         (self.status, axum::Json(body)).into_response()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(code: &'static str) -> FieldError {
+        FieldError::new("code", code, "грешка", "error")
+    }
+
+    #[test]
+    fn store_errors_map_to_their_status() {
+        let status = |e: StoreError| ApiError::from(e).status;
+        assert_eq!(
+            status(field("required").into()),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(status(field("code_duplicate").into()), StatusCode::CONFLICT);
+        assert_eq!(status(field("good_in_use").into()), StatusCode::CONFLICT);
+        assert_eq!(
+            status(StoreError::NotFound { entity: "good" }),
+            StatusCode::NOT_FOUND
+        );
+        let mixed = ValidationErrors {
+            errors: vec![field("code_duplicate"), field("required")],
+        };
+        assert_eq!(
+            status(StoreError::Validation(mixed)),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+
+    #[test]
+    fn database_errors_reveal_nothing() {
+        let error = ApiError::from(StoreError::Database(
+            "UniqueViolation users_login_key postgres://sklad:pw@db".into(),
+        ));
+        assert_eq!(error.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(error.code, "internal");
+        assert!(!format!("{error:?}").contains("pw@db"));
+        assert!(error.fields.is_empty());
+    }
+}
