@@ -699,3 +699,34 @@ async fn pages_forbid_framing_and_foreign_scripts_and_are_not_cached() {
         .expect("js");
     assert_eq!(js.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn odd_addresses_get_the_error_page_not_a_crash() {
+    let server = start_server().await;
+    let (cookie, _) = signed_in(&server).await;
+    for (path, status) in [
+        ("/goods/abc", StatusCode::NOT_FOUND),
+        ("/goods/999999", StatusCode::NOT_FOUND),
+        ("/operations/new/teleport", StatusCode::NOT_FOUND),
+        ("/operations/-1/edit", StatusCode::NOT_FOUND),
+        ("/goods?page=abc&kind=%00", StatusCode::OK),
+        ("/partners?page=-3", StatusCode::OK),
+        ("/stock?object=nope", StatusCode::OK),
+    ] {
+        let response = get_page(&server, &cookie, path).await;
+        assert_eq!(response.status(), status, "{path}");
+        let html = response.text().await.expect("html");
+        assert!(
+            html.contains("id=\"logout\""),
+            "{path}: the signed-in layout"
+        );
+    }
+    // Another firm's record is simply not found.
+    let other = server
+        .store
+        .create_good(server.second_firm_id, &browser_support::sample_good())
+        .await
+        .expect("good");
+    let response = get_page(&server, &cookie, &format!("/goods/{}", other.id)).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}

@@ -231,6 +231,25 @@ impl axum::extract::OptionalFromRequestParts<AppState> for Ctx {
     }
 }
 
+/// A record id from the path; anything that is not an id is "not found" (the error
+/// page, not a plain-text rejection).
+pub struct PathId(pub Id);
+
+impl FromRequestParts<AppState> for PathId {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        match axum::extract::Path::<Id>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(PathId(id)),
+            // Drawn in the user's layout (or the login page for nobody).
+            Err(_) => {
+                let ctx = Ctx::from_request_parts(parts, state).await?;
+                Err(WebError::NotFound(ctx.shell()))
+            }
+        }
+    }
+}
+
 /// A form post of a signed-in user whose CSRF token matched the session's.
 pub struct Posted {
     /// Who posted.

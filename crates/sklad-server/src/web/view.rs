@@ -215,6 +215,11 @@ impl Pager {
     }
 }
 
+/// The page number of a list's `page` parameter: 1 unless a positive number.
+pub fn page_number(text: &str) -> i64 {
+    text.trim().parse::<i64>().unwrap_or(1).clamp(1, 1_000_000)
+}
+
 /// URL-encodes query parameters, skipping empty values.
 pub fn query_string(params: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
@@ -266,6 +271,10 @@ mod tests {
         assert_eq!(pager.previous.as_deref(), Some("/goods?q=a&page=1"));
         assert_eq!(pager.next.as_deref(), Some("/goods?q=a&page=3"));
         assert_eq!(Pager::new(tr, "/g", "", 3, 25, 60).next, None);
+        assert_eq!(page_number("2"), 2);
+        for odd in ["", "abc", "-5", "0", "99999999999999999999"] {
+            assert_eq!(page_number(odd), 1, "{odd}");
+        }
         assert_eq!(format_date(jiff::civil::date(2026, 11, 28)), "28.11.2026");
         assert_eq!(
             query_string(&[("q", "чаша 1"), ("kind", "")]),

@@ -77,13 +77,14 @@ fn backup_page(
 /// Query of `GET /backup`: `restored` names the firm a restore just created.
 #[derive(Debug, Deserialize)]
 pub struct BackupQuery {
-    restored: Option<Id>,
+    #[serde(default)]
+    restored: String,
 }
 
 /// `GET /backup`.
 pub async fn show(ctx: Ctx, Query(q): Query<BackupQuery>) -> Result<Html<String>, WebError> {
     ctx.require_owner()?;
-    let notice = q.restored.and_then(|id| {
+    let notice = q.restored.parse::<Id>().ok().and_then(|id| {
         ctx.memberships
             .iter()
             .find(|m| m.firm_id == id)

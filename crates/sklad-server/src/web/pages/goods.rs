@@ -4,12 +4,12 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sklad_domain::model::{Good, GoodInput, GoodKind};
 use sklad_domain::money::{format_bg, format_minor_plain, parse_minor};
-use sklad_domain::{Id, Money, PriceGroup, ValidationErrors, VatRate};
+use sklad_domain::{Money, PriceGroup, ValidationErrors, VatRate};
 use sklad_store::{GoodFilter, Paging, StoreError};
 
 use crate::web::error::{render, WebError};
@@ -17,8 +17,8 @@ use crate::web::form::{FormData, FormErrors};
 use crate::web::labels;
 use crate::web::layout::Page;
 use crate::web::screens::RecordList;
-use crate::web::session::{Ctx, Posted};
-use crate::web::view::{query_string, Cell, Field, Fields, Pager, Table};
+use crate::web::session::{Ctx, PathId, Posted};
+use crate::web::view::{self, query_string, Cell, Field, Fields, Pager, Table};
 use crate::AppState;
 
 const PER_PAGE: i64 = 25;
@@ -34,7 +34,8 @@ pub struct ListQuery {
     group: String,
     #[serde(default)]
     active: String,
-    page: Option<i64>,
+    #[serde(default)]
+    page: String,
     saved: Option<String>,
 }
 
@@ -51,7 +52,7 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, WebError> {
     let tr = ctx.tr;
-    let page_no = q.page.unwrap_or(1).clamp(1, 1_000_000);
+    let page_no = view::page_number(&q.page);
     let filter = GoodFilter {
         search: Some(q.q.trim().to_owned()).filter(|s| !s.is_empty()),
         kind: kind_of(&q.kind),
@@ -359,7 +360,7 @@ pub async fn create(State(state): State<AppState>, posted: Posted) -> Result<Res
 pub async fn edit(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<Id>,
+    PathId(id): PathId,
 ) -> Result<Html<String>, WebError> {
     let good = state
         .store
@@ -378,7 +379,7 @@ pub async fn edit(
 /// `POST /goods/{id}`.
 pub async fn update(
     State(state): State<AppState>,
-    Path(id): Path<Id>,
+    PathId(id): PathId,
     posted: Posted,
 ) -> Result<Response, WebError> {
     let Posted { ctx, mut form } = posted;

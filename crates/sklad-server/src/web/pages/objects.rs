@@ -1,17 +1,17 @@
 //! Номенклатури → Обекти: shops and warehouses.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sklad_domain::model::{Object, ObjectInput, ObjectKind};
-use sklad_domain::{Id, PriceGroup, ValidationErrors};
+use sklad_domain::{PriceGroup, ValidationErrors};
 use sklad_store::StoreError;
 
 use crate::web::error::{render, WebError};
 use crate::web::form::{FormData, FormErrors};
 use crate::web::labels;
 use crate::web::screens::{RecordForm, RecordList};
-use crate::web::session::{Ctx, Posted};
+use crate::web::session::{Ctx, PathId, Posted};
 use crate::web::view::{Cell, Fields, Table};
 use crate::AppState;
 
@@ -159,7 +159,7 @@ pub async fn create(State(state): State<AppState>, posted: Posted) -> Result<Res
 pub async fn edit(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<Id>,
+    PathId(id): PathId,
 ) -> Result<Html<String>, WebError> {
     let object = state
         .store
@@ -178,7 +178,7 @@ pub async fn edit(
 /// `POST /objects/{id}`.
 pub async fn update(
     State(state): State<AppState>,
-    Path(id): Path<Id>,
+    PathId(id): PathId,
     posted: Posted,
 ) -> Result<Response, WebError> {
     let Posted { ctx, form } = posted;

@@ -16,12 +16,11 @@ use sklad_store::{GoodFilter, OperationFilter, Paging, PartnerFilter, StoreError
 
 use crate::web::error::{render, WebError};
 use crate::web::form::{FormData, FormErrors};
-use crate::web::i18n::Lang;
 use crate::web::labels;
 use crate::web::layout::Page;
 use crate::web::screens::RecordList;
-use crate::web::session::{Ctx, Posted};
-use crate::web::view::{format_date, query_string, Cell, Field, Fields, Pager, Table};
+use crate::web::session::{Ctx, PathId, Posted};
+use crate::web::view::{self, format_date, query_string, Cell, Field, Fields, Pager, Table};
 use crate::AppState;
 
 const PER_PAGE: i64 = 25;
@@ -35,8 +34,8 @@ pub fn today(state: &AppState) -> jiff::civil::Date {
     state.clock.now().to_zoned(tz).date()
 }
 
-fn kind_of(key: &str, lang: Lang) -> Result<OperationKind, WebError> {
-    OperationKind::from_key(key).ok_or(WebError::NotFound(lang.into()))
+fn kind_of(key: &str, ctx: &Ctx) -> Result<OperationKind, WebError> {
+    OperationKind::from_key(key).ok_or_else(|| WebError::NotFound(ctx.shell()))
 }
 
 /// Which kinds carry a partner and a payment type.
@@ -385,7 +384,7 @@ pub async fn new(
     ctx: Ctx,
     Path(kind): Path<String>,
 ) -> Result<Html<String>, WebError> {
-    let kind = kind_of(&kind, ctx.lang())?;
+    let kind = kind_of(&kind, &ctx)?;
     let choices = choices(&state, &ctx).await?;
     let mut form = FormData::default();
     form.set("date", today(&state).to_string());
@@ -571,7 +570,7 @@ pub async fn create(
     posted: Posted,
 ) -> Result<Response, WebError> {
     let Posted { ctx, mut form } = posted;
-    let kind = kind_of(&kind, ctx.lang())?;
+    let kind = kind_of(&kind, &ctx)?;
     compact_lines(&mut form);
     let choices = choices(&state, &ctx).await?;
     let result = match draft_of(&state, &ctx, kind, &choices, &form).await {
@@ -625,7 +624,7 @@ async fn form_of(state: &AppState, ctx: &Ctx, op: &Operation) -> Result<FormData
 pub async fn edit(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<Id>,
+    PathId(id): PathId,
 ) -> Result<Html<String>, WebError> {
     let op = state
         .store
@@ -655,7 +654,7 @@ pub async fn edit(
 /// exactly and the new one applied, by the store, atomically).
 pub async fn update(
     State(state): State<AppState>,
-    Path(id): Path<Id>,
+    PathId(id): PathId,
     posted: Posted,
 ) -> Result<Response, WebError> {
     let Posted { ctx, mut form } = posted;
@@ -849,7 +848,7 @@ async fn view_page(
 pub async fn view(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<Id>,
+    PathId(id): PathId,
     Query(q): Query<ViewQuery>,
 ) -> Result<Html<String>, WebError> {
     let tr = ctx.tr;
@@ -868,7 +867,7 @@ pub async fn view(
 /// `POST /operations/{id}/convert`: the order becomes a sale (dated today).
 pub async fn convert(
     State(state): State<AppState>,
-    Path(id): Path<Id>,
+    PathId(id): PathId,
     posted: Posted,
 ) -> Result<Response, WebError> {
     let ctx = posted.ctx;
@@ -897,7 +896,7 @@ pub async fn convert(
 /// `POST /operations/{id}/annul`.
 pub async fn annul(
     State(state): State<AppState>,
-    Path(id): Path<Id>,
+    PathId(id): PathId,
     posted: Posted,
 ) -> Result<Response, WebError> {
     let ctx = posted.ctx;
@@ -924,7 +923,8 @@ pub struct ListQuery {
     kind: String,
     #[serde(default)]
     status: String,
-    page: Option<i64>,
+    #[serde(default)]
+    page: String,
 }
 
 /// `GET /operations`: newest first, filtered by kind and status; active orders have
@@ -938,7 +938,7 @@ pub async fn list(
     let lang = ctx.lang();
     let store = &state.store;
     let firm = ctx.firm_id();
-    let page_no = q.page.unwrap_or(1).clamp(1, 1_000_000);
+    let page_no = view::page_number(&q.page);
     let filter = OperationFilter {
         kind: OperationKind::from_key(&q.kind),
         status: labels::status_from_key(&q.status),

@@ -1,18 +1,18 @@
 //! Номенклатури → Партньори: clients and suppliers, ЕИК validated inline.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sklad_domain::model::{Partner, PartnerInput, PartnerRole};
-use sklad_domain::{Id, PriceGroup, ValidationErrors};
+use sklad_domain::{PriceGroup, ValidationErrors};
 use sklad_store::{Paging, PartnerFilter, StoreError};
 
 use crate::web::error::{render, WebError};
 use crate::web::form::{FormData, FormErrors};
 use crate::web::labels;
 use crate::web::screens::{RecordForm, RecordList};
-use crate::web::session::{Ctx, Posted};
-use crate::web::view::{query_string, Cell, Fields, Pager, Table};
+use crate::web::session::{Ctx, PathId, Posted};
+use crate::web::view::{self, query_string, Cell, Fields, Pager, Table};
 use crate::AppState;
 
 const PER_PAGE: i64 = 25;
@@ -24,7 +24,8 @@ pub struct ListQuery {
     q: String,
     #[serde(default)]
     role: String,
-    page: Option<i64>,
+    #[serde(default)]
+    page: String,
     saved: Option<String>,
 }
 
@@ -35,7 +36,7 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, WebError> {
     let tr = ctx.tr;
-    let page_no = q.page.unwrap_or(1).clamp(1, 1_000_000);
+    let page_no = view::page_number(&q.page);
     let role = [
         PartnerRole::Client,
         PartnerRole::Supplier,
@@ -237,7 +238,7 @@ pub async fn create(State(state): State<AppState>, posted: Posted) -> Result<Res
 pub async fn edit(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<Id>,
+    PathId(id): PathId,
 ) -> Result<Html<String>, WebError> {
     let partner = state
         .store
@@ -256,7 +257,7 @@ pub async fn edit(
 /// `POST /partners/{id}`.
 pub async fn update(
     State(state): State<AppState>,
-    Path(id): Path<Id>,
+    PathId(id): PathId,
     posted: Posted,
 ) -> Result<Response, WebError> {
     let Posted { ctx, form } = posted;
