@@ -4,6 +4,18 @@
 //! Every page calls the same [`sklad_store::Store`] methods as the REST API; no
 //! storage or validation logic lives here, only parsing of what was typed and the
 //! display of the domain's [`sklad_domain::FieldError`]s beside their fields.
+//!
+//! | path | screen |
+//! |---|---|
+//! | `/login`, `/logout`, `/switch-firm`, `/language` | sign-in, firm switcher, language |
+//! | `/goods`, `/partners`, `/objects` (+ `/new`, `/{id}`) | Номенклатури |
+//! | `/operations/new/{kind}`, `/operations`, `/operations/{id}` (+ `/edit`, `/convert`, `/annul`) | Операции |
+//! | `/stock` | Справки → Наличности |
+//! | `/payment-types`, `/price-groups` | За фирмата |
+//! | `/users`, `/backup`, `/shops` | Администриране (users and backups: owners only) |
+//!
+//! Forms post `application/x-www-form-urlencoded` with the session's `csrf` field
+//! (`session::Posted`); the one upload (restore) is `multipart/form-data`.
 
 mod assets;
 mod error;
