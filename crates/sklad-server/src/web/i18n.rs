@@ -198,6 +198,53 @@ mod tests {
         assert!(missing.is_empty(), "unknown message ids: {missing:#?}");
     }
 
+    /// Any literal in the web code shaped like a message id (`word-word`, starting like
+    /// a catalogue id) must be one, so ids passed around as values are checked too.
+    #[test]
+    fn every_id_shaped_literal_in_web_code_is_a_message() {
+        let known = ids(CATALOGUE_BG);
+        let prefixes: BTreeSet<&str> = known.iter().filter_map(|i| i.split('-').next()).collect();
+        // HTML ids and header values that merely look like message ids.
+        let not_messages = [
+            "no-store",
+            "price-groups",
+            "payment-types",
+            "total-net",
+            "total-vat",
+            "total-gross",
+            "total-other",
+        ];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut missing = Vec::new();
+        for dir in ["src/web", "src/web/pages"] {
+            for entry in std::fs::read_dir(root.join(dir)).expect("dir") {
+                let path = entry.expect("entry").path();
+                if !path.is_file() || path.ends_with("i18n.rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).expect("read");
+                for literal in text.split('"').skip(1).step_by(2) {
+                    let shaped = literal.contains('-')
+                        && literal.split('-').all(|part| {
+                            !part.is_empty()
+                                && part
+                                    .chars()
+                                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                        });
+                    let prefix = literal.split('-').next().unwrap_or_default();
+                    if shaped
+                        && prefixes.contains(prefix)
+                        && !known.contains(literal)
+                        && !not_messages.contains(&literal)
+                    {
+                        missing.push(format!("{}: {literal}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "unknown message ids: {missing:#?}");
+    }
+
     #[test]
     fn translates_with_arguments_and_falls_back_to_the_id() {
         let bg = Tr::new(Lang::Bg);
