@@ -730,3 +730,59 @@ async fn odd_addresses_get_the_error_page_not_a_crash() {
     let response = get_page(&server, &cookie, &format!("/goods/{}", other.id)).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn signing_in_again_returns_to_the_firm_last_worked_in() {
+    let server = start_server().await;
+    let (cookie, token) = signed_in(&server).await;
+    // `signed_in` switched to the demo firm; the switch is remembered on the browser.
+    let switched = post_form(
+        &server,
+        &cookie,
+        "/switch-firm",
+        &[
+            ("csrf", token.as_str()),
+            ("firm_id", &server.firm_id.to_string()),
+        ],
+    )
+    .await;
+    let firm_cookie = cookie_of(&switched, "sklad_firm").expect("firm cookie");
+    assert_eq!(value_of(&firm_cookie), server.firm_id.to_string());
+    // A new sign-in on this browser starts in that firm.
+    let http = client();
+    let page = http
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .expect("login page");
+    let csrf_cookie = value_of(&cookie_of(&page, "sklad_login_csrf").expect("cookie"));
+    let html = page.text().await.expect("html");
+    let response = http
+        .post(format!("{}/login", server.base))
+        .header(
+            COOKIE,
+            format!(
+                "sklad_login_csrf={csrf_cookie}; sklad_firm={}",
+                server.firm_id
+            ),
+        )
+        .form(&[
+            ("csrf", csrf_of(&html).as_str()),
+            ("login", OWNER.0),
+            ("password", OWNER.1),
+        ])
+        .send()
+        .await
+        .expect("login");
+    let session = value_of(&cookie_of(&response, "sklad_session").expect("session"));
+    let home = get_page(&server, &format!("sklad_session={session}"), "/")
+        .await
+        .text()
+        .await
+        .expect("html");
+    let selected = format!(
+        "<option value=\"{}\" selected>Демо ЕООД</option>",
+        server.firm_id
+    );
+    assert!(home.contains(&selected), "{home}");
+}

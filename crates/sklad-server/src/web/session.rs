@@ -21,6 +21,8 @@ pub const SESSION_COOKIE: &str = "sklad_session";
 pub const LANG_COOKIE: &str = "sklad_lang";
 /// The login form's CSRF token (double submit: cookie and hidden field).
 pub const LOGIN_CSRF_COOKIE: &str = "sklad_login_csrf";
+/// The firm last worked in on this browser, to sign in there again.
+pub const FIRM_COOKIE: &str = "sklad_firm";
 /// How long a session lasts.
 pub const SESSION_HOURS: i64 = 12;
 

@@ -12,7 +12,7 @@ use crate::web::i18n::{Lang, Tr};
 use crate::web::layout::Page;
 use crate::web::session::{
     cookie, is_https, push_cookie, random_token, request_lang, same_secret, set_cookie, Ctx,
-    Posted, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS,
+    Posted, FIRM_COOKIE, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS,
 };
 use crate::AppState;
 
@@ -115,7 +115,13 @@ pub async fn submit(
         .memberships(user.id)
         .await
         .map_err(|e| WebError::store(lang, e))?;
-    let Some(first) = memberships.first() else {
+    // The firm last worked in on this browser, else the user's first.
+    let last = cookie(&headers, FIRM_COOKIE).and_then(|c| c.parse::<i64>().ok());
+    let Some(first) = memberships
+        .iter()
+        .find(|m| Some(m.firm_id) == last)
+        .or(memberships.first())
+    else {
         return failed();
     };
     let expires = state.clock.now() + jiff::SignedDuration::from_hours(SESSION_HOURS);
@@ -172,7 +178,12 @@ pub async fn switch_firm(
         .switch_session_firm(&ctx.session_id, firm_id)
         .await
         .map_err(|e| ctx.fail(e))?;
-    Ok(Redirect::to("/").into_response())
+    let mut headers = HeaderMap::new();
+    push_cookie(
+        &mut headers,
+        set_cookie(FIRM_COOKIE, &firm_id.to_string(), 365 * 86400, ctx.https),
+    );
+    Ok((headers, Redirect::to("/")).into_response())
 }
 
 /// `back` when it is a path of this site, else `/` (no redirect to another site).
