@@ -506,6 +506,17 @@ async fn operation_entry_shows_line_errors_keeps_lines_and_annuls() {
         .await
         .expect("stock");
     assert_eq!(stock[0].on_hand, sklad_domain::Quantity(1500));
+    for report in ["/stock", "/stock?object=all"] {
+        let html = get_page(&server, &cookie, report)
+            .await
+            .text()
+            .await
+            .expect("html");
+        assert!(
+            html.contains("<td class=\"num\">1,5</td>"),
+            "{report} shows 1,5 on hand: {html}"
+        );
+    }
     let annulled = post_form(
         &server,
         &cookie,

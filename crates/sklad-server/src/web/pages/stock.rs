@@ -1,20 +1,17 @@
 //! Справки → Наличности: stock per object (or over all objects) with on hand,
-//! reserved by open orders, and available.
-
-use std::collections::HashMap;
+//! reserved by open orders, and available; goods in the order they were created,
+//! a page at a time.
 
 use axum::extract::{Query, State};
 use axum::response::Html;
 use serde::Deserialize;
-use sklad_domain::model::Good;
 use sklad_domain::{Id, Quantity};
-use sklad_store::{GoodFilter, Paging, StoreError};
 
 use crate::web::error::{render, WebError};
 use crate::web::form::{FormData, FormErrors};
 use crate::web::screens::RecordList;
 use crate::web::session::Ctx;
-use crate::web::view::{Cell, Fields, Table};
+use crate::web::view::{self, query_string, Cell, Fields, Pager, Table};
 use crate::AppState;
 
 /// Query of the report: `object` is an object id or `all`.
@@ -22,39 +19,16 @@ use crate::AppState;
 pub struct StockQuery {
     #[serde(default)]
     object: String,
+    #[serde(default)]
+    page: String,
 }
+
+/// Rows per page of the report.
+const PER_PAGE: i64 = 100;
 
 /// A quantity written the Bulgarian way: `1,5`.
 pub fn quantity(q: Quantity) -> String {
     q.to_string().replace('.', ",")
-}
-
-/// Every good of the firm by id, read page by page (bounded by the firm's size).
-async fn goods_by_id(state: &AppState, ctx: &Ctx) -> Result<HashMap<Id, Good>, StoreError> {
-    let mut out = HashMap::new();
-    let limit = 1000;
-    // At most 10 000 pages: a million goods, far beyond any merchant.
-    for page in 0..10_000 {
-        let found = state
-            .store
-            .goods(
-                ctx.firm_id(),
-                &GoodFilter {
-                    paging: Paging {
-                        limit,
-                        offset: page * limit,
-                    },
-                    ..GoodFilter::default()
-                },
-            )
-            .await?;
-        let n = found.items.len() as i64;
-        out.extend(found.items.into_iter().map(|g| (g.id, g)));
-        if n < limit || (page + 1) * limit >= found.total {
-            break;
-        }
-    }
-    Ok(out)
 }
 
 /// `GET /stock`.
@@ -76,7 +50,6 @@ pub async fn show(
             .filter(|id| objects.iter().any(|o| o.id == *id))
             .or_else(|| objects.first().map(|o| o.id))
     };
-    let goods = goods_by_id(&state, &ctx).await.map_err(|e| ctx.fail(e))?;
     // (good id, on hand, reserved, available)
     let levels: Vec<(Id, Quantity, Quantity, Quantity)> = match selected {
         Some(object_id) => store
@@ -97,28 +70,29 @@ pub async fn show(
                 .collect()
         }
     };
-    let mut rows: Vec<(String, Vec<Cell>)> = levels
+    let levels: Vec<_> = levels
         .into_iter()
         .filter(|(_, on_hand, reserved, _)| !(on_hand.is_zero() && reserved.is_zero()))
-        .map(|(good_id, on_hand, reserved, available)| {
-            let (code, name, measure) = goods
-                .get(&good_id)
-                .map(|g| (g.code.clone(), g.name.clone(), g.measure.clone()))
-                .unwrap_or_default();
-            (
-                code.clone(),
-                vec![
-                    Cell::link(code, format!("/goods/{good_id}")),
-                    Cell::text(name),
-                    Cell::text(measure),
-                    Cell::num(quantity(on_hand)),
-                    Cell::num(quantity(reserved)),
-                    Cell::num(quantity(available)),
-                ],
-            )
-        })
         .collect();
-    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let total = levels.len() as i64;
+    let page_no = view::page_number(&q.page);
+    let mut rows = Vec::new();
+    // One page of rows, each good read by id (bounded by the page size).
+    for (good_id, on_hand, reserved, available) in levels
+        .into_iter()
+        .skip(((page_no - 1) * PER_PAGE) as usize)
+        .take(PER_PAGE as usize)
+    {
+        let good = store.good(firm, good_id).await.map_err(|e| ctx.fail(e))?;
+        rows.push(vec![
+            Cell::link(&good.code, format!("/goods/{good_id}")),
+            Cell::text(good.name),
+            Cell::text(good.measure),
+            Cell::num(quantity(on_hand)),
+            Cell::num(quantity(reserved)),
+            Cell::num(quantity(available)),
+        ]);
+    }
     let table = Table {
         id: "stock",
         columns: vec![
@@ -129,7 +103,7 @@ pub async fn show(
             (tr.t("stock-reserved"), true),
             (tr.t("stock-available"), true),
         ],
-        rows: rows.into_iter().map(|(_, cells)| cells).collect(),
+        rows,
     };
     let mut filter_form = FormData::default();
     filter_form.set(
@@ -152,7 +126,14 @@ pub async fn show(
         filters: filters.done(),
         new_link: None,
         table,
-        pager: None,
+        pager: Some(Pager::new(
+            tr,
+            "/stock",
+            &query_string(&[("object", &filter_form.get("object").to_owned())]),
+            page_no,
+            PER_PAGE,
+            total,
+        )),
     };
     render(&screen, ctx.lang())
 }
