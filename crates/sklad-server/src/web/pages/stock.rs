@@ -129,7 +129,7 @@ pub async fn show(
         pager: Some(Pager::new(
             tr,
             "/stock",
-            &query_string(&[("object", &filter_form.get("object").to_owned())]),
+            &query_string(&[("object", filter_form.get("object"))]),
             page_no,
             PER_PAGE,
             total,
