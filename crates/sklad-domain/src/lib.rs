@@ -56,6 +56,8 @@ pub mod clock;
 #[warn(missing_docs)]
 pub mod date;
 #[warn(missing_docs)]
+pub mod decimal;
+#[warn(missing_docs)]
 pub mod error;
 #[warn(missing_docs)]
 pub mod ident;

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use crate::decimal::{parse_fixed, FixedError};
 use crate::error::FieldError;
 
 /// BGN per EUR, as the integer 195583 over [`EUR_BGN_SCALE`].
@@ -176,44 +177,16 @@ pub fn parse_minor(field: &str, text: &str) -> Result<i64, FieldError> {
             format!("\"{shown}\" is not a valid amount (e.g. 12.50)."),
         )
     };
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
-        .map(|c| if c == ',' { '.' } else { c })
-        .collect();
-    let (negative, digits) = match cleaned.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, cleaned.as_str()),
-    };
-    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if (whole.is_empty() && frac.is_empty())
-        || !whole.chars().all(|c| c.is_ascii_digit())
-        || !frac.chars().all(|c| c.is_ascii_digit())
-    {
-        return Err(invalid());
-    }
-    if frac.len() > 2 {
-        return Err(FieldError::new(
+    match parse_fixed(text, 2) {
+        Ok(minor) => i64::try_from(minor).map_err(|_| invalid()),
+        Err(FixedError::Precision) => Err(FieldError::new(
             field,
             "amount_precision",
             "Сумата може да има най-много 2 знака след десетичната запетая.",
             "An amount may have at most 2 decimal places.",
-        ));
+        )),
+        Err(FixedError::Invalid) => Err(invalid()),
     }
-    let whole: i128 = if whole.is_empty() {
-        0
-    } else {
-        // At most 19 significant digits fit an i64 amount; more is an overflow.
-        let significant = whole.trim_start_matches('0');
-        if significant.len() > 19 {
-            return Err(invalid());
-        }
-        significant.parse::<i128>().unwrap_or(0)
-    };
-    let frac_value: i128 = format!("{frac:0<2}").parse().map_err(|_| invalid())?;
-    let magnitude = whole * 100 + frac_value;
-    i64::try_from(if negative { -magnitude } else { magnitude }).map_err(|_| invalid())
 }
 
 /// `1234.5` as the plain text `1234.50` (API form: dot, no grouping).

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::ops::{Add, Neg, Sub};
 
+use crate::decimal::{parse_fixed, FixedError};
 use crate::error::FieldError;
 
 /// Thousandths per unit.
@@ -53,43 +54,18 @@ impl Quantity {
                 format!("\"{shown}\" is not a valid quantity (e.g. 1.5)."),
             )
         };
-        let cleaned: String = text
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
-            .map(|c| if c == ',' { '.' } else { c })
-            .collect();
-        let (negative, digits) = match cleaned.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, cleaned.as_str()),
-        };
-        let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
-        if (whole.is_empty() && frac.is_empty())
-            || !whole.chars().all(|c| c.is_ascii_digit())
-            || !frac.chars().all(|c| c.is_ascii_digit())
-        {
-            return Err(invalid());
-        }
-        if frac.len() > 3 {
-            return Err(FieldError::new(
+        match parse_fixed(text, 3) {
+            Ok(milli) if milli.abs() <= i128::from(MAX_QUANTITY_MILLI) => {
+                Ok(Quantity(milli as i64))
+            }
+            Ok(_) | Err(FixedError::Invalid) => Err(invalid()),
+            Err(FixedError::Precision) => Err(FieldError::new(
                 field,
                 "quantity_precision",
                 "Количеството може да има най-много 3 знака след десетичната запетая.",
                 "A quantity may have at most 3 decimal places.",
-            ));
+            )),
         }
-        let significant = whole.trim_start_matches('0');
-        if significant.len() > 18 {
-            return Err(invalid());
-        }
-        let whole: i64 = significant.parse().unwrap_or(0);
-        let frac: i64 = format!("{frac:0<3}").parse().map_err(|_| invalid())?;
-        let milli = whole
-            .checked_mul(QTY_SCALE)
-            .and_then(|w| w.checked_add(frac))
-            .filter(|m| *m <= MAX_QUANTITY_MILLI)
-            .ok_or_else(invalid)?;
-        Ok(Quantity(if negative { -milli } else { milli }))
     }
 
     /// Bulgarian display form: `1\u{a0}234,5` (non-breaking space between thousands,
