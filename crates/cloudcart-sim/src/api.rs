@@ -79,7 +79,7 @@ impl From<ApiError> for Answer {
     }
 }
 
-fn finish(answer: Answer, rate: Option<RateDecision>, now: jiff::Timestamp) -> Response {
+fn finish(answer: Answer, rate: RateDecision, now: jiff::Timestamp) -> Response {
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut resp = match answer.body {
         Some(b) => (status, b.to_string()).into_response(),
@@ -93,9 +93,7 @@ fn finish(answer: Answer, rate: Option<RateDecision>, now: jiff::Timestamp) -> R
     if let Some(loc) = answer.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
         h.insert("location", loc);
     }
-    if let Some(r) = rate {
-        rate_headers(h, r, now);
-    }
+    rate_headers(h, rate, now);
     resp
 }
 
@@ -155,6 +153,24 @@ pub async fn handle(
     body: Bytes,
 ) -> Response {
     let now = state.clock.now();
+    // The host is resolved first only to know which rate headers the refusals carry; the
+    // refusal order stays missing key 401 → unknown host 404 → bad key 401 (API.md §1.2).
+    let host = host_of(&headers, &uri);
+    let shop = state.shop_for_host(&host);
+    // Refused requests carry the rate headers too, without using up quota (API.md §1.13);
+    // a host not in the limit map reports 0 / 0 (§1.3).
+    let (limit, peek) = match &shop {
+        Some((shop_ref, alias)) => {
+            let mut shop = lock(shop_ref);
+            let limit = if *alias {
+                0
+            } else {
+                shop.config.rate_limit_per_minute
+            };
+            (limit, shop.rate.peek(now, limit))
+        }
+        None => (0, RateDecision::refused(0)),
+    };
     // 1. key present?
     let key = headers
         .get("x-cloudcart-apikey")
@@ -162,38 +178,19 @@ pub async fn handle(
         .map(str::trim)
         .unwrap_or("");
     if key.is_empty() {
-        return finish(ApiError::new(401).into(), None, now);
+        return finish(ApiError::new(401).into(), peek, now);
     }
     // 2. host resolves to a store?
-    let host = host_of(&headers, &uri);
-    let Some((shop_ref, alias)) = state.shop_for_host(&host) else {
+    let Some((shop_ref, _)) = shop else {
         return finish(
             ApiError::new(404).detail("Store not found.").into(),
-            None,
+            peek,
             now,
         );
     };
     // 3. key known for that store?
-    let (limit, key_ok) = {
-        let shop = lock(&shop_ref);
-        (
-            if alias {
-                0
-            } else {
-                shop.config.rate_limit_per_minute
-            },
-            shop.config.api_keys.iter().any(|k| k == key),
-        )
-    };
-    if !key_ok {
-        // Refused requests carry the rate headers too (without using up quota).
-        let remaining = lock(&shop_ref).rate.remaining(now, limit);
-        let rate = RateDecision {
-            allowed: false,
-            limit,
-            remaining,
-        };
-        return finish(ApiError::new(401).into(), Some(rate), now);
+    if !lock(&shop_ref).config.api_keys.iter().any(|k| k == key) {
+        return finish(ApiError::new(401).into(), peek, now);
     }
     // Rate limit, then injected faults.
     let (rate, fault) = {
@@ -212,7 +209,7 @@ pub async fn handle(
             } else {
                 ApiError::new(status).detail("Injected fault")
             };
-            return finish(e.into(), Some(rate), now);
+            return finish(e.into(), rate, now);
         }
         Some(ApiFault::TooManyRequests { retry_after, .. }) => {
             return too_many(
@@ -264,7 +261,7 @@ pub async fn handle(
         }
     };
     state.notify.notify_one();
-    finish(answer, Some(rate), now)
+    finish(answer, rate, now)
 }
 
 fn next_fault(shop: &mut Shop) -> Option<ApiFault> {

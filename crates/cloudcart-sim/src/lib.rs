@@ -35,7 +35,7 @@
 //!
 //! Auth order: missing `X-CloudCart-ApiKey` → 401; unknown `Host` → 404; unknown key → 401.
 //! Then the sliding-60 s rate limiter (`limit − 1` admissions, `X-RateLimit-*` on every
-//! response, JSON 429 with `Retry-After: 60`; alias domains and limit 0 refuse the first call
+//! response including the auth refusals — 0 / 0 for an unknown host — JSON 429 with `Retry-After: 60`; alias domains and limit 0 refuse the first call
 //! with the "no API access" message), injected faults, 402 when the subscription is expired,
 //! 406 on a foreign `Accept`, 415 on a body without `application/vnd.api+json`, 405 outside the
 //! verb matrix of §1.15. Collections: `page[number]`, `page[size]` 1–100 (else 422

@@ -21,11 +21,27 @@ pub struct RateDecision {
     pub remaining: u32,
 }
 
+impl RateDecision {
+    /// A refusal with nothing remaining under `limit`.
+    pub fn refused(limit: u32) -> Self {
+        RateDecision {
+            allowed: false,
+            limit,
+            remaining: 0,
+        }
+    }
+}
+
 impl RateWindow {
-    /// Requests still admissible now, without recording one.
-    pub fn remaining(&mut self, now: Timestamp, limit: u32) -> u32 {
+    /// The header values for a refusal at `now` that does not use up quota.
+    pub fn peek(&mut self, now: Timestamp, limit: u32) -> RateDecision {
         self.expire(now);
-        (limit.saturating_sub(1) as usize).saturating_sub(self.admitted.len()) as u32
+        let remaining =
+            (limit.saturating_sub(1) as usize).saturating_sub(self.admitted.len()) as u32;
+        RateDecision {
+            remaining,
+            ..RateDecision::refused(limit)
+        }
     }
 
     fn expire(&mut self, now: Timestamp) {
@@ -48,11 +64,7 @@ impl RateWindow {
                 remaining: (capacity - self.admitted.len()) as u32,
             }
         } else {
-            RateDecision {
-                allowed: false,
-                limit,
-                remaining: 0,
-            }
+            RateDecision::refused(limit)
         }
     }
 }

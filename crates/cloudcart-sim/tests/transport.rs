@@ -13,11 +13,8 @@ use serde_json::json;
 async fn s1_2_auth_order_missing_key_401_then_unknown_host_404_then_bad_key_401() {
     let h = start(shop().seed_products(3)).await;
     // Missing key on an unknown host: 401 wins (checked before the host).
-    let unknown = format!(
-        "http://unknown.localhost:{}/api/v2/products",
-        h.sim.addr().port()
-    );
-    let r = h.send(h.http.get(&unknown)).await;
+    let unknown = h.url_on("unknown.localhost", "/api/v2/products");
+    let r = h.get_url(&unknown, None).await;
     assert_eq!(r.status, 401);
     assert_eq!(
         r.body,
@@ -25,33 +22,15 @@ async fn s1_2_auth_order_missing_key_401_then_unknown_host_404_then_bad_key_401(
     );
     assert!(r.headers.get("www-authenticate").is_none());
     // Empty key is missing too.
-    let r = h
-        .send(
-            h.http
-                .get(h.url("/api/v2/products"))
-                .header("X-CloudCart-ApiKey", ""),
-        )
-        .await;
+    let r = h.get_url(&h.url("/api/v2/products"), Some("")).await;
     assert_eq!(r.status, 401);
     // Key present, unknown host: 404.
-    let r = h
-        .send(h.http.get(&unknown).header("X-CloudCart-ApiKey", KEY))
-        .await;
+    let r = h.get_url(&unknown, Some(KEY)).await;
     assert_eq!(r.status, 404);
     // Known host, wrong key: 401.
-    let r = h
-        .send(
-            h.http
-                .get(h.url("/api/v2/products"))
-                .header("X-CloudCart-ApiKey", "WRONG"),
-        )
-        .await;
+    let r = h.get_url(&h.url("/api/v2/products"), Some("WRONG")).await;
     assert_eq!(r.status, 401);
     assert_eq!(err(&r).0, "401");
-    assert!(
-        r.headers.contains_key("x-ratelimit-limit"),
-        "refused requests carry the rate headers"
-    );
     // Right key: 200 with the JSON:API media type.
     let r = h.get("/api/v2/products").await;
     assert_eq!(r.status, 200);
@@ -363,15 +342,37 @@ async fn s1_13_rate_limit_limit_minus_one_then_429_and_window_slides_on_virtual_
 }
 
 #[tokio::test]
+async fn s1_13_every_refusal_carries_rate_headers_without_using_quota() {
+    let h = start(shop().rate_limit_per_minute(5)).await;
+    let known = h.url("/api/v2/categories");
+    let unknown = h.url_on("unknown.localhost", "/api/v2/categories");
+    // (request, status, X-RateLimit-Limit, X-RateLimit-Remaining): the shop's own values
+    // on a known host, 0 / 0 for a host that is not in the limit map (API.md §1.3).
+    let refusals = [
+        ("missing key, known host", &known, None, 401, "5", "4"),
+        ("missing key, unknown host", &unknown, None, 401, "0", "0"),
+        ("unknown host", &unknown, Some(KEY), 404, "0", "0"),
+        ("bad key", &known, Some("WRONG"), 401, "5", "4"),
+    ];
+    for (what, url, key, status, limit, remaining) in refusals {
+        let r = h.get_url(url, key).await;
+        assert_eq!(r.status, status, "{what}");
+        assert_eq!(r.headers["x-ratelimit-limit"], limit, "{what}");
+        assert_eq!(r.headers["x-ratelimit-remaining"], remaining, "{what}");
+        assert!(r.headers.contains_key("x-ratelimit-reset"), "{what}");
+        assert!(r.headers.contains_key("x-ratelimit-info"), "{what}");
+    }
+    // None of the refusals used up quota: the first admitted request leaves 3.
+    let r = h.get("/api/v2/categories").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.headers["x-ratelimit-remaining"], "3");
+}
+
+#[tokio::test]
 async fn s1_13_plan_without_api_and_alias_domain_refuse_first_call() {
     let h = start(shop().alias("www.shop.localhost")).await;
-    let alias = format!(
-        "http://www.shop.localhost:{}/api/v2/products",
-        h.sim.addr().port()
-    );
-    let r = h
-        .send(h.http.get(&alias).header("X-CloudCart-ApiKey", KEY))
-        .await;
+    let alias = h.url_on("www.shop.localhost", "/api/v2/products");
+    let r = h.get_url(&alias, Some(KEY)).await;
     assert_eq!(r.status, 429);
     assert_eq!(r.headers["x-ratelimit-limit"], "0");
     assert!(r.body["message"]

@@ -63,12 +63,20 @@ impl Harness {
         format!("{}{path}", self.base)
     }
     pub async fn get(&self, path: &str) -> Resp {
-        self.send(
-            self.http
-                .get(self.url(path))
-                .header("X-CloudCart-ApiKey", KEY),
-        )
-        .await
+        self.get_url(&self.url(path), Some(KEY)).await
+    }
+    /// GET an absolute URL (any host the harness resolves) with `key`, or with no key header.
+    pub async fn get_url(&self, url: &str, key: Option<&str>) -> Resp {
+        let req = self.http.get(url);
+        let req = match key {
+            Some(k) => req.header("X-CloudCart-ApiKey", k),
+            None => req,
+        };
+        self.send(req).await
+    }
+    /// `http://{host}:{port}{path}` on the emulator, for hosts other than [`HOST`].
+    pub fn url_on(&self, host: &str, path: &str) -> String {
+        format!("http://{host}:{}{path}", self.sim.addr().port())
     }
     pub async fn write(&self, method: reqwest::Method, path: &str, body: Value) -> Resp {
         self.send(
