@@ -81,6 +81,73 @@ fn ptr(k: &str) -> String {
     format!("/data/attributes/{k}")
 }
 
+/// 422 for a missing required attribute (`display_type` reads "display type").
+fn required(k: &str) -> ApiError {
+    ApiError::invalid(
+        ptr(k),
+        format!("The {} field is required.", k.replace('_', " ")),
+    )
+}
+
+/// The record a POST starts from (`new`) or a PATCH edits (404 when `existing` is unknown).
+fn load<T: Clone>(
+    records: &BTreeMap<u64, T>,
+    existing: Option<u64>,
+    new: impl FnOnce() -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    match existing {
+        Some(i) => records.get(&i).cloned().ok_or_else(|| ApiError::new(404)),
+        None => new(),
+    }
+}
+
+/// Store an upserted record under the URL's id (PATCH) or a fresh one (POST) with `store`,
+/// then answer 200 with the record, or 201 with `Location` for a new one.
+fn save(
+    shop: &mut Shop,
+    kind: &str,
+    existing: Option<u64>,
+    base: &str,
+    store: impl FnOnce(&mut Shop, u64),
+) -> Result<Answer, ApiError> {
+    let id = existing.unwrap_or_else(|| shop.ids.allocate());
+    store(shop, id);
+    match existing {
+        Some(_) => one(shop, kind, &id.to_string()),
+        None => created(shop, kind, id, base),
+    }
+}
+
+/// `{entity}.created` for a POST, `{entity}.updated` for a PATCH.
+fn upsert_event(entity: &str, existing: Option<u64>) -> String {
+    let what = if existing.is_some() {
+        "updated"
+    } else {
+        "created"
+    };
+    format!("{entity}.{what}")
+}
+
+/// 422 unless a product or category name has at least 2 characters.
+fn check_name(name: &str) -> Result<(), ApiError> {
+    if name.trim().chars().count() < 2 {
+        return Err(ApiError::invalid(
+            ptr("name"),
+            "The name must be at least 2 characters.",
+        ));
+    }
+    Ok(())
+}
+
+/// 404 unless `id` is one of `records`.
+fn must_exist<T>(records: &BTreeMap<u64, T>, id: u64) -> Result<(), ApiError> {
+    if records.contains_key(&id) {
+        Ok(())
+    } else {
+        Err(ApiError::new(404))
+    }
+}
+
 impl Doc {
     fn has(&self, k: &str) -> bool {
         self.attrs.contains_key(k)
@@ -166,6 +233,33 @@ impl Doc {
             },
         }
     }
+    /// A to-one relationship that must name an existing record: `None` when absent or null,
+    /// 422 "The selected … is invalid." when `exists` refuses the id.
+    fn rel_id(&self, name: &str, exists: impl Fn(u64) -> bool) -> Result<Option<u64>, ApiError> {
+        let Some(Some(raw)) = self.rel(name)? else {
+            return Ok(None);
+        };
+        let what = name.trim_end_matches(|c: char| c.is_ascii_digit());
+        raw.parse::<u64>()
+            .ok()
+            .filter(|i| exists(*i))
+            .map(Some)
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    format!("/data/relationships/{name}"),
+                    format!("The selected {what} is invalid."),
+                )
+            })
+    }
+    /// [`Doc::rel_id`] that must be present: 422 "The … relationship is required." otherwise.
+    fn required_rel(&self, name: &str, exists: impl Fn(u64) -> bool) -> Result<u64, ApiError> {
+        self.rel_id(name, exists)?.ok_or_else(|| {
+            ApiError::invalid(
+                format!("/data/relationships/{name}"),
+                format!("The {name} relationship is required."),
+            )
+        })
+    }
     fn reject_read_only(&self, keys: &[&str]) -> Result<(), ApiError> {
         for k in keys {
             if self.has(k) {
@@ -242,9 +336,7 @@ pub fn write(
     }
     if kind == "orders" && segs.len() == 3 {
         let oid = parse_id(segs[1])?;
-        if !shop.orders.contains_key(&oid) {
-            return Err(ApiError::new(404));
-        }
+        must_exist(&shop.orders, oid)?;
         let doc = parse_doc(body, "orders", None)?;
         let input = fulfil_input(&doc)?;
         orders::fulfil(shop, oid, input, now, ev)?;
@@ -272,27 +364,7 @@ pub fn write(
         ("POST", "images") => post_image(shop, &doc, base),
         ("PATCH", "orders") => patch_order(shop, parse_id(id.unwrap_or(""))?, &doc, now, ev),
         ("POST", "order-fulfillment") => {
-            let oid = match doc.rel("order")? {
-                Some(Some(o)) => o,
-                _ => {
-                    return Err(ApiError::invalid(
-                        "/data/relationships/order",
-                        "The order relationship is required.",
-                    ))
-                }
-            };
-            let oid: u64 = oid.parse().map_err(|_| {
-                ApiError::invalid(
-                    "/data/relationships/order",
-                    "The selected order is invalid.",
-                )
-            })?;
-            if !shop.orders.contains_key(&oid) {
-                return Err(ApiError::invalid(
-                    "/data/relationships/order",
-                    "The selected order is invalid.",
-                ));
-            }
+            let oid = doc.required_rel("order", |o| shop.orders.contains_key(&o))?;
             let input = fulfil_input(&doc)?;
             let fid = orders::fulfil(shop, oid, input, now, ev)?;
             created(shop, "order-fulfillment", fid, base)
@@ -386,20 +458,9 @@ fn parameter_slots(shop: &Shop, doc: &Doc) -> Result<Option<Vec<u64>>, ApiError>
     let mut any = false;
     for i in 1..=3 {
         let name = format!("parameter{i}");
-        match doc.rel(&name)? {
-            None | Some(None) => slots.push(None),
-            Some(Some(id)) => {
-                any = true;
-                let pid: u64 = id.parse().unwrap_or(0);
-                if !shop.parameters.contains_key(&pid) {
-                    return Err(ApiError::invalid(
-                        format!("/data/relationships/{name}"),
-                        "The selected parameter is invalid.",
-                    ));
-                }
-                slots.push(Some(pid));
-            }
-        }
+        let slot = doc.rel_id(&name, |p| shop.parameters.contains_key(&p))?;
+        any |= slot.is_some();
+        slots.push(slot);
     }
     if !any {
         return Ok(None);
@@ -429,12 +490,7 @@ fn parameter_slots(shop: &Shop, doc: &Doc) -> Result<Option<Vec<u64>>, ApiError>
 
 fn apply_product_attrs(p: &mut Product, doc: &Doc) -> Result<(), ApiError> {
     if let Some(n) = doc.string("name")? {
-        if n.trim().chars().count() < 2 {
-            return Err(ApiError::invalid(
-                ptr("name"),
-                "The name must be at least 2 characters.",
-            ));
-        }
+        check_name(&n)?;
         p.name = n;
     }
     for k in [
@@ -498,39 +554,8 @@ fn post_product(
             "Your plan's product limit is reached. Upgrade the plan to add more products.",
         ));
     }
-    match doc.string("name")? {
-        None => {
-            return Err(ApiError::invalid(
-                ptr("name"),
-                "The name field is required.",
-            ))
-        }
-        Some(n) if n.trim().chars().count() < 2 => {
-            return Err(ApiError::invalid(
-                ptr("name"),
-                "The name must be at least 2 characters.",
-            ))
-        }
-        _ => {}
-    }
-    let category_id = match doc.rel("category")? {
-        Some(Some(c)) => c
-            .parse::<u64>()
-            .ok()
-            .filter(|c| shop.categories.contains_key(c))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "/data/relationships/category",
-                    "The selected category is invalid.",
-                )
-            })?,
-        _ => {
-            return Err(ApiError::invalid(
-                "/data/relationships/category",
-                "The category relationship is required.",
-            ))
-        }
-    };
+    check_name(&doc.string("name")?.ok_or_else(|| required("name"))?)?;
+    let category_id = doc.required_rel("category", |c| shop.categories.contains_key(&c))?;
     let parameters = parameter_slots(shop, doc)?.unwrap_or_default();
     let id = shop.ids.allocate();
     let mut p = Product {
@@ -596,17 +621,8 @@ fn patch_product(shop: &mut Shop, id: u64, doc: &Doc, now: Timestamp) -> Result<
         }
         p.url_handle = h;
     }
-    if let Some(Some(c)) = doc.rel("category")? {
-        p.category_id = c
-            .parse::<u64>()
-            .ok()
-            .filter(|c| shop.categories.contains_key(c))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "/data/relationships/category",
-                    "The selected category is invalid.",
-                )
-            })?;
+    if let Some(c) = doc.rel_id("category", |c| shop.categories.contains_key(&c))? {
+        p.category_id = c;
     }
     if let Some(params) = parameter_slots(shop, doc)? {
         if params != p.parameters {
@@ -623,15 +639,8 @@ fn patch_product(shop: &mut Shop, id: u64, doc: &Doc, now: Timestamp) -> Result<
 fn variant_options(shop: &Shop, doc: &Doc, params: &[u64]) -> Result<Vec<u64>, ApiError> {
     let mut opts = Vec::new();
     for i in 1..=3 {
-        if let Some(Some(o)) = doc.rel(&format!("option{i}"))? {
-            let oid: u64 = o.parse().unwrap_or(0);
-            let opt = shop.options.get(&oid).ok_or_else(|| {
-                ApiError::invalid(
-                    format!("/data/relationships/option{i}"),
-                    "The selected option is invalid.",
-                )
-            })?;
-            opts.push((i, opt.clone()));
+        if let Some(o) = doc.rel_id(&format!("option{i}"), |o| shop.options.contains_key(&o))? {
+            opts.push((i, shop.options[&o].clone()));
         }
     }
     if opts.len() != params.len() {
@@ -716,24 +725,7 @@ fn post_variant(
     now: Timestamp,
     base: &str,
 ) -> Result<Answer, ApiError> {
-    let pid = match doc.rel("product")? {
-        Some(Some(p)) => p
-            .parse::<u64>()
-            .ok()
-            .filter(|p| shop.products.contains_key(p))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "/data/relationships/product",
-                    "The selected product is invalid.",
-                )
-            })?,
-        _ => {
-            return Err(ApiError::invalid(
-                "/data/relationships/product",
-                "The product relationship is required.",
-            ))
-        }
-    };
+    let pid = doc.required_rel("product", |p| shop.products.contains_key(&p))?;
     let params = shop
         .products
         .get(&pid)
@@ -794,18 +786,13 @@ fn patch_variant(shop: &mut Shop, id: u64, doc: &Doc, now: Timestamp) -> Result<
 
 fn parameter(shop: &mut Shop, id: Option<&str>, doc: &Doc, base: &str) -> Result<Answer, ApiError> {
     let existing = id.map(parse_id).transpose()?;
-    let mut p = match existing {
-        Some(i) => shop
-            .parameters
-            .get(&i)
-            .cloned()
-            .ok_or_else(|| ApiError::new(404))?,
-        None => Parameter {
+    let mut p = load(&shop.parameters, existing, || {
+        Ok(Parameter {
             id: 0,
             name: String::new(),
             display_type: String::new(),
-        },
-    };
+        })
+    })?;
     if let Some(n) = doc.string("name")? {
         let len = n.trim().chars().count();
         if !(3..=191).contains(&len) {
@@ -826,10 +813,7 @@ fn parameter(shop: &mut Shop, id: Option<&str>, doc: &Doc, base: &str) -> Result
         }
         p.name = n.trim().to_string();
     } else if existing.is_none() {
-        return Err(ApiError::invalid(
-            ptr("name"),
-            "The name field is required.",
-        ));
+        return Err(required("name"));
     }
     if let Some(d) = doc.string("display_type")? {
         if !["select", "radio", "image", "color", "2d", "numeric_alpha"].contains(&d.as_str()) {
@@ -840,59 +824,23 @@ fn parameter(shop: &mut Shop, id: Option<&str>, doc: &Doc, base: &str) -> Result
         }
         p.display_type = d;
     } else if existing.is_none() {
-        return Err(ApiError::invalid(
-            ptr("display_type"),
-            "The display type field is required.",
-        ));
+        return Err(required("display_type"));
     }
-    match existing {
-        Some(i) => {
-            shop.parameters.insert(i, p);
-            one(shop, "variant-parameters", &i.to_string())
-        }
-        None => {
-            let i = shop.ids.allocate();
-            p.id = i;
-            shop.parameters.insert(i, p);
-            created(shop, "variant-parameters", i, base)
-        }
-    }
+    save(shop, "variant-parameters", existing, base, |shop, i| {
+        p.id = i;
+        shop.parameters.insert(i, p);
+    })
 }
 
 fn option(shop: &mut Shop, id: Option<&str>, doc: &Doc, base: &str) -> Result<Answer, ApiError> {
     let existing = id.map(parse_id).transpose()?;
-    let mut o = match existing {
-        Some(i) => shop
-            .options
-            .get(&i)
-            .cloned()
-            .ok_or_else(|| ApiError::new(404))?,
-        None => {
-            let pid = match doc.rel("parameter")? {
-                Some(Some(p)) => p
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|p| shop.parameters.contains_key(p))
-                    .ok_or_else(|| {
-                        ApiError::invalid(
-                            "/data/relationships/parameter",
-                            "The selected parameter is invalid.",
-                        )
-                    })?,
-                _ => {
-                    return Err(ApiError::invalid(
-                        "/data/relationships/parameter",
-                        "The parameter relationship is required.",
-                    ))
-                }
-            };
-            OptionValue {
-                id: 0,
-                parameter_id: pid,
-                name: String::new(),
-            }
-        }
-    };
+    let mut o = load(&shop.options, existing, || {
+        Ok(OptionValue {
+            id: 0,
+            parameter_id: doc.required_rel("parameter", |p| shop.parameters.contains_key(&p))?,
+            name: String::new(),
+        })
+    })?;
     match doc.string("name")? {
         Some(n) if !n.trim().is_empty() => {
             let n = n.trim().to_string();
@@ -908,26 +856,13 @@ fn option(shop: &mut Shop, id: Option<&str>, doc: &Doc, base: &str) -> Result<An
             }
             o.name = n;
         }
-        _ if existing.is_none() => {
-            return Err(ApiError::invalid(
-                ptr("name"),
-                "The name field is required.",
-            ))
-        }
+        _ if existing.is_none() => return Err(required("name")),
         _ => {}
     }
-    match existing {
-        Some(i) => {
-            shop.options.insert(i, o);
-            one(shop, "variant-options", &i.to_string())
-        }
-        None => {
-            let i = shop.ids.allocate();
-            o.id = i;
-            shop.options.insert(i, o);
-            created(shop, "variant-options", i, base)
-        }
-    }
+    save(shop, "variant-options", existing, base, |shop, i| {
+        o.id = i;
+        shop.options.insert(i, o);
+    })
 }
 
 fn category(
@@ -939,34 +874,21 @@ fn category(
     ev: &mut Emit,
 ) -> Result<Answer, ApiError> {
     let existing = id.map(parse_id).transpose()?;
-    let mut c = match existing {
-        Some(i) => shop
-            .categories
-            .get(&i)
-            .cloned()
-            .ok_or_else(|| ApiError::new(404))?,
-        None => Category {
+    let mut c = load(&shop.categories, existing, || {
+        Ok(Category {
             id: 0,
             name: String::new(),
             url_handle: String::new(),
             created_at: now,
             updated_at: now,
-        },
-    };
+        })
+    })?;
     match doc.string("name")? {
-        Some(n) if n.trim().chars().count() >= 2 => c.name = n,
-        Some(_) => {
-            return Err(ApiError::invalid(
-                ptr("name"),
-                "The name must be at least 2 characters.",
-            ))
+        Some(n) => {
+            check_name(&n)?;
+            c.name = n;
         }
-        None if existing.is_none() => {
-            return Err(ApiError::invalid(
-                ptr("name"),
-                "The name field is required.",
-            ))
-        }
+        None if existing.is_none() => return Err(required("name")),
         None => {}
     }
     if let Some(h) = doc.string("url_handle")? {
@@ -984,30 +906,15 @@ fn category(
         c.url_handle = h;
     }
     c.updated_at = now;
-    let (i, is_new) = match existing {
-        Some(i) => (i, false),
-        None => (shop.ids.allocate(), true),
-    };
-    c.id = i;
-    if c.url_handle.is_empty() {
-        c.url_handle = slugify(&c.name, i);
-    }
-    shop.categories.insert(i, c);
-    ev.push(resource_event(
-        shop,
-        if is_new {
-            "category.created"
-        } else {
-            "category.updated"
-        },
-        "categories",
-        i,
-    ));
-    if is_new {
-        created(shop, "categories", i, base)
-    } else {
-        one(shop, "categories", &i.to_string())
-    }
+    save(shop, "categories", existing, base, |shop, i| {
+        c.id = i;
+        if c.url_handle.is_empty() {
+            c.url_handle = slugify(&c.name, i);
+        }
+        shop.categories.insert(i, c);
+        let event = upsert_event("category", existing);
+        ev.push(resource_event(shop, &event, "categories", i));
+    })
 }
 
 fn customer(
@@ -1027,13 +934,8 @@ fn customer(
         "date_banned",
     ])?;
     let existing = id.map(parse_id).transpose()?;
-    let mut c = match existing {
-        Some(i) => shop
-            .customers
-            .get(&i)
-            .cloned()
-            .ok_or_else(|| ApiError::new(404))?,
-        None => crate::store::Customer {
+    let mut c = load(&shop.customers, existing, || {
+        Ok(crate::store::Customer {
             id: 0,
             email: String::new(),
             first_name: None,
@@ -1043,8 +945,8 @@ fn customer(
             email_confirmed: true,
             date_added: now,
             updated_at: now,
-        },
-    };
+        })
+    })?;
     match doc.string("email")? {
         Some(e) => {
             let at = e.find('@');
@@ -1072,12 +974,7 @@ fn customer(
                 c.email = e;
             }
         }
-        None if existing.is_none() => {
-            return Err(ApiError::invalid(
-                ptr("email"),
-                "The email field is required.",
-            ))
-        }
+        None if existing.is_none() => return Err(required("email")),
         None => {}
     }
     if doc.has("first_name") {
@@ -1098,27 +995,12 @@ fn customer(
         }
     }
     c.updated_at = now;
-    let (i, is_new) = match existing {
-        Some(i) => (i, false),
-        None => (shop.ids.allocate(), true),
-    };
-    c.id = i;
-    shop.customers.insert(i, c);
-    ev.push(resource_event(
-        shop,
-        if is_new {
-            "customer.created"
-        } else {
-            "customer.updated"
-        },
-        "customers",
-        i,
-    ));
-    if is_new {
-        created(shop, "customers", i, base)
-    } else {
-        one(shop, "customers", &i.to_string())
-    }
+    save(shop, "customers", existing, base, |shop, i| {
+        c.id = i;
+        shop.customers.insert(i, c);
+        let event = upsert_event("customer", existing);
+        ev.push(resource_event(shop, &event, "customers", i));
+    })
 }
 
 fn address(
@@ -1134,40 +1016,18 @@ fn address(
         "customer-shipping-address"
     };
     let existing = id.map(parse_id).transpose()?;
-    let mut a = match existing {
-        Some(i) => shop
-            .addresses
-            .get(&i)
-            .filter(|a| a.billing == billing)
-            .cloned()
-            .ok_or_else(|| ApiError::new(404))?,
-        None => {
-            let cid = match doc.rel("customer")? {
-                Some(Some(c)) => c
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|c| shop.customers.contains_key(c))
-                    .ok_or_else(|| {
-                        ApiError::invalid(
-                            "/data/relationships/customer",
-                            "The selected customer is invalid.",
-                        )
-                    })?,
-                _ => {
-                    return Err(ApiError::invalid(
-                        "/data/relationships/customer",
-                        "The customer relationship is required.",
-                    ))
-                }
-            };
-            CustomerAddress {
-                id: 0,
-                customer_id: cid,
-                billing,
-                address: Address::default(),
-            }
-        }
-    };
+    let mut a = load(&shop.addresses, existing, || {
+        Ok(CustomerAddress {
+            id: 0,
+            customer_id: doc.required_rel("customer", |c| shop.customers.contains_key(&c))?,
+            billing,
+            address: Address::default(),
+        })
+    })?;
+    if a.billing != billing {
+        // The other address kind lives under the other resource name.
+        return Err(ApiError::new(404));
+    }
     let set = |field: &mut Option<String>, k: &str| -> Result<(), ApiError> {
         if doc.has(k) {
             *field = doc.string(k)?.filter(|s| !s.trim().is_empty());
@@ -1231,14 +1091,10 @@ fn address(
         }
         *c = c.to_ascii_uppercase();
     }
-    let i = existing.unwrap_or_else(|| shop.ids.allocate());
-    a.id = i;
-    shop.addresses.insert(i, a);
-    if existing.is_some() {
-        one(shop, kind, &i.to_string())
-    } else {
-        created(shop, kind, i, base)
-    }
+    save(shop, kind, existing, base, |shop, i| {
+        a.id = i;
+        shop.addresses.insert(i, a);
+    })
 }
 
 fn webhook(
@@ -1249,20 +1105,14 @@ fn webhook(
     base: &str,
 ) -> Result<Answer, ApiError> {
     let existing = id.map(parse_id).transpose()?;
-    let mut w = match existing {
-        Some(i) => {
-            if doc.has("api_key_id") {
-                return Err(ApiError::invalid(
-                    ptr("api_key_id"),
-                    "The api key id field is read-only.",
-                ));
-            }
-            shop.webhooks
-                .get(&i)
-                .cloned()
-                .ok_or_else(|| ApiError::new(404))?
-        }
-        None => Webhook {
+    if existing.is_some() && doc.has("api_key_id") {
+        return Err(ApiError::invalid(
+            ptr("api_key_id"),
+            "The api key id field is read-only.",
+        ));
+    }
+    let mut w = load(&shop.webhooks, existing, || {
+        Ok(Webhook {
             id: 0,
             url: String::new(),
             event: String::new(),
@@ -1272,8 +1122,8 @@ fn webhook(
             api_key_index: 0,
             created_at: now,
             updated_at: now,
-        },
-    };
+        })
+    })?;
     match doc.string("url")? {
         Some(u) => {
             if !matches!(url::Url::parse(&u), Ok(p) if (p.scheme() == "http" || p.scheme() == "https") && p.host().is_some())
@@ -1282,9 +1132,7 @@ fn webhook(
             }
             w.url = u;
         }
-        None if existing.is_none() => {
-            return Err(ApiError::invalid(ptr("url"), "The url field is required."))
-        }
+        None if existing.is_none() => return Err(required("url")),
         None => {}
     }
     match doc.string("event")? {
@@ -1298,12 +1146,7 @@ fn webhook(
                 ),
             ));
         }
-        None if existing.is_none() => {
-            return Err(ApiError::invalid(
-                ptr("event"),
-                "The event field is required.",
-            ))
-        }
+        None if existing.is_none() => return Err(required("event")),
         None => {}
     }
     if let Some(a) = doc.yes_no("active")? {
@@ -1363,38 +1206,15 @@ fn webhook(
         }
     }
     w.updated_at = now;
-    let i = existing.unwrap_or_else(|| shop.ids.allocate());
-    w.id = i;
-    shop.webhooks.insert(i, w);
-    if existing.is_some() {
-        one(shop, "webhooks", &i.to_string())
-    } else {
-        created(shop, "webhooks", i, base)
-    }
+    save(shop, "webhooks", existing, base, |shop, i| {
+        w.id = i;
+        shop.webhooks.insert(i, w);
+    })
 }
 
 fn post_image(shop: &mut Shop, doc: &Doc, base: &str) -> Result<Answer, ApiError> {
-    let pid = match doc.rel("product")? {
-        Some(Some(p)) => p
-            .parse::<u64>()
-            .ok()
-            .filter(|p| shop.products.contains_key(p))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "/data/relationships/product",
-                    "The selected product is invalid.",
-                )
-            })?,
-        _ => {
-            return Err(ApiError::invalid(
-                "/data/relationships/product",
-                "The product relationship is required.",
-            ))
-        }
-    };
-    let src = doc
-        .string("src")?
-        .ok_or_else(|| ApiError::invalid(ptr("src"), "The src field is required."))?;
+    let pid = doc.required_rel("product", |p| shop.products.contains_key(&p))?;
+    let src = doc.string("src")?.ok_or_else(|| required("src"))?;
     let lower = src.to_ascii_lowercase();
     let allowed = ["jpeg", "jpg", "png", "gif", "webp"];
     let ok = if let Some(rest) = lower.strip_prefix("data:image/") {
@@ -1439,9 +1259,7 @@ fn patch_order(
     now: Timestamp,
     ev: &mut Emit,
 ) -> Result<Answer, ApiError> {
-    if !shop.orders.contains_key(&id) {
-        return Err(ApiError::new(404));
-    }
+    must_exist(&shop.orders, id)?;
     doc.reject_read_only(&[
         "customer_id",
         "customer_group_id",
@@ -1575,9 +1393,7 @@ fn delete(
 ) -> Result<Answer, ApiError> {
     match kind {
         "products" => {
-            if !shop.products.contains_key(&id) {
-                return Err(ApiError::new(404));
-            }
+            must_exist(&shop.products, id)?;
             let event = resource_event(shop, "product.deleted", "products", id);
             shop.products.remove(&id);
             shop.variants.retain(|_, v| v.product_id != id);
@@ -1606,9 +1422,7 @@ fn delete(
             shop.variants.remove(&id);
         }
         "variant-parameters" => {
-            if !shop.parameters.contains_key(&id) {
-                return Err(ApiError::new(404));
-            }
+            must_exist(&shop.parameters, id)?;
             if shop.products.values().any(|p| p.parameters.contains(&id)) {
                 return Err(not_deletable("The parameter is used by a product."));
             }
@@ -1616,18 +1430,14 @@ fn delete(
             shop.options.retain(|_, o| o.parameter_id != id);
         }
         "variant-options" => {
-            if !shop.options.contains_key(&id) {
-                return Err(ApiError::new(404));
-            }
+            must_exist(&shop.options, id)?;
             if shop.variants.values().any(|v| v.options.contains(&id)) {
                 return Err(not_deletable("The option is used by a variant."));
             }
             shop.options.remove(&id);
         }
         "categories" => {
-            if !shop.categories.contains_key(&id) {
-                return Err(ApiError::new(404));
-            }
+            must_exist(&shop.categories, id)?;
             if shop.products.values().any(|p| p.category_id == id) {
                 return Err(not_deletable("The category has products."));
             }
@@ -1636,9 +1446,7 @@ fn delete(
             ev.push(event);
         }
         "customers" => {
-            if !shop.customers.contains_key(&id) {
-                return Err(ApiError::new(404));
-            }
+            must_exist(&shop.customers, id)?;
             let event = resource_event(shop, "customer.deleted", "customers", id);
             shop.customers.remove(&id);
             shop.addresses.retain(|_, a| a.customer_id != id);
