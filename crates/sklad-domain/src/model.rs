@@ -288,6 +288,21 @@ pub fn validate_password(field: &str, password: &str) -> Result<(), FieldError> 
     Ok(())
 }
 
+/// A user's language, `bg` or `en` (any case, surrounding spaces ignored), returned
+/// lower-case; else `language_invalid` on `field`.
+pub fn validate_language(field: &str, language: &str) -> Result<String, FieldError> {
+    let language = language.trim().to_lowercase();
+    if language != "bg" && language != "en" {
+        return Err(FieldError::new(
+            field,
+            "language_invalid",
+            "Езикът трябва да е bg или en.",
+            "The language must be bg or en.",
+        ));
+    }
+    Ok(language)
+}
+
 impl UserInput {
     /// Login of 3–64 letters, digits, `.`, `_`, `-`, `@` (stored lower-case); password
     /// 8–200 characters; language `bg` or `en`.
@@ -308,15 +323,9 @@ impl UserInput {
         }
         errors.check(validate_password("password", &self.password));
         let display_name = text_required(&mut errors, "display_name", &self.display_name, 200);
-        let language = self.language.trim().to_lowercase();
-        if language != "bg" && language != "en" {
-            errors.push(FieldError::new(
-                "language",
-                "language_invalid",
-                "Езикът трябва да е bg или en.",
-                "The language must be bg or en.",
-            ));
-        }
+        let language = errors
+            .check(validate_language("language", &self.language))
+            .unwrap_or_default();
         errors.into_result(UserInput {
             login,
             password: self.password.clone(),

@@ -197,7 +197,7 @@ async fn operators_are_refused_owner_endpoints(server: TestServer) {
         )
         .await;
     let fields = assert_error(status, &body, StatusCode::CONFLICT, "conflict");
-    assert_field(&fields, "role", "seats_exceeded");
+    assert_field(&fields, "seats", "seats_exceeded");
     assert_eq!(
         server
             .get_ok("/users", &firm.token)

@@ -15,7 +15,7 @@ use sklad_domain::operation::{OperationKind, OperationStatus};
 use sklad_domain::{Currency, Id, PriceGroup};
 
 use crate::db::{enum_from_key, enum_key, get, invalid, ts_text};
-use crate::{Engine, Store, StoreError, StoreResult};
+use crate::{ArchiveSummary, Engine, Store, StoreError, StoreResult};
 
 /// The archive's format name.
 pub const BACKUP_FORMAT: &str = "sklad-firm-backup";
@@ -413,7 +413,7 @@ fn check_row(
 }
 
 /// Decodes and verifies an archive completely.
-fn decode(archive: &[u8]) -> StoreResult<Payload> {
+fn decode(archive: &[u8]) -> StoreResult<Archive> {
     let mut json = Vec::new();
     flate2::read::GzDecoder::new(archive)
         .take(MAX_ARCHIVE_BYTES)
@@ -443,7 +443,7 @@ fn decode(archive: &[u8]) -> StoreResult<Payload> {
             "The archive's checksum does not match: it was altered or damaged; nothing was written.",
         ));
     }
-    let payload = archive.payload;
+    let payload = &archive.payload;
     let mut ids: HashMap<&str, BTreeSet<i64>> = HashMap::new();
     for table in TABLES {
         let rows = payload
@@ -470,7 +470,10 @@ fn decode(archive: &[u8]) -> StoreResult<Payload> {
             check_row(table.name, table.cols, row, &ids)?;
         }
     }
-    Ok(payload)
+    if !is_timestamp(&archive.created_at) || !is_key::<Engine>(&archive.source_engine) {
+        return Err(corrupt("header"));
+    }
+    Ok(archive)
 }
 
 fn bind_cell<'q>(
@@ -507,6 +510,32 @@ impl Store {
             .map_err(|_| StoreError::Database("backup compression failed".to_owned()))
     }
 
+    /// Verifies an archive exactly as [`Store::restore_firm`] does (format, version,
+    /// checksum, full decode) and tells what it holds, writing nothing.
+    pub async fn inspect_archive(&self, archive: &[u8]) -> StoreResult<ArchiveSummary> {
+        let archive = decode(archive)?;
+        let count = |table: &str| {
+            archive
+                .payload
+                .tables
+                .get(table)
+                .map_or(0, |rows| i64::try_from(rows.len()).unwrap_or(i64::MAX))
+        };
+        let firm_name = match archive.payload.firm.first() {
+            Some(Cell::Text(name)) => name.clone(),
+            _ => return Err(corrupt("firms.name")),
+        };
+        Ok(ArchiveSummary {
+            firm_name,
+            created_at: crate::db::parse_ts(&archive.created_at)?,
+            source_engine: enum_from_key(&archive.source_engine)?,
+            objects: count("objects"),
+            goods: count("goods"),
+            partners: count("partners"),
+            operations: count("operations"),
+        })
+    }
+
     /// Restores an archive as a new firm owned by `owner_user_id`, named `new_name`
     /// or as in the archive. Format, version and checksum are verified and the
     /// archive decoded fully before anything is written; then one transaction.
@@ -516,7 +545,7 @@ impl Store {
         owner_user_id: Id,
         new_name: Option<String>,
     ) -> StoreResult<Firm> {
-        let mut payload = decode(archive)?;
+        let mut payload = decode(archive)?.payload;
         if let Some(name) = new_name {
             let name = name.trim().to_owned();
             if name.is_empty() || name.chars().count() > 200 || !crate::db::storable(&name) {

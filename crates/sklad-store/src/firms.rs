@@ -90,6 +90,14 @@ impl Store {
         Ok(firm)
     }
 
+    /// Whether the database holds any firm (a fresh database holds none).
+    pub async fn has_firms(&self) -> StoreResult<bool> {
+        let row = sqlx::query("SELECT id FROM firms LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
     /// The firm.
     pub async fn firm(&self, firm_id: Id) -> StoreResult<Firm> {
         firm_in(&self.pool, firm_id).await

@@ -268,8 +268,27 @@ pub struct EuroChangeover {
     pub prices: i64,
 }
 
+/// What a verified firm archive holds (see [`crate::Store::inspect_archive`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ArchiveSummary {
+    /// The firm's name in the archive.
+    pub firm_name: String,
+    /// When the backup was taken.
+    pub created_at: jiff::Timestamp,
+    /// The engine the firm was backed up from.
+    pub source_engine: Engine,
+    /// Objects in the archive.
+    pub objects: i64,
+    /// Goods in the archive.
+    pub goods: i64,
+    /// Partners in the archive.
+    pub partners: i64,
+    /// Operations in the archive.
+    pub operations: i64,
+}
+
 /// Which database engine a store runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Engine {
     /// SQLite, one file.

@@ -2,7 +2,9 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use sklad_domain::model::{validate_password, Membership, Role, User, UserInput};
+use sklad_domain::model::{
+    validate_language, validate_password, Membership, Role, User, UserInput,
+};
 use sklad_domain::Id;
 
 use crate::db::{enum_from_key, enum_key, get, invalid, map_unique, ts_text};
@@ -82,44 +84,123 @@ where
     }
 }
 
+/// Inserts a validated user (`login_duplicate` when the login is taken).
+async fn insert_user(
+    conn: &mut sqlx::AnyConnection,
+    input: UserInput,
+    password_hash: String,
+    now: jiff::Timestamp,
+) -> StoreResult<User> {
+    let taken = sqlx::query("SELECT id FROM users WHERE login = $1")
+        .bind(&input.login)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if taken.is_some() {
+        return Err(invalid(
+            "login",
+            "login_duplicate",
+            "Потребителското име е заето.",
+            "The login is taken.",
+        ));
+    }
+    let row = sqlx::query(
+        "INSERT INTO users (login, password_hash, display_name, language, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(&input.login)
+    .bind(password_hash)
+    .bind(&input.display_name)
+    .bind(&input.language)
+    .bind(ts_text(now))
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_unique)?;
+    Ok(User {
+        id: get(&row, "id")?,
+        login: input.login,
+        display_name: input.display_name,
+        language: input.language,
+    })
+}
+
+/// Adds a user who is not yet a member to the firm (locked by the caller), within
+/// the firm's seats (`seats_exceeded`).
+async fn insert_membership(
+    conn: &mut sqlx::AnyConnection,
+    firm_id: Id,
+    user_id: Id,
+    role: Role,
+) -> StoreResult<()> {
+    let firm = crate::firms::firm_in(&mut *conn, firm_id).await?;
+    let members: i64 = get(
+        &sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE firm_id = $1")
+            .bind(firm_id)
+            .fetch_one(&mut *conn)
+            .await?,
+        "n",
+    )?;
+    if members >= firm.seats {
+        return Err(seats_exceeded(firm.seats));
+    }
+    sqlx::query("INSERT INTO memberships (firm_id, user_id, role) VALUES ($1, $2, $3)")
+        .bind(firm_id)
+        .bind(user_id)
+        .bind(enum_key(&role))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 impl Store {
     /// Creates a user; the login is unique over all firms (`login_duplicate`).
     pub async fn create_user(&self, input: &UserInput) -> StoreResult<User> {
         let input = input.validate()?;
         let hash = hash_password(&input.password)?;
         let mut w = self.write().await?;
-        let taken = sqlx::query("SELECT id FROM users WHERE login = $1")
-            .bind(&input.login)
-            .fetch_optional(&mut *w.tx)
-            .await?;
-        if taken.is_some() {
-            return Err(invalid(
-                "login",
-                "login_duplicate",
-                "Потребителското име е заето.",
-                "The login is taken.",
-            ));
-        }
-        let row = sqlx::query(
-            "INSERT INTO users (login, password_hash, display_name, language, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(&input.login)
-        .bind(hash)
-        .bind(&input.display_name)
-        .bind(&input.language)
-        .bind(ts_text(self.now()))
-        .fetch_one(&mut *w.tx)
-        .await
-        .map_err(map_unique)?;
-        let id: Id = get(&row, "id")?;
+        let user = insert_user(&mut w.tx, input, hash, self.now()).await?;
         w.commit().await?;
-        Ok(User {
-            id,
-            login: input.login,
-            display_name: input.display_name,
-            language: input.language,
-        })
+        Ok(user)
+    }
+
+    /// Creates a user and makes it a member of the firm with `role`, in one
+    /// transaction: a refusal (`login_duplicate`, `seats_exceeded`, no such firm)
+    /// leaves no user behind.
+    pub async fn create_member(
+        &self,
+        firm_id: Id,
+        input: &UserInput,
+        role: Role,
+    ) -> StoreResult<User> {
+        let input = input.validate()?;
+        let hash = hash_password(&input.password)?;
+        let mut w = self.write().await?;
+        self.lock_firm(&mut w.tx, firm_id).await?;
+        let user = insert_user(&mut w.tx, input, hash, self.now()).await?;
+        insert_membership(&mut w.tx, firm_id, user.id, role).await?;
+        w.commit().await?;
+        Ok(user)
+    }
+
+    /// Stores the user's language (`bg` or `en`, `language_invalid` otherwise), so
+    /// the choice follows the user across sessions and devices.
+    pub async fn set_user_language(&self, user_id: Id, language: &str) -> StoreResult<User> {
+        let language = validate_language("language", language)?;
+        let mut w = self.write().await?;
+        let done = sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+            .bind(&language)
+            .bind(user_id)
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found("user"));
+        }
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(user_id)
+            .fetch_one(&mut *w.tx)
+            .await?;
+        let user = user_from_row(&row)?;
+        w.commit().await?;
+        Ok(user)
     }
 
     /// The user.
@@ -198,7 +279,6 @@ impl Store {
     pub async fn add_member(&self, firm_id: Id, user_id: Id, role: Role) -> StoreResult<()> {
         let mut w = self.write().await?;
         self.lock_firm(&mut w.tx, firm_id).await?;
-        let firm = crate::firms::firm_in(&mut *w.tx, firm_id).await?;
         sqlx::query("SELECT id FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(&mut *w.tx)
@@ -215,22 +295,7 @@ impl Store {
                 .execute(&mut *w.tx)
                 .await?;
         } else {
-            let members: i64 = get(
-                &sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE firm_id = $1")
-                    .bind(firm_id)
-                    .fetch_one(&mut *w.tx)
-                    .await?,
-                "n",
-            )?;
-            if members >= firm.seats {
-                return Err(seats_exceeded(firm.seats));
-            }
-            sqlx::query("INSERT INTO memberships (firm_id, user_id, role) VALUES ($1, $2, $3)")
-                .bind(firm_id)
-                .bind(user_id)
-                .bind(enum_key(&role))
-                .execute(&mut *w.tx)
-                .await?;
+            insert_membership(&mut w.tx, firm_id, user_id, role).await?;
         }
         w.commit().await
     }

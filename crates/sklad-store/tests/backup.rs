@@ -10,6 +10,20 @@ async fn round_trip(store: Store) {
     let (firm, owner) = populated_firm(&store, "ivan").await;
     let before = store.export_firm_canonical(firm).await.unwrap();
     let archive = store.backup_firm(firm).await.unwrap();
+    let summary = store.inspect_archive(&archive).await.unwrap();
+    assert_eq!(summary.firm_name, "Архивна фирма");
+    assert_eq!(summary.source_engine, store.engine());
+    assert_eq!(
+        (
+            summary.objects,
+            summary.goods,
+            summary.partners,
+            summary.operations
+        ),
+        (2, 3, 1, 8)
+    );
+    // Inspecting wrote nothing: the owner still has exactly one firm.
+    assert_eq!(store.memberships(owner).await.unwrap().len(), 1);
     let other = store.create_user(&user_input("maria")).await.unwrap();
     let restored = store.restore_firm(&archive, other.id, None).await.unwrap();
     assert_ne!(restored.id, firm);
@@ -113,6 +127,8 @@ async fn damaged_archives_refused(store: Store) {
         .chain([(flipped, "archive_corrupt")])
         .enumerate()
     {
+        let inspected = store.inspect_archive(&bytes).await.unwrap_err();
+        assert_eq!(inspected.code(), code, "inspect, case {i}");
         let err = store.restore_firm(&bytes, owner, None).await.unwrap_err();
         assert!(
             matches!(err, StoreError::Archive { .. }),

@@ -5,6 +5,7 @@ mod common;
 use common::*;
 use sklad_domain::model::{
     GoodKind, ObjectInput, ObjectKind, PartnerInput, PartnerRole, PaymentMethod, PaymentTypeInput,
+    Role,
 };
 use sklad_domain::operation::OperationKind::*;
 use sklad_domain::operation::{ExternalRef, OperationStatus};
@@ -820,7 +821,83 @@ async fn nul_text_is_refused_alike_on_both_engines(store: Store) {
     assert_eq!(page.total, 0);
 }
 
+/// `create_member` writes user and membership together: a refusal leaves no user.
+async fn create_member_is_one_transaction(store: Store) {
+    assert!(!store.has_firms().await.unwrap());
+    let (firm_id, _, _) = firm_with_owner(&store, "Фирма А", "ivan").await;
+    assert!(store.has_firms().await.unwrap());
+    for login in ["maria", "petar"] {
+        let user = store
+            .create_member(firm_id, &user_input(login), Role::Operator)
+            .await
+            .unwrap();
+        assert_eq!(user.login, login);
+    }
+    let members = store.members(firm_id).await.unwrap();
+    assert_eq!(members.len(), 3);
+    assert!(members
+        .iter()
+        .any(|m| m.user.login == "petar" && m.role == Role::Operator));
+    // Seats (3) are full: refused, and no orphan user "georgi" remains.
+    let err = store
+        .create_member(firm_id, &user_input("georgi"), Role::Operator)
+        .await
+        .unwrap_err();
+    assert_eq!(field_code(&err), ("seats".into(), "seats_exceeded"));
+    assert!(matches!(
+        store.user_by_login("georgi").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    // The login is still free: once a seat frees up it can be created.
+    let maria = store.user_by_login("maria").await.unwrap();
+    store.remove_member(firm_id, maria.id).await.unwrap();
+    store
+        .create_member(firm_id, &user_input("georgi"), Role::Owner)
+        .await
+        .unwrap();
+    // Duplicate login, invalid input and an unknown firm write nothing either.
+    let err = store
+        .create_member(firm_id, &user_input("IVAN"), Role::Operator)
+        .await
+        .unwrap_err();
+    assert_eq!(field_code(&err), ("login".into(), "login_duplicate"));
+    let mut bad = user_input("x");
+    bad.language = "de".into();
+    let err = store
+        .create_member(firm_id, &bad, Role::Operator)
+        .await
+        .unwrap_err();
+    assert_eq!(field_code(&err).1, "login_invalid");
+    let err = store
+        .create_member(firm_id + 1000, &user_input("nobody"), Role::Owner)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
+    assert!(store.user_by_login("nobody").await.is_err());
+    assert_eq!(store.members(firm_id).await.unwrap().len(), 3);
+}
+
+/// The user's language is stored and validated like `UserInput`'s.
+async fn user_language(store: Store) {
+    let (_, user_id, _) = firm_with_owner(&store, "Фирма А", "ivan").await;
+    let user = store.set_user_language(user_id, " EN ").await.unwrap();
+    assert_eq!(user.language, "en");
+    assert_eq!(store.user(user_id).await.unwrap().language, "en");
+    let err = store.set_user_language(user_id, "de").await.unwrap_err();
+    assert_eq!(field_code(&err), ("language".into(), "language_invalid"));
+    let err = store.set_user_language(user_id, "\0").await.unwrap_err();
+    assert_eq!(field_code(&err).1, "language_invalid");
+    assert_eq!(store.user(user_id).await.unwrap().language, "en");
+    let err = store
+        .set_user_language(user_id + 1000, "bg")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
+}
+
 both!(
+    create_member_is_one_transaction,
+    user_language,
     firms_and_users,
     goods_crud_and_uniqueness,
     partners_crud,

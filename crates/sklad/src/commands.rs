@@ -139,6 +139,11 @@ async fn user_create(config: &Config, args: UserCreateArgs) -> Result<()> {
                 user.login,
                 user.login
             );
+            store
+                .add_member(firm.id, user.id, role)
+                .await
+                .map_err(explain)
+                .context("adding the user to the firm")?;
             (user, None)
         }
         None => {
@@ -159,27 +164,15 @@ async fn user_create(config: &Config, args: UserCreateArgs) -> Result<()> {
             .validate()
             .map_err(|e| explain(e.into()))
             .context("the user's data is not valid")?;
-            let members = store.members(firm.id).await.map_err(explain)?;
-            anyhow::ensure!(
-                (members.len() as i64) < firm.seats,
-                "Абонаментът на фирмата позволява {} потребители; всички места са заети. / \
-                 The firm's subscription allows {} users; every seat is taken.",
-                firm.seats,
-                firm.seats
-            );
+            // User and membership in one transaction: a full firm gets no orphan user.
             let user = store
-                .create_user(&input)
+                .create_member(firm.id, &input, role)
                 .await
                 .map_err(explain)
                 .context("creating the user")?;
             (user, generated)
         }
     };
-    store
-        .add_member(firm.id, user.id, role)
-        .await
-        .map_err(explain)
-        .context("adding the user to the firm")?;
     println!(
         "Потребителят „{}“ е добавен към „{}“ / User added to the firm",
         user.login, firm.name

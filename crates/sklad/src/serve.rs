@@ -7,7 +7,7 @@ use sklad_domain::clock::SystemClock;
 use sklad_domain::model::{FirmInput, Role, UserInput};
 use sklad_domain::Currency;
 use sklad_server::{AppState, Config};
-use sklad_store::{Store, StoreError};
+use sklad_store::Store;
 use std::sync::Arc;
 
 use crate::cli::ServeArgs;
@@ -54,12 +54,13 @@ pub async fn serve(mut config: Config, args: ServeArgs) -> Result<()> {
 /// On a database without any firm, creates „Моята фирма“ (EUR, 2 seats) and its owner
 /// `admin` with a random password; returns the firm's name and the password.
 async fn create_first_firm_if_fresh(store: &Store) -> Result<Option<(String, String)>> {
-    // Firm ids start at 1 on both engines and firms are never deleted, so a database
-    // without firm 1 has never had a firm.
-    match store.firm(1).await {
-        Ok(_) => return Ok(None),
-        Err(StoreError::NotFound { .. }) => {}
-        Err(e) => return Err(explain(e)).context("checking for a first firm"),
+    if store
+        .has_firms()
+        .await
+        .map_err(explain)
+        .context("checking for a first firm")?
+    {
+        return Ok(None);
     }
     let firm = store
         .create_firm(&FirmInput {
@@ -75,21 +76,20 @@ async fn create_first_firm_if_fresh(store: &Store) -> Result<Option<(String, Str
         .context("creating the first firm")?;
     let password = sklad_server::api::generate_password();
     // Users join firms only, so a database without firms has no users either.
-    let user = store
-        .create_user(&UserInput {
-            login: FIRST_OWNER_LOGIN.into(),
-            password: password.clone(),
-            display_name: "Администратор".into(),
-            language: "bg".into(),
-        })
+    store
+        .create_member(
+            firm.id,
+            &UserInput {
+                login: FIRST_OWNER_LOGIN.into(),
+                password: password.clone(),
+                display_name: "Администратор".into(),
+                language: "bg".into(),
+            },
+            Role::Owner,
+        )
         .await
         .map_err(explain)
         .context("creating the first owner")?;
-    store
-        .add_member(firm.id, user.id, Role::Owner)
-        .await
-        .map_err(explain)
-        .context("making the first owner a member")?;
     Ok(Some((firm.name, password)))
 }
 

@@ -138,30 +138,11 @@ async fn create_user(
             .or_else(|| generated.clone())
             .unwrap_or_default(),
         language: body.language,
-    }
-    .validate()?;
-    // Checked before anything is written, so a full firm gets no orphan user.
-    let firm = state.store.firm(caller.firm_id).await?;
-    let members = state.store.members(caller.firm_id).await?;
-    if members.len() as i64 >= firm.seats {
-        return Err(FieldError::new(
-            "role",
-            "seats_exceeded",
-            format!(
-                "Абонаментът на фирмата позволява {} потребители; всички места са заети.",
-                firm.seats
-            ),
-            format!(
-                "The firm's subscription allows {} users; every seat is taken.",
-                firm.seats
-            ),
-        )
-        .into());
-    }
-    let user = state.store.create_user(&input).await?;
-    state
+    };
+    // One transaction: a full firm (`seats_exceeded`) gets no orphan user.
+    let user = state
         .store
-        .add_member(caller.firm_id, user.id, body.role)
+        .create_member(caller.firm_id, &input, body.role)
         .await?;
     Ok((
         StatusCode::CREATED,
