@@ -243,6 +243,12 @@ async fn merchant_round_in_bulgarian() {
     let error = browser.text("#partner-eik-error").await;
     assert!(error.is_ascii(), "the error is in English: {error}");
     browser.screenshot("partner-error-english").await;
+    // The choice is stored on the user: a new session is in English too.
+    let owner = server.store.user_by_login(OWNER.0).await.expect("owner");
+    assert_eq!(owner.language, "en");
+    browser.logout().await;
+    browser.login(&base, OWNER.0, OWNER.1).await;
+    browser.wait_for_text("Welcome").await;
     browser.client.clone().close().await.expect("close browser");
 }
 

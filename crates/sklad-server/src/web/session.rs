@@ -17,7 +17,8 @@ use crate::AppState;
 
 /// The session cookie: an opaque random id, stored only hashed by the store.
 pub const SESSION_COOKIE: &str = "sklad_session";
-/// The language chosen before or without signing in.
+/// The language of the pages before signing in (the signed-in user's language is
+/// stored on the user).
 pub const LANG_COOKIE: &str = "sklad_lang";
 /// The login form's CSRF token (double submit: cookie and hidden field).
 pub const LOGIN_CSRF_COOKIE: &str = "sklad_login_csrf";
@@ -200,10 +201,7 @@ impl FromRequestParts<AppState> for Ctx {
             .memberships(user.id)
             .await
             .map_err(|e| WebError::store(lang, e))?;
-        let lang = match cookie(&parts.headers, LANG_COOKIE) {
-            Some(code) => Lang::from_code(&code),
-            None => Lang::from_code(&user.language),
-        };
+        let lang = Lang::from_code(&user.language);
         Ok(Ctx {
             session_id,
             session,

@@ -199,10 +199,16 @@ fn local_path(back: &str) -> String {
     }
 }
 
-/// `POST /language`: switches the user's language and returns to the page.
-pub async fn language(posted: Posted) -> Result<Response, WebError> {
+/// `POST /language`: stores the user's language (it follows them to every session
+/// and device) and returns to the page.
+pub async fn language(State(state): State<AppState>, posted: Posted) -> Result<Response, WebError> {
     let ctx = posted.ctx;
     let lang = Lang::from_code(posted.form.get("lang"));
+    state
+        .store
+        .set_user_language(ctx.user.id, lang.code())
+        .await
+        .map_err(|e| ctx.fail(e))?;
     let back = local_path(posted.form.get("back"));
     let mut headers = HeaderMap::new();
     push_cookie(
