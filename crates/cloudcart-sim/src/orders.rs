@@ -715,11 +715,7 @@ pub fn change_status(
     now: Timestamp,
     emit: &mut Emit,
 ) -> Result<(), RuleError> {
-    let mut o = shop
-        .orders
-        .get(&order_id)
-        .cloned()
-        .ok_or_else(|| not_found(order_id))?;
+    let mut o = order_copy(shop, order_id)?;
     let is_custom = shop.custom_statuses.iter().any(|c| c.slug == new);
     if actor == Actor::Gateway {
         if !is_builtin(new) {
@@ -797,7 +793,6 @@ pub fn change_status(
     if shop.config.auto_complete && o.status == "paid" && o.fulfilled {
         o.status = "completed".into();
     }
-    o.updated_at = now;
     let fire = match actor {
         Actor::Api | Actor::Merchant => true,
         Actor::Gateway => {
@@ -805,11 +800,26 @@ pub fn change_status(
                 || (is_negative(&old) && matches!(new, "paid" | "authorized" | "completed"))
         }
     };
+    store_updated(shop, o, now, emit, fire);
+    Ok(())
+}
+
+/// A copy of order `order_id` to edit; the stored order stays untouched until
+/// [`store_updated`], so a refused change leaves no trace.
+fn order_copy(shop: &Shop, order_id: u64) -> Result<Order, RuleError> {
+    shop.orders
+        .get(&order_id)
+        .cloned()
+        .ok_or_else(|| not_found(order_id))
+}
+
+/// Stamp `updated_at`, emit `order.updated` when `fire`, and store the edited order.
+fn store_updated(shop: &mut Shop, mut o: Order, now: Timestamp, emit: &mut Emit, fire: bool) {
+    o.updated_at = now;
     if fire {
         emit.push(("order.updated".into(), webhook_payload(shop, &o)));
     }
     shop.put_order(o);
-    Ok(())
 }
 
 fn not_found(order_id: u64) -> RuleError {
@@ -846,50 +856,43 @@ pub fn fulfil(
     now: Timestamp,
     emit: &mut Emit,
 ) -> Result<u64, RuleError> {
-    let mut o = shop
-        .orders
-        .get(&order_id)
-        .cloned()
-        .ok_or_else(|| not_found(order_id))?;
-    if o.fulfilled {
-        return Err(RuleError::new(
+    let mut o = order_copy(shop, order_id)?;
+    let refusal = [
+        (
+            o.fulfilled,
             "already_fulfilled",
-            "/data/relationships/order",
             "This order is already fulfilled.",
             "Тази поръчка вече е изпратена.",
-        ));
-    }
-    if o.archived {
-        return Err(RuleError::new(
+        ),
+        (
+            o.archived,
             "order_archived",
-            "/data/relationships/order",
             "This order is archived.",
             "Поръчката е архивирана.",
-        ));
-    }
-    if o.shipping_provider_id.is_none() {
-        return Err(RuleError::new(
+        ),
+        (
+            o.shipping_provider_id.is_none(),
             "no_shipping_provider",
-            "/data/relationships/order",
             "This order has no shipping provider.",
             "Поръчката няма метод на доставка.",
-        ));
-    }
-    if o.lines.iter().all(|l| l.digital) {
-        return Err(RuleError::new(
+        ),
+        (
+            o.lines.iter().all(|l| l.digital),
             "no_physical_lines",
-            "/data/relationships/order",
             "This order has no physical products.",
             "Поръчката няма физически продукти.",
-        ));
-    }
-    if is_negative(&o.status) {
-        return Err(RuleError::new(
+        ),
+        (
+            is_negative(&o.status),
             "order_negative",
-            "/data/relationships/order",
             "A cancelled or refunded order cannot be fulfilled.",
             "Отказана или възстановена поръчка не може да бъде изпратена.",
-        ));
+        ),
+    ]
+    .into_iter()
+    .find(|(refused, ..)| *refused);
+    if let Some((_, code, en, bg)) = refusal {
+        return Err(RuleError::new(code, "/data/relationships/order", en, bg));
     }
     let fid = shop.ids.allocate();
     o.fulfillment = Some(Fulfillment {
@@ -917,9 +920,7 @@ pub fn fulfil(
     if shop.config.auto_complete && o.status == "paid" {
         o.status = "completed".into();
     }
-    o.updated_at = now;
-    emit.push(("order.updated".into(), webhook_payload(shop, &o)));
-    shop.put_order(o);
+    store_updated(shop, o, now, emit, true);
     Ok(fid)
 }
 
@@ -930,11 +931,7 @@ pub fn unfulfil(
     now: Timestamp,
     emit: &mut Emit,
 ) -> Result<(), RuleError> {
-    let mut o = shop
-        .orders
-        .get(&order_id)
-        .cloned()
-        .ok_or_else(|| not_found(order_id))?;
+    let mut o = order_copy(shop, order_id)?;
     o.fulfillment = None;
     o.fulfilled = false;
     for l in o.lines.iter_mut() {
@@ -948,9 +945,7 @@ pub fn unfulfil(
     if !meets_threshold(&o) {
         return_stock(shop, &mut o);
     }
-    o.updated_at = now;
-    emit.push(("order.updated".into(), webhook_payload(shop, &o)));
-    shop.put_order(o);
+    store_updated(shop, o, now, emit, true);
     Ok(())
 }
 
@@ -964,11 +959,7 @@ pub fn edit_line(
     now: Timestamp,
     emit: &mut Emit,
 ) -> Result<(), RuleError> {
-    let mut o = shop
-        .orders
-        .get(&order_id)
-        .cloned()
-        .ok_or_else(|| not_found(order_id))?;
+    let mut o = order_copy(shop, order_id)?;
     if !matches!(o.status.as_str(), "pending" | "paid" | "authorized")
         || o.invoice_number.is_some()
         || o.archived
@@ -1037,9 +1028,7 @@ pub fn edit_line(
         ));
     }
     compute_totals(shop, &mut o);
-    o.updated_at = now;
-    emit.push(("order.updated".into(), webhook_payload(shop, &o)));
-    shop.put_order(o);
+    store_updated(shop, o, now, emit, true);
     Ok(())
 }
 

@@ -437,17 +437,8 @@ pub async fn deliver(
     if job.drop {
         return None;
     }
-    let mut result = send(
-        client,
-        &job.url,
-        &job.key,
-        &job.headers,
-        &job.q.body,
-        timeout,
-    )
-    .await;
-    if job.duplicate {
-        result = send(
+    let deliver = || {
+        send(
             client,
             &job.url,
             &job.key,
@@ -455,7 +446,10 @@ pub async fn deliver(
             &job.q.body,
             timeout,
         )
-        .await;
+    };
+    let mut result = deliver().await;
+    if job.duplicate {
+        result = deliver().await;
     }
     Some(match result {
         Sent::Status(s, text) => {
