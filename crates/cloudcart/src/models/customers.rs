@@ -1,5 +1,6 @@
 //! Customers and their addresses (API.md §4).
 
+use super::address::postal_address;
 use crate::lenient::{opt_i64, opt_text, YesNo};
 use serde::Deserialize;
 
@@ -34,50 +35,21 @@ pub struct Customer {
     pub updated_at: Option<String>,
 }
 
-/// `customer-shipping-address` / `customer-billing-address` attributes.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default)]
-pub struct CustomerAddress {
-    /// Owner.
-    #[serde(deserialize_with = "opt_i64")]
-    pub customer_id: Option<i64>,
-    /// First name.
-    #[serde(deserialize_with = "opt_text")]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[serde(deserialize_with = "opt_text")]
-    pub last_name: Option<String>,
-    /// Phone.
-    #[serde(deserialize_with = "opt_text")]
-    pub phone: Option<String>,
-    /// Country ISO code.
-    #[serde(deserialize_with = "opt_text")]
-    pub country_iso2: Option<String>,
-    /// City.
-    #[serde(deserialize_with = "opt_text")]
-    pub city_name: Option<String>,
-    /// Street.
-    #[serde(deserialize_with = "opt_text")]
-    pub street_name: Option<String>,
-    /// Street number.
-    #[serde(deserialize_with = "opt_text")]
-    pub street_number: Option<String>,
-    /// Post code.
-    #[serde(deserialize_with = "opt_text")]
-    pub post_code: Option<String>,
-    /// Company name (billing).
-    #[serde(deserialize_with = "opt_text")]
-    pub company_name: Option<String>,
-    /// Company VAT number (billing).
-    #[serde(deserialize_with = "opt_text")]
-    pub company_vat: Option<String>,
-    /// ЕИК / БУЛСТАТ, when the shop returns it (often write-only).
-    #[serde(deserialize_with = "opt_text")]
-    pub company_bulstat: Option<String>,
-    /// МОЛ, when the shop returns it (often write-only).
-    #[serde(deserialize_with = "opt_text")]
-    pub company_mol: Option<String>,
-    /// Map-formatted address.
-    #[serde(deserialize_with = "opt_text")]
-    pub text: Option<String>,
+postal_address! {
+    /// `customer-shipping-address` / `customer-billing-address` attributes (the company
+    /// fields are filled on billing addresses).
+    CustomerAddress {
+        /// Owner.
+        #[serde(deserialize_with = "opt_i64")]
+        pub customer_id: Option<i64>,
+        /// ЕИК / БУЛСТАТ, when the shop returns it (often write-only).
+        #[serde(deserialize_with = "opt_text")]
+        pub company_bulstat: Option<String>,
+        /// МОЛ, when the shop returns it (often write-only).
+        #[serde(deserialize_with = "opt_text")]
+        pub company_mol: Option<String>,
+        /// Map-formatted address.
+        #[serde(deserialize_with = "opt_text")]
+        pub text: Option<String>,
+    }
 }

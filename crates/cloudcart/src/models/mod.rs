@@ -2,6 +2,7 @@
 //! attributes are ignored; attributes the contract is unsure about are optional; statuses
 //! and codes are open enums.
 
+mod address;
 pub mod catalogue;
 pub mod customers;
 pub mod orders;

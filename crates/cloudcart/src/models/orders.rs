@@ -1,5 +1,6 @@
 //! Orders and every order sub-resource of API.md §3.5, plus the statuses of §3.3.
 
+use super::address::postal_address;
 use super::providers::ShippingProvider;
 use super::Currency;
 use crate::jsonapi::{Included, Resource, ResourceId};
@@ -441,103 +442,43 @@ pub struct OrderPayment {
     pub date_created: Option<String>,
 }
 
-/// `order-billing-address` (with the Bulgarian company fields).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default)]
-pub struct OrderBillingAddress {
-    /// Order id.
-    #[serde(deserialize_with = "opt_i64")]
-    pub order_id: Option<i64>,
-    /// First name.
-    #[serde(deserialize_with = "opt_text")]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[serde(deserialize_with = "opt_text")]
-    pub last_name: Option<String>,
-    /// Phone.
-    #[serde(deserialize_with = "opt_text")]
-    pub phone: Option<String>,
-    /// Company name.
-    #[serde(deserialize_with = "opt_text")]
-    pub company_name: Option<String>,
-    /// Company VAT number (e.g. `BG204512345`).
-    #[serde(deserialize_with = "opt_text")]
-    pub company_vat: Option<String>,
-    /// Responsible person (МОЛ).
-    #[serde(deserialize_with = "opt_text")]
-    pub company_person: Option<String>,
-    /// Company registration number (ЕИК / БУЛСТАТ).
-    #[serde(deserialize_with = "opt_text")]
-    pub company_registration_number: Option<String>,
-    /// Country ISO code.
-    #[serde(deserialize_with = "opt_text")]
-    pub country_iso2: Option<String>,
-    /// City.
-    #[serde(deserialize_with = "opt_text")]
-    pub city_name: Option<String>,
-    /// Street.
-    #[serde(deserialize_with = "opt_text")]
-    pub street_name: Option<String>,
-    /// Street number.
-    #[serde(deserialize_with = "opt_text")]
-    pub street_number: Option<String>,
-    /// Post code.
-    #[serde(deserialize_with = "opt_text")]
-    pub post_code: Option<String>,
-    /// One-line address.
-    #[serde(deserialize_with = "opt_text")]
-    pub formatted: Option<String>,
+postal_address! {
+    /// `order-billing-address` (with the Bulgarian company fields).
+    OrderBillingAddress {
+        /// Order id.
+        #[serde(deserialize_with = "opt_i64")]
+        pub order_id: Option<i64>,
+        /// Responsible person (МОЛ).
+        #[serde(deserialize_with = "opt_text")]
+        pub company_person: Option<String>,
+        /// Company registration number (ЕИК / БУЛСТАТ).
+        #[serde(deserialize_with = "opt_text")]
+        pub company_registration_number: Option<String>,
+        /// One-line address.
+        #[serde(deserialize_with = "opt_text")]
+        pub formatted: Option<String>,
+    }
 }
 
-/// `order-shipping-address`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(default)]
-pub struct OrderShippingAddress {
-    /// Order id.
-    #[serde(deserialize_with = "opt_i64")]
-    pub order_id: Option<i64>,
-    /// First name.
-    #[serde(deserialize_with = "opt_text")]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[serde(deserialize_with = "opt_text")]
-    pub last_name: Option<String>,
-    /// Phone.
-    #[serde(deserialize_with = "opt_text")]
-    pub phone: Option<String>,
-    /// Company name.
-    #[serde(deserialize_with = "opt_text")]
-    pub company_name: Option<String>,
-    /// Company VAT number.
-    #[serde(deserialize_with = "opt_text")]
-    pub company_vat: Option<String>,
-    /// Company flag (`yes`/`no` or boolean).
-    #[serde(rename = "companyYesNo")]
-    pub company_yes_no: Option<YesNo>,
-    /// Country ISO code.
-    #[serde(deserialize_with = "opt_text")]
-    pub country_iso2: Option<String>,
-    /// City.
-    #[serde(deserialize_with = "opt_text")]
-    pub city_name: Option<String>,
-    /// Street.
-    #[serde(deserialize_with = "opt_text")]
-    pub street_name: Option<String>,
-    /// Street number.
-    #[serde(deserialize_with = "opt_text")]
-    pub street_number: Option<String>,
-    /// Post code.
-    #[serde(deserialize_with = "opt_text")]
-    pub post_code: Option<String>,
-    /// Customer's address note.
-    #[serde(deserialize_with = "opt_text")]
-    pub address1: Option<String>,
-    /// Courier integration (`internal`, `econt`, …).
-    #[serde(deserialize_with = "opt_text")]
-    pub integration: Option<String>,
-    /// One-line address.
-    #[serde(deserialize_with = "opt_text")]
-    pub formatted: Option<String>,
+postal_address! {
+    /// `order-shipping-address`.
+    OrderShippingAddress {
+        /// Order id.
+        #[serde(deserialize_with = "opt_i64")]
+        pub order_id: Option<i64>,
+        /// Company flag (`yes`/`no` or boolean).
+        #[serde(rename = "companyYesNo")]
+        pub company_yes_no: Option<YesNo>,
+        /// Customer's address note.
+        #[serde(deserialize_with = "opt_text")]
+        pub address1: Option<String>,
+        /// Courier integration (`internal`, `econt`, …).
+        #[serde(deserialize_with = "opt_text")]
+        pub integration: Option<String>,
+        /// One-line address.
+        #[serde(deserialize_with = "opt_text")]
+        pub formatted: Option<String>,
+    }
 }
 
 /// `order-modification`: a merchant adjustment after placement.
