@@ -303,7 +303,7 @@ async fn backup_restore_with_confirmation_and_a_phone_layout() {
     browser.wait_for_text("Добре дошли").await;
 
     let files = tempfile::tempdir().expect("dir");
-    // A damaged archive is refused after the confirmation and nothing is created.
+    // A damaged archive is refused before any confirmation and nothing is created.
     let bad = files.path().join("damaged.sklad.gz");
     std::fs::write(&bad, b"\x1f\x8bnot really an archive").expect("write");
     browser.open(&base, "/backup").await;
@@ -314,7 +314,6 @@ async fn backup_restore_with_confirmation_and_a_phone_layout() {
         .await
         .expect("choose file");
     browser.click("#restore-upload").await;
-    browser.click("#restore-confirm").await;
     browser.find("#form-errors").await;
     browser.screenshot("restore-refused").await;
     let firms = browser
@@ -349,6 +348,8 @@ async fn backup_restore_with_confirmation_and_a_phone_layout() {
     browser.fill("#restore-name", "Възстановена фирма").await;
     browser.click("#restore-upload").await;
     browser.wait_for_text("demo.sklad.gz").await;
+    let summary = browser.text("#restore-summary").await;
+    assert!(summary.contains("„Демо ЕООД“"), "{summary}");
     browser.screenshot("restore-confirm").await;
     browser.click("#restore-confirm").await;
     browser

@@ -797,3 +797,50 @@ async fn signing_in_again_returns_to_the_firm_last_worked_in() {
     );
     assert!(home.contains(&selected), "{home}");
 }
+
+#[tokio::test]
+async fn the_owner_adds_users_within_the_seats() {
+    let server = start_server().await;
+    let (cookie, token) = signed_in(&server).await;
+    let user = |login: &'static str| {
+        [
+            ("csrf", token.clone()),
+            ("login", login.to_owned()),
+            ("display_name", "Петя Касиер".to_owned()),
+            ("password", "kasa-parola-1".to_owned()),
+            ("role", "operator".to_owned()),
+            ("language", "bg".to_owned()),
+        ]
+    };
+    // Seat 3 of 3.
+    let added = client()
+        .post(format!("{}/users/new", server.base))
+        .header(COOKIE, &cookie)
+        .form(&user("petya"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    let list = get_page(&server, &cookie, "/users")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(list.contains("petya") && list.contains("Оператор"));
+    // A fourth is refused with the reason, and no user is left behind.
+    let refused = client()
+        .post(format!("{}/users/new", server.base))
+        .header(COOKIE, &cookie)
+        .form(&user("ivo"))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), StatusCode::OK);
+    let html = refused.text().await.expect("html");
+    assert!(html.contains("Абонаментът позволява"), "{html}");
+    assert!(html.contains("value=\"ivo\""), "typed login kept");
+    assert!(
+        server.store.user_by_login("ivo").await.is_err(),
+        "no orphan user"
+    );
+}

@@ -72,7 +72,6 @@ error-bad-request = Заявката е невалидна.
 error-home = Към началото
 error-choice-invalid = Изберете една от предложените стойности.
 error-date-invalid = Въведете дата, напр. 28.11.2026.
-error-seats-exceeded = Абонаментът позволява { $seats } потребители и всички са заети.
 
 ## Login
 login-title = Вход
@@ -235,7 +234,8 @@ restore-file = Файл с архив
 restore-name = Име на новата фирма (по желание)
 restore-upload = Продължи
 restore-confirm-title = Потвърдете възстановяването
-restore-confirm-text = Архивът е проверен: { $firm }. Ще бъде създадена НОВА фирма с тези данни; текущата фирма остава непроменена.
+restore-confirm-text = Архивът е проверен: фирма „{ $firm }“. Ще бъде създадена НОВА фирма с тези данни; текущата фирма остава непроменена.
+restore-created = Създаден на
 restore-confirm = Възстанови
 restore-done = Фирмата е възстановена като „{ $firm }“.
 restore-missing-file = Изберете файл с архив.

@@ -72,7 +72,6 @@ error-bad-request = The request is invalid.
 error-home = Go to the start page
 error-choice-invalid = Choose one of the offered values.
 error-date-invalid = Enter a date, e.g. 28.11.2026.
-error-seats-exceeded = The subscription allows { $seats } users and all seats are taken.
 
 ## Login
 login-title = Log in
@@ -235,7 +234,8 @@ restore-file = Archive file
 restore-name = Name of the new firm (optional)
 restore-upload = Continue
 restore-confirm-title = Confirm the restore
-restore-confirm-text = The archive has been checked: { $firm }. A NEW firm will be created with its data; the current firm stays as it is.
+restore-confirm-text = The archive has been checked: firm "{ $firm }". A NEW firm will be created with its data; the current firm stays as it is.
+restore-created = Created on
 restore-confirm = Restore
 restore-done = The firm has been restored as "{ $firm }".
 restore-missing-file = Choose an archive file.

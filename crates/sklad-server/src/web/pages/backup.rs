@@ -11,12 +11,13 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use sklad_domain::Id;
-use sklad_store::StoreError;
+use sklad_store::{ArchiveSummary, StoreError};
 
 use crate::web::error::{render, WebError};
 use crate::web::layout::Page;
 use crate::web::multipart;
 use crate::web::session::{random_token, same_secret, Ctx, Posted};
+use crate::web::view::format_date;
 use crate::AppState;
 
 /// How long an uploaded archive waits for its confirmation.
@@ -53,6 +54,8 @@ struct ConfirmPage {
     size: String,
     sha256: String,
     name: String,
+    summary: ArchiveSummary,
+    created: String,
 }
 
 fn backup_page(
@@ -148,8 +151,22 @@ pub async fn upload(
         let alert = ctx.tr.t("restore-missing-file");
         return Ok(backup_page(&ctx, vec![alert], None, &name)?.into_response());
     };
+    // Checked in full (format, version, checksum) before anything is asked or written.
+    let summary = match state.store.inspect_archive(&file.data).await {
+        Ok(summary) => summary,
+        Err(error @ (StoreError::Archive { .. } | StoreError::Validation(_))) => {
+            let alert = match ctx.lang() {
+                crate::web::i18n::Lang::Bg => error.message_bg(),
+                crate::web::i18n::Lang::En => error.message_en(),
+            };
+            return Ok(backup_page(&ctx, vec![alert], None, &name)?.into_response());
+        }
+        Err(other) => return Err(ctx.fail(other)),
+    };
     let token = random_token();
     let now = state.clock.now();
+    let tz = jiff::tz::TimeZone::get("Europe/Sofia").unwrap_or(jiff::tz::TimeZone::UTC);
+    let created = summary.created_at.to_zoned(tz);
     let confirm = ConfirmPage {
         page: {
             let mut page = ctx.page("restore-confirm-title");
@@ -161,6 +178,13 @@ pub async fn upload(
         size: format!("{} KB", file.data.len().div_ceil(1024)),
         sha256: hex::encode(Sha256::digest(&file.data)),
         name: name.clone(),
+        created: format!(
+            "{} {:02}:{:02}",
+            format_date(created.date()),
+            created.hour(),
+            created.minute()
+        ),
+        summary,
     };
     {
         let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());

@@ -4,7 +4,7 @@ use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sklad_domain::model::{Role, UserInput};
-use sklad_domain::{FieldError, ValidationErrors};
+use sklad_domain::ValidationErrors;
 use sklad_store::StoreError;
 
 use crate::web::error::{render, WebError};
@@ -108,15 +108,6 @@ pub async fn new(ctx: Ctx) -> Result<Html<String>, WebError> {
     show_form(&ctx, &form, &FormErrors::none(ctx.tr))
 }
 
-fn seats_exceeded(seats: i64) -> FieldError {
-    labels::field_error(
-        "role",
-        "seats_exceeded",
-        "error-seats-exceeded",
-        Some(("seats", &seats.to_string())),
-    )
-}
-
 /// `POST /users/new`: creates the user and makes them a member with the chosen role.
 pub async fn create(State(state): State<AppState>, posted: Posted) -> Result<Response, WebError> {
     let Posted { ctx, form } = posted;
@@ -140,20 +131,12 @@ pub async fn create(State(state): State<AppState>, posted: Posted) -> Result<Res
     if let Err(more) = input.validate() {
         errors.errors.extend(more.errors);
     }
-    // Checked before creating the user so a full firm leaves no user behind (the
-    // store checks again when adding the member).
-    let members = store
-        .members(ctx.firm_id())
-        .await
-        .map_err(|e| ctx.fail(e))?;
-    if members.len() as i64 >= ctx.firm.seats {
-        errors.push(seats_exceeded(ctx.firm.seats));
-    }
+    // One transaction: a full firm (`seats_exceeded`) leaves no user behind.
     let result = if errors.is_empty() {
-        match store.create_user(&input).await {
-            Ok(user) => store.add_member(ctx.firm_id(), user.id, role).await,
-            Err(e) => Err(e),
-        }
+        store
+            .create_member(ctx.firm_id(), &input, role)
+            .await
+            .map(|_| ())
     } else {
         Err(StoreError::Validation(errors))
     };
