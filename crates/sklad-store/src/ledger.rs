@@ -87,9 +87,9 @@ impl StockChanges {
         Ok(())
     }
 
-    /// The exact reversal of everything operation `operation_id` has recorded in the
-    /// ledger, one movement per (object, good) with a non-zero net effect.
-    pub async fn reversal_of(
+    /// The net movements operation `operation_id` has recorded in the ledger, one per
+    /// (object, good) with a non-zero net effect.
+    pub async fn recorded_by(
         conn: &mut sqlx::AnyConnection,
         operation_id: Id,
     ) -> StoreResult<Vec<Movement>> {
@@ -111,7 +111,7 @@ impl StockChanges {
                 reserved: Quantity(get(&row, "reserved")?),
             };
             if !(m.on_hand.is_zero() && m.reserved.is_zero()) {
-                out.push(m.reversed());
+                out.push(m);
             }
         }
         Ok(out)

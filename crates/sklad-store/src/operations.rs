@@ -5,13 +5,14 @@
 use std::collections::BTreeMap;
 
 use sklad_domain::model::{Firm, GoodKind};
+use sklad_domain::operation::sale_draft_from_order;
 use sklad_domain::operation::{
     ExternalRef, Line, Operation, OperationDraft, OperationKind, OperationStatus, Totals,
 };
-use sklad_domain::stock::movements_of;
+use sklad_domain::stock::{conversion_movements, edit_movements, movements_of, reversal, Movement};
 use sklad_domain::{Currency, FieldError, Id, Quantity, VatRate};
 
-use crate::db::{enum_from_key, enum_key, get, invalid, map_unique, parse_date, ts_text, Arg, Sql};
+use crate::db::{enum_from_key, enum_key, get, map_unique, parse_date, ts_text, Arg, Sql};
 use crate::firms::firm_in;
 use crate::ledger::StockChanges;
 use crate::{OperationFilter, Page, Store, StoreError, StoreResult};
@@ -267,20 +268,40 @@ async fn apply_draft(
     draft: &OperationDraft,
     stocked: &BTreeMap<Id, bool>,
 ) -> StoreResult<()> {
-    if draft.kind == OperationKind::StockTaking {
-        for line in &draft.lines {
-            changes.level(conn, draft.object_id, line.good_id).await?;
-        }
-    }
+    load_levels(changes, conn, &[], draft).await?;
     let movements = movements_of(
         draft.kind,
         draft.object_id,
         draft.target_object_id,
         &draft.lines,
-        |good| stocked.get(&good).copied().unwrap_or(false),
+        |good| is_stocked(stocked, good),
         |object, good| changes.on_hand(object, good),
     );
     changes.apply(conn, operation_id, &movements).await
+}
+
+/// Whether `good` moves stock (a good, not a service), by [`check_draft`]'s answer.
+fn is_stocked(stocked: &BTreeMap<Id, bool>, good: Id) -> bool {
+    stocked.get(&good).copied().unwrap_or(false)
+}
+
+/// Reads the levels that computing `draft`'s movements depends on: those of the
+/// `recorded` movements it replaces and, for a stock-taking, of its counted lines.
+async fn load_levels(
+    changes: &mut StockChanges,
+    conn: &mut sqlx::AnyConnection,
+    recorded: &[Movement],
+    draft: &OperationDraft,
+) -> StoreResult<()> {
+    for m in recorded {
+        changes.level(conn, m.object_id, m.good_id).await?;
+    }
+    if draft.kind == OperationKind::StockTaking {
+        for line in &draft.lines {
+            changes.level(conn, draft.object_id, line.good_id).await?;
+        }
+    }
+    Ok(())
 }
 
 async fn next_number(
@@ -357,25 +378,6 @@ async fn insert_lines(
         .await?;
     }
     Ok(())
-}
-
-/// Refuses to change an operation that is no longer in force.
-fn require_active(op: &Operation) -> StoreResult<()> {
-    match op.status {
-        OperationStatus::Active => Ok(()),
-        OperationStatus::Annulled => Err(invalid(
-            "status",
-            "operation_annulled",
-            "Операцията е анулирана и не може да се променя.",
-            "The operation is annulled and cannot be changed.",
-        )),
-        OperationStatus::Converted => Err(invalid(
-            "status",
-            "order_converted",
-            "Поръчката вече е превърната в продажба и не може да се променя.",
-            "The order has already been converted into a sale and cannot be changed.",
-        )),
-    }
 }
 
 async fn set_status(
@@ -526,20 +528,26 @@ impl Store {
         self.lock_firm(&mut w.tx, firm_id).await?;
         let firm = firm_in(&mut *w.tx, firm_id).await?;
         let op = operation_in(&mut w.tx, firm_id, operation_id).await?;
-        require_active(&op)?;
-        if draft.kind != op.kind {
-            return Err(invalid(
-                "kind",
-                "kind_change",
-                "Видът на операцията не може да се променя.",
-                "The kind of an operation cannot be changed.",
-            ));
-        }
+        op.ensure_active()?;
+        op.ensure_same_kind(draft)?;
         let stocked = check_draft(&mut w.tx, &firm, draft, Some(operation_id)).await?;
         let mut changes = StockChanges::default();
-        let reversal = StockChanges::reversal_of(&mut w.tx, operation_id).await?;
-        changes.apply(&mut w.tx, operation_id, &reversal).await?;
-        apply_draft(&mut changes, &mut w.tx, operation_id, draft, &stocked).await?;
+        let recorded = StockChanges::recorded_by(&mut w.tx, operation_id).await?;
+        // The levels the edit reads: what it reverses and what a stock-taking counts.
+        load_levels(&mut changes, &mut w.tx, &recorded, draft).await?;
+        let edit = edit_movements(
+            &recorded,
+            draft.kind,
+            draft.object_id,
+            draft.target_object_id,
+            &draft.lines,
+            |good| is_stocked(&stocked, good),
+            |object, good| changes.on_hand(object, good),
+        );
+        changes
+            .apply(&mut w.tx, operation_id, &edit.reversal)
+            .await?;
+        changes.apply(&mut w.tx, operation_id, &edit.new).await?;
         let now = self.now();
         changes
             .flush(&mut w.tx, firm_id, firm.allow_negative_stock, now)
@@ -582,10 +590,12 @@ impl Store {
         self.lock_firm(&mut w.tx, firm_id).await?;
         let firm = firm_in(&mut *w.tx, firm_id).await?;
         let op = operation_in(&mut w.tx, firm_id, operation_id).await?;
-        require_active(&op)?;
+        op.ensure_active()?;
         let mut changes = StockChanges::default();
-        let reversal = StockChanges::reversal_of(&mut w.tx, operation_id).await?;
-        changes.apply(&mut w.tx, operation_id, &reversal).await?;
+        let recorded = StockChanges::recorded_by(&mut w.tx, operation_id).await?;
+        changes
+            .apply(&mut w.tx, operation_id, &reversal(&recorded))
+            .await?;
         changes
             .flush(&mut w.tx, firm_id, firm.allow_negative_stock, self.now())
             .await?;
@@ -596,10 +606,14 @@ impl Store {
     }
 
     /// Converts an active order into a sale dated `date` (the order's date when
-    /// `None`), in one transaction: the reservation is released, the sale (same
-    /// object, partner, payment type, currency, lines and note; the external
-    /// reference stays on the order) moves the stock and the order becomes
-    /// `Converted` with `converted_to` set. Returns the sale.
+    /// `None`), in one transaction: the reservation is released, the sale moves the
+    /// stock and the order becomes `Converted` with `converted_to` set. Returns the
+    /// sale.
+    ///
+    /// The sale copies the order's object, partner, payment type, currency, lines
+    /// and note, but NOT its external reference: that stays on the order (unique
+    /// per firm and source), whose `converted_to` leads to the sale. Only an active
+    /// order converts (`not_an_order`, `operation_annulled`, `order_converted`).
     pub async fn convert_order_to_sale(
         &self,
         firm_id: Id,
@@ -610,35 +624,16 @@ impl Store {
         self.lock_firm(&mut w.tx, firm_id).await?;
         let firm = firm_in(&mut *w.tx, firm_id).await?;
         let order = operation_in(&mut w.tx, firm_id, order_id).await?;
-        if order.kind != OperationKind::Order {
-            return Err(invalid(
-                "kind",
-                "not_an_order",
-                "В продажба се превръща само поръчка.",
-                "Only an order can be converted into a sale.",
-            ));
-        }
-        require_active(&order)?;
-        let draft = OperationDraft {
-            kind: OperationKind::Sale,
-            date: date.unwrap_or(order.date),
-            object_id: order.object_id,
-            target_object_id: None,
-            partner_id: order.partner_id,
-            payment_type_id: order.payment_type_id,
-            currency: order.currency,
-            lines: order.lines.clone(),
-            external_ref: None,
-            note: order.note.clone(),
-        };
+        let draft = sale_draft_from_order(&order, date)?;
         let stocked = check_draft(&mut w.tx, &firm, &draft, None).await?;
         let number = next_number(&mut w.tx, firm_id, OperationKind::Sale).await?;
         let now = self.now();
         let sale_id = insert_operation(&mut w.tx, firm_id, number, &draft, now).await?;
+        let recorded = StockChanges::recorded_by(&mut w.tx, order_id).await?;
+        let moves = conversion_movements(&recorded, &draft, |good| is_stocked(&stocked, good));
         let mut changes = StockChanges::default();
-        let release = StockChanges::reversal_of(&mut w.tx, order_id).await?;
-        changes.apply(&mut w.tx, order_id, &release).await?;
-        apply_draft(&mut changes, &mut w.tx, sale_id, &draft, &stocked).await?;
+        changes.apply(&mut w.tx, order_id, &moves.release).await?;
+        changes.apply(&mut w.tx, sale_id, &moves.sale).await?;
         changes
             .flush(&mut w.tx, firm_id, firm.allow_negative_stock, now)
             .await?;

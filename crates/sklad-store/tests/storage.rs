@@ -431,7 +431,7 @@ async fn edit_and_annul_reverse_exactly(store: Store) {
         .update_operation(firm, d.id, &draft(Sale, obj, vec![line(a.id, 1, 100)]))
         .await
         .unwrap_err();
-    assert_eq!(field_code(&err).1, "kind_change");
+    assert_eq!(field_code(&err).1, "kind_changed");
 
     let annulled = store.annul_operation(firm, edited.id).await.unwrap();
     assert_eq!(annulled.status, OperationStatus::Annulled);
