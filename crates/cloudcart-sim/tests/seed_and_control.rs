@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use cloudcart_sim::seed::is_valid_ean13;
 use cloudcart_sim::{BrokenCases, ShopConfig, SimConfig};
 use common::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[tokio::test]
 async fn seed_generator_unique_skus_valid_ean13_bulgarian_names_and_deterministic() {
@@ -94,127 +94,94 @@ async fn sim_http_control_surface_drives_the_shop() {
         ..Default::default()
     })
     .await;
-    let base = format!("http://127.0.0.1:{}", h.sim.addr().port());
-    let shops: Value = h
-        .http
-        .get(format!("{base}/_sim/shops"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    use reqwest::Method;
+    let shops = h.sim(Method::GET, "/_sim/shops", None).await.body;
     assert_eq!(shops.as_array().unwrap().len(), 2);
     let sku = h.sim.control().variants(HOST)[0].sku.clone().unwrap();
+    let on_shop = |path: &str| format!("/_sim/shops/{HOST}{path}");
     // Merchant sets stock, then a company checkout.
     let r = h
-        .http
-        .post(format!("{base}/_sim/shops/{HOST}/variants/{sku}/quantity"))
-        .json(&json!({"quantity": 40}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+        .sim(
+            Method::POST,
+            &on_shop(&format!("/variants/{sku}/quantity")),
+            Some(json!({"quantity": 40})),
+        )
+        .await;
+    assert_eq!(r.status, 200);
     let r = h
-        .http
-        .post(format!("{base}/_sim/shops/{HOST}/orders"))
-        .json(&json!({"lines": [{"sku": sku, "quantity": 2}],
-            "buyer": {"kind": "company", "email": "office@firma.bg", "company_name": "Фирма ООД", "eik": "121234567", "vat": "BG121234567", "mol": "Иван Петров"}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let id = r.json::<Value>().await.unwrap()["id"].as_u64().unwrap();
-    let r: Value = h
-        .http
-        .post(format!("{base}/_sim/shops/{HOST}/orders/{id}/pay"))
-        .json(&json!({"via": "gateway"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(r["attributes"]["status"], "paid");
-    let v: Value = h
-        .http
-        .get(format!("{base}/_sim/shops/{HOST}/variants/{sku}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(v["quantity"], 38.0);
+        .sim(Method::POST, &on_shop("/orders"), Some(json!({"lines": [{"sku": sku, "quantity": 2}],
+            "buyer": {"kind": "company", "email": "office@firma.bg", "company_name": "Фирма ООД", "eik": "121234567", "vat": "BG121234567", "mol": "Иван Петров"}})))
+        .await;
+    assert_eq!(r.status, 201);
+    let id = r.body["id"].as_u64().unwrap();
+    let r = h
+        .sim(
+            Method::POST,
+            &on_shop(&format!("/orders/{id}/pay")),
+            Some(json!({"via": "gateway"})),
+        )
+        .await;
+    assert_eq!(r.body["attributes"]["status"], "paid");
+    let v = h
+        .sim(Method::GET, &on_shop(&format!("/variants/{sku}")), None)
+        .await;
+    assert_eq!(v.body["quantity"], 38.0);
     // Errors carry a stable code and both languages.
     let r = h
-        .http
-        .post(format!("{base}/_sim/shops/{HOST}/orders/{id}/cancel"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 422);
-    let e: Value = r.json().await.unwrap();
-    assert_eq!(e["error"]["code"], "cancel_needs_open_order");
-    assert!(e["error"]["message_bg"]
+        .sim(
+            Method::POST,
+            &on_shop(&format!("/orders/{id}/cancel")),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.body["error"]["code"], "cancel_needs_open_order");
+    assert!(r.body["error"]["message_bg"]
         .as_str()
         .unwrap()
         .contains("отказани"));
     let r = h
+        .sim(
+            Method::POST,
+            "/_sim/shops/nope.localhost/orders/1/pay",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    let garbage = h
         .http
-        .post(format!("{base}/_sim/shops/nope.localhost/orders/1/pay"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
-    let r = h
-        .http
-        .post(format!("{base}/_sim/shops/{HOST}/orders"))
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400);
+        .post(h.url_on("127.0.0.1", &on_shop("/orders")))
+        .body("{not json");
+    assert_eq!(h.send(garbage).await.status, 400);
     // Settings: plan without API.
     let r = h
-        .http
-        .patch(format!("{base}/_sim/shops/{HOST}/settings"))
-        .json(&json!({"rate_limit_per_minute": 0}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+        .sim(
+            Method::PATCH,
+            &on_shop("/settings"),
+            Some(json!({"rate_limit_per_minute": 0})),
+        )
+        .await;
+    assert_eq!(r.status, 204);
     assert_eq!(h.get("/api/v2/products").await.status, 429);
     // Faults and the clock.
     let r = h
-        .http
-        .post(format!("{base}/_sim/shops/{HOST}/faults/api"))
-        .json(&json!({"kind": "status", "status": 502, "count": 1}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
-    let t: Value = h
-        .http
-        .post(format!("{base}/_sim/clock/advance"))
-        .json(&json!({"seconds": 3600}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(t["now"], "2026-06-01 09:00:00");
-    let w: Value = h
-        .http
-        .get(format!("{base}/_sim/shops/{HOST}/deliveries"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(w.as_array().unwrap().is_empty());
+        .sim(
+            Method::POST,
+            &on_shop("/faults/api"),
+            Some(json!({"kind": "status", "status": 502, "count": 1})),
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    let t = h
+        .sim(
+            Method::POST,
+            "/_sim/clock/advance",
+            Some(json!({"seconds": 3600})),
+        )
+        .await;
+    assert_eq!(t.body["now"], "2026-06-01 09:00:00");
+    let w = h.sim(Method::GET, &on_shop("/deliveries"), None).await;
+    assert!(w.body.as_array().unwrap().is_empty());
 }
 
 #[tokio::test]

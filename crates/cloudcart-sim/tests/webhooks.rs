@@ -40,6 +40,16 @@ fn order() -> OrderRequest {
     OrderRequest::person("hook@example.bg", &[("COF-R", 1)])
 }
 
+/// A shop with the test catalogue and a receiver, answering from `script`, subscribed to
+/// `event` at `http://{receiver}{path}`; returns the harness, the receiver and the webhook id.
+async fn hooked(script: Vec<(u16, &str)>, event: &str, path: &str) -> (Harness, Receiver, String) {
+    let h = start(shop()).await;
+    catalogue(&h).await;
+    let (rx, addr) = Receiver::start(script).await;
+    let wid = subscribe(&h, &format!("http://{addr}{path}"), event).await;
+    (h, rx, wid)
+}
+
 fn has_null(v: &Value) -> bool {
     match v {
         Value::Null => true,
@@ -51,15 +61,7 @@ fn has_null(v: &Value) -> bool {
 
 #[tokio::test]
 async fn s6_4_delivery_is_a_one_element_array_without_nulls_with_key_and_custom_headers() {
-    let h = start(shop()).await;
-    catalogue(&h).await;
-    let (rx, addr) = Receiver::start(vec![]).await;
-    subscribe(
-        &h,
-        &format!("http://{addr}/hooks/order-created"),
-        "order.created",
-    )
-    .await;
+    let (h, rx, _) = hooked(vec![], "order.created", "/hooks/order-created").await;
     let c = h.sim.control();
     let id = c.place_order(HOST, &order()).unwrap();
     c.flush_webhooks().await;
@@ -82,10 +84,7 @@ async fn s6_4_delivery_is_a_one_element_array_without_nulls_with_key_and_custom_
 
 #[tokio::test]
 async fn s6_6_retry_schedule_120_180_240_300_360_then_disabled_on_virtual_time() {
-    let h = start(shop()).await;
-    catalogue(&h).await;
-    let (rx, addr) = Receiver::start(vec![(500, "boom"); 10]).await;
-    let wid = subscribe(&h, &format!("http://{addr}/hook"), "order.created").await;
+    let (h, rx, wid) = hooked(vec![(500, "boom"); 10], "order.created", "/hook").await;
     let c = h.sim.control();
     c.place_order(HOST, &order()).unwrap();
     c.flush_webhooks().await;
@@ -145,10 +144,7 @@ async fn s6_6_extra_60s_retry_switch() {
 #[tokio::test]
 async fn s6_6_permanent_failure_codes_disable_without_retry() {
     for code in [400u16, 401, 403, 404, 405, 406, 410, 411] {
-        let h = start(shop()).await;
-        catalogue(&h).await;
-        let (rx, addr) = Receiver::start(vec![(code, "gone")]).await;
-        let wid = subscribe(&h, &format!("http://{addr}/hook"), "order.created").await;
+        let (h, rx, wid) = hooked(vec![(code, "gone")], "order.created", "/hook").await;
         let c = h.sim.control();
         c.place_order(HOST, &order()).unwrap();
         c.flush_webhooks().await;
@@ -164,14 +160,11 @@ async fn s6_6_permanent_failure_codes_disable_without_retry() {
 
 #[tokio::test]
 async fn s6_6_please_unsubscribe_me_deletes_the_subscription_but_not_on_2xx() {
-    let h = start(shop()).await;
-    catalogue(&h).await;
-    let (rx, addr) = Receiver::start(vec![
+    let script = vec![
         (200, "please unsubscribe me"),
         (500, "Error: Please Unsubscribe Me now"),
-    ])
-    .await;
-    let wid = subscribe(&h, &format!("http://{addr}/hook"), "order.created").await;
+    ];
+    let (h, rx, wid) = hooked(script, "order.created", "/hook").await;
     let c = h.sim.control();
     c.place_order(HOST, &order()).unwrap();
     c.flush_webhooks().await;
@@ -284,15 +277,7 @@ async fn s6_1_s6_2_subscription_rules_order_deleted_refused_headers_replaced_api
 
 #[tokio::test]
 async fn s6_3_order_updated_fires_for_api_and_fulfilment_but_not_for_gateway_pending_to_paid() {
-    let h = start(shop()).await;
-    catalogue(&h).await;
-    let (rx, addr) = Receiver::start(vec![]).await;
-    subscribe(
-        &h,
-        &format!("http://{addr}/hooks/order-updated"),
-        "order.updated",
-    )
-    .await;
+    let (h, rx, _) = hooked(vec![], "order.updated", "/hooks/order-updated").await;
     let c = h.sim.control();
     let id = c.place_order(HOST, &order()).unwrap();
     c.pay(HOST, id, Actor::Gateway).unwrap();
@@ -367,10 +352,7 @@ async fn s6_3_non_order_events_categories_customers_and_product_deleted_payload_
 
 #[tokio::test]
 async fn fault_switches_duplicate_drop_defer_and_out_of_order() {
-    let h = start(shop()).await;
-    catalogue(&h).await;
-    let (rx, addr) = Receiver::start(vec![]).await;
-    subscribe(&h, &format!("http://{addr}/u"), "order.updated").await;
+    let (h, rx, _) = hooked(vec![], "order.updated", "/u").await;
     let c = h.sim.control();
     let id = c.place_order(HOST, &order()).unwrap();
     // Duplicate.

@@ -102,6 +102,17 @@ impl Harness {
         )
         .await
     }
+    /// A request to the `/_sim` control surface (on 127.0.0.1, no API key), with a JSON
+    /// body when given.
+    pub async fn sim(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Resp {
+        let url = format!("http://127.0.0.1:{}{path}", self.sim.addr().port());
+        let req = self.http.request(method, url);
+        let req = match body {
+            Some(b) => req.json(&b),
+            None => req,
+        };
+        self.send(req).await
+    }
     pub async fn send(&self, req: reqwest::RequestBuilder) -> Resp {
         let r = req.send().await.expect("request reaches the emulator");
         let status = r.status().as_u16();
