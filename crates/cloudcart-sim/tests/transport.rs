@@ -53,23 +53,9 @@ async fn s1_3_media_types_415_and_406() {
         )
         .await;
     assert_eq!(r.status, 415);
-    let r = h
-        .send(
-            h.http
-                .get(h.url("/api/v2/products"))
-                .header("X-CloudCart-ApiKey", KEY)
-                .header("Accept", "text/html"),
-        )
-        .await;
+    let r = h.get_with("/api/v2/products", "Accept", "text/html").await;
     assert_eq!(r.status, 406);
-    let r = h
-        .send(
-            h.http
-                .get(h.url("/api/v2/products"))
-                .header("X-CloudCart-ApiKey", KEY)
-                .header("Accept", MEDIA),
-        )
-        .await;
+    let r = h.get_with("/api/v2/products", "Accept", MEDIA).await;
     assert_eq!(r.status, 200);
 }
 
@@ -108,12 +94,7 @@ async fn s1_4_s1_5_envelope_meta_page_bounds_and_past_the_end() {
     assert_eq!(r.body["data"], json!([]));
     // Links with X-Show-Links.
     let r = h
-        .send(
-            h.http
-                .get(h.url("/api/v2/variants?page[size]=5"))
-                .header("X-CloudCart-ApiKey", KEY)
-                .header("X-Show-Links", "1"),
-        )
+        .get_with("/api/v2/variants?page[size]=5", "X-Show-Links", "1")
         .await;
     assert!(r.body["links"]["prev"].is_null());
     assert!(r.body["links"]["next"]

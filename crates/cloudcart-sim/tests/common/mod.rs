@@ -65,6 +65,16 @@ impl Harness {
     pub async fn get(&self, path: &str) -> Resp {
         self.get_url(&self.url(path), Some(KEY)).await
     }
+    /// GET `path` with the API key and one more header.
+    pub async fn get_with(&self, path: &str, name: &str, value: &str) -> Resp {
+        self.send(
+            self.http
+                .get(self.url(path))
+                .header("X-CloudCart-ApiKey", KEY)
+                .header(name, value),
+        )
+        .await
+    }
     /// GET an absolute URL (any host the harness resolves) with `key`, or with no key header.
     pub async fn get_url(&self, url: &str, key: Option<&str>) -> Resp {
         let req = self.http.get(url);
