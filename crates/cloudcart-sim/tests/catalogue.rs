@@ -133,6 +133,68 @@ async fn s2_1_default_option_less_variant_is_unique_and_sku_is_unique_per_shop()
     assert_eq!(r.body["included"][0]["attributes"]["sku"], "COF-ETH-250");
 }
 
+/// POST `body` and return the new record's id.
+async fn created_id(h: &Harness, path: &str, body: Value) -> String {
+    let r = h.post(path, body).await;
+    assert_eq!(r.status, 201, "{path}: {:?}", r.body);
+    r.body["data"]["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn s2_1_default_variant_is_recomputed_cheapest_then_lowest_id() {
+    let h = start(shop()).await;
+    let cat = category(&h).await;
+    let size = created_id(
+        &h,
+        "/api/v2/variant-parameters",
+        json!({"data": {"type": "variant-parameters",
+        "attributes": {"name": "Размер", "display_type": "select"}}}),
+    )
+    .await;
+    let mut variants = Vec::new();
+    let pid = product(&h, &cat, &[&size]).await["data"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (name, price) in [("S", 3000), ("M", 2000)] {
+        let opt = created_id(
+            &h,
+            "/api/v2/variant-options",
+            json!({"data": {"type": "variant-options",
+            "attributes": {"name": name},
+            "relationships": {"parameter": {"data": {"type": "variant-parameters", "id": size}}}}}),
+        )
+        .await;
+        let mut body = variant_body(&pid, &format!("DV-{name}"), &[&opt]);
+        body["data"]["attributes"]["price"] = json!(price);
+        variants.push(created_id(&h, "/api/v2/variants", body).await);
+    }
+    let default_sku = || async {
+        let r = h
+            .get(&format!("/api/v2/products/{pid}?include=variant"))
+            .await;
+        r.body["included"][0]["attributes"]["sku"].clone()
+    };
+    assert_eq!(default_sku().await, "DV-M", "the cheapest variant");
+    let h = &h;
+    let set_price = |id: String, price: i64| async move {
+        let path = format!("/api/v2/variants/{id}");
+        h.patch(
+            &path,
+            json!({"data": {"type": "variants", "id": id, "attributes": {"price": price}}}),
+        )
+        .await
+    };
+    assert_eq!(set_price(variants[1].clone(), 4000).await.status, 200);
+    assert_eq!(
+        default_sku().await,
+        "DV-S",
+        "recomputed after a price change"
+    );
+    assert_eq!(set_price(variants[1].clone(), 3000).await.status, 200);
+    assert_eq!(default_sku().await, "DV-S", "a tie goes to the lower id");
+}
+
 #[tokio::test]
 async fn s2_4_option_count_and_slot_validation_and_parameter_change_wipes_variants() {
     let h = start(shop()).await;
