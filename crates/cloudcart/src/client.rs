@@ -341,7 +341,9 @@ impl Client {
 
     /// Sets an order's status by code; when the shop rejects the `status` attribute, retries
     /// once with the numeric `status_id` from the helper list (API.md §3.4). Gateway-only
-    /// codes (`voided`, `failed`, …) are refused before sending.
+    /// codes (`voided`, `failed`, …) are refused before sending. On a real shop a status
+    /// change e-mails the customer and may issue an invoice number or capture a card payment
+    /// (API.md §8); call it for a decided change only.
     pub async fn set_order_status(
         &self,
         id: &str,

@@ -14,6 +14,50 @@
 //! - [`Error`] — typed failures with `code()`, `message_bg()` and `message_en()`.
 //! - [`models::webhooks`] — decoding of webhook delivery bodies for receivers.
 //!
+//! ## API.md §8 client checklist
+//!
+//! Each item and the tests that hold it (`module::tests::…` are in-crate unit tests, the
+//! rest name the integration test file):
+//!
+//! 1. Primary domain, key and media types — `config::tests::https_is_required_except_on_loopback`,
+//!    `transport_edges::every_request_carries_the_key_the_media_type_and_a_user_agent`,
+//!    `against_sim::auth_failures_are_typed` (a non-primary domain reads as "no API").
+//! 2. `limit − 1` per sliding minute, `Retry-After`, HTML 429/403 as anti-abuse —
+//!    `limiter::tests::admits_limit_minus_one_per_sliding_minute`,
+//!    `limiter::tests::no_sliding_minute_ever_holds_more_than_limit_minus_one` (property),
+//!    `against_sim::the_limiter_never_gets_a_429_when_it_knows_the_limit`,
+//!    `against_sim::an_injected_429_is_waited_out_for_retry_after`,
+//!    `transport_edges::html_429_and_403_are_anti_abuse_and_block_without_retrying`.
+//! 3. `page[size]=100`, `sort=id`, single-record mode —
+//!    `against_sim::paging_streams_all_10000_variants_once_each`,
+//!    `transport_edges::every_request_carries_the_key_the_media_type_and_a_user_agent`,
+//!    `jsonapi::tests::single_record_mode_and_null_data_are_understood`,
+//!    `against_sim::decoding_tolerates_missing_and_extra_attributes` (`product_by_url_handle`).
+//! 4. Open string enums — `contract_examples::every_code_enum_is_an_open_string`,
+//!    `contract_examples::unknown_statuses_and_extra_attributes_are_kept_open`.
+//! 5. Tolerant decoding — `against_sim::decoding_tolerates_missing_and_extra_attributes`,
+//!    `contract_examples::missing_attributes_and_relationships_read_as_absent`,
+//!    `jsonapi::tests::numeric_ids_and_linkage_shapes_are_accepted`, `decoders_never_panic`.
+//! 6. 422 pointers / parameters, app absent (404 or 422), 402, 503, 500 `details` —
+//!    `transport::tests::statuses_map_to_typed_errors`,
+//!    `against_sim::a_bad_query_is_a_validation_error_with_the_parameter`,
+//!    `transport_edges::a_500_reports_the_support_log_id_after_retries`.
+//! 7. Stock and price per variant — `against_sim::variant_quantity_and_price_round_trip`,
+//!    `catalogue::tests::variant_update_serialises_only_what_is_set`. **Left out on purpose:**
+//!    product POST/PATCH. A warehouse sync writes only variant quantity and price, so the
+//!    client cannot PATCH a live product's parameter slots, and it has no product POST that
+//!    could leave out `tracking` / `shipping`.
+//! 8. Webhooks as hints — the receiver helpers decode every delivery shape
+//!    (`against_sim::deliveries_from_the_shop_decode_with_the_receiver_helpers`,
+//!    `webhooks::tests::entity_delivery_reads_both_shapes`). **Left out on purpose:**
+//!    idempotent handling, re-fetching and polling as a safety net. These belong to the
+//!    receiving application (the Sklad bridge), which re-fetches through the client's reads.
+//! 9. Status PATCH and fulfilment have real side effects (documented on
+//!    [`Client::set_order_status`] and [`Client::fulfill_order`]); a POST that may have reached
+//!    the shop is never repeated — `transport_edges::a_create_that_may_have_arrived_is_not_repeated`,
+//!    `against_sim::order_status_patch_and_its_gates`,
+//!    `against_sim::fulfilling_an_order_marks_it_shipped_once`.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), cloudcart::Error> {
 //! use cloudcart::{Client, ClientConfig, Query};

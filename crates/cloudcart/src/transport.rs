@@ -395,6 +395,16 @@ mod tests {
         );
         assert_eq!(
             map(
+                422,
+                r#"{"errors":[{"status":"422","detail":"Units app not installed"}]}"#,
+                Target::Record
+            ),
+            Error::FeatureAbsent {
+                detail: "Units app not installed".into()
+            }
+        );
+        assert_eq!(
+            map(
                 402,
                 r#"{"errors":[{"status":"402","title":"Payment Required","detail":"Plan expired"}]}"#,
                 Target::Record

@@ -4,8 +4,10 @@
 use cloudcart::jsonapi::RawDocument;
 use cloudcart::models::catalogue::{Product, Stock, Variant};
 use cloudcart::models::orders::{
-    DiscountType, FulfillmentStatus, FullOrder, Order, OrderStatus, PaymentStatus, TotalCode,
+    DiscountType, FulfillmentStatus, FullOrder, Order, OrderDiscount, OrderPayment, OrderStatus,
+    OrderTotal, PaymentStatus, TotalCode,
 };
+use cloudcart::models::providers::ShippingProvider;
 use cloudcart::models::Currency;
 use cloudcart::{Decimal3, YesNo};
 
@@ -122,6 +124,38 @@ fn unknown_statuses_and_extra_attributes_are_kept_open() {
     assert_eq!(o.status_fulfillment, Some(FulfillmentStatus::Shipped));
     assert_eq!(o.currency, Some(Currency::Bgn));
     assert_eq!(o.total, Some(1290));
+}
+
+#[test]
+fn every_code_enum_is_an_open_string() {
+    // API.md §8 client item 4: statuses, discount_type, provider_type, totals code and the
+    // fulfilment status keep codes the contract does not list.
+    let discount: OrderDiscount =
+        serde_json::from_str(r#"{"discount_type":"buy_x_get_y"}"#).unwrap();
+    assert_eq!(
+        discount.discount_type,
+        Some(DiscountType::Other("buy_x_get_y".into()))
+    );
+    let total: OrderTotal = serde_json::from_str(r#"{"code":"gift_wrap","value":150}"#).unwrap();
+    assert_eq!(total.code, Some(TotalCode::Other("gift_wrap".into())));
+    let payment: OrderPayment =
+        serde_json::from_str(r#"{"payment_status":"pending_review"}"#).unwrap();
+    assert_eq!(
+        payment.payment_status,
+        Some(PaymentStatus::Other("pending_review".into()))
+    );
+    let courier: ShippingProvider = serde_json::from_str(r#"{"provider_type":"dhl"}"#).unwrap();
+    assert_eq!(courier.provider_type.as_deref(), Some("dhl"));
+    let order: Order =
+        serde_json::from_str(r#"{"status":"order-on-hold","status_fulfillment":"lost"}"#).unwrap();
+    assert_eq!(
+        order.status,
+        Some(OrderStatus::Other("order-on-hold".into()))
+    );
+    assert_eq!(
+        order.status_fulfillment,
+        Some(FulfillmentStatus::Other("lost".into()))
+    );
 }
 
 #[test]
