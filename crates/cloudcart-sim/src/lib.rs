@@ -85,6 +85,32 @@
 //! legacy v1 (`new_version = 0`) order payload (v2 is always sent), the HTML anti-abuse
 //! 429, and the 30 s edge timeout (inject it with `ApiFault::Status { status: 504, .. }`).
 //!
+//! ## API.md §8 emulator checklist (and §6.7)
+//!
+//! Each item and the integration tests (file `::` test) that hold it:
+//!
+//! | Item | Tests |
+//! |---|---|
+//! | Auth order, 415 / 406 | `transport::s1_2_auth_order_missing_key_401_then_unknown_host_404_then_bad_key_401`, `transport::s1_3_media_types_415_and_406` |
+//! | Envelope, `meta.page`, page-size bounds, empty page past the end, links | `transport::s1_4_s1_5_envelope_meta_page_bounds_and_past_the_end`, `transport::s1_5_paging_walks_every_variant_exactly_once` |
+//! | Equality + named filters, single-record mode, sort / include allow-lists, `append` | `transport::s1_6_equality_filters_named_filters_and_single_record_mode`, `transport::s1_7_sort_allow_list_and_descending`, `transport::s1_8_s1_9_include_and_append_allow_lists` |
+//! | Verb matrix 405s, soft-delete 404s | `transport::s1_15_verb_matrix_405_and_404s`, `catalogue::s2_2_s2_3_product_post_defaults_required_category_location_and_soft_delete` |
+//! | Product / variant rules: defaults, option count, parameter change wipes variants, default-variant recompute, one option-less variant | `catalogue::s2_2_s2_3_product_post_defaults_required_category_location_and_soft_delete`, `catalogue::s2_4_option_count_and_slot_validation_and_parameter_change_wipes_variants`, `catalogue::s2_1_default_variant_is_recomputed_cheapest_then_lowest_id`, `catalogue::s2_1_default_option_less_variant_is_unique_and_sku_is_unique_per_shop` |
+//! | Status gates and auto-promotion, invoice / USN write-once, fulfilment cascade and delete rollback | `orders::s3_3_status_gates_invalid_codes_custom_statuses_and_status_id`, `orders::s3_4_invoice_number_and_usn_are_set_once`, `orders::s3_7_fulfilment_cascade_and_delete_rollback` |
+//! | Stock per `order_status_for_quantity_decrease` | `orders::s3_6_stock_taken_at_paid_exactly_once_and_returned_exactly_once`, `orders::s3_6_pending_setting_is_snapshotted_per_order`, `orders::s3_6_quantity_clamped_at_zero_on_the_order_path_and_only_taken_units_return`, `orders::s3_6_line_edits_move_stock_by_the_difference` |
+//! | Rate limiter and JSON 429 (limit configurable, including 0) | `transport::s1_13_rate_limit_limit_minus_one_then_429_and_window_slides_on_virtual_time`, `transport::s1_13_plan_without_api_and_alias_domain_refuse_first_call`, `transport::s1_13_every_refusal_carries_rate_headers_without_using_quota` |
+//! | §6.7.1 subscriptions: header full replace, `api_key_id` read-only | `webhooks::s6_1_s6_2_subscription_rules_order_deleted_refused_headers_replaced_api_key_read_only` |
+//! | §6.7.2 one-element array, key + custom headers, nulls stripped | `webhooks::s6_4_delivery_is_a_one_element_array_without_nulls_with_key_and_custom_headers` |
+//! | §6.7.3 timeout, permanent codes, "please unsubscribe me", retries 120–360 s, disable after the 6th failure | `webhooks::s6_6_timeout_is_a_retryable_failure`, `webhooks::s6_6_permanent_failure_codes_disable_without_retry`, `webhooks::s6_6_please_unsubscribe_me_deletes_the_subscription_but_not_on_2xx`, `webhooks::s6_6_retry_schedule_120_180_240_300_360_then_disabled_on_virtual_time` |
+//! | §6.7.4 switches: 60 s deferral, extra 60 s retry, out-of-order, duplicate, flat vs JSON:API payload | `webhooks::s6_6_order_events_deferred_60s_when_several_subscribers`, `webhooks::s6_6_extra_60s_retry_switch`, `webhooks::fault_switches_duplicate_drop_defer_and_out_of_order`, `webhooks::s6_3_non_order_events_categories_customers_and_product_deleted_payload_shapes` |
+//! | §6.7.5 event rules | `webhooks::s6_3_order_updated_fires_for_api_and_fulfilment_but_not_for_gateway_pending_to_paid`, `webhooks::s6_3_order_updated_on_merchant_line_edit_and_plain_api_save_category_updated_on_patch`, `webhooks::s6_3_non_order_events_categories_customers_and_product_deleted_payload_shapes` |
+//!
+//! **Left out on purpose:** the switch that makes API product writes fire `product.created` /
+//! `product.updated`. The emulator never fires them, and it does fire `product.deleted`. API.md §9
+//! item 5 says the documentation pages disagree on these events, and a client that treats
+//! webhooks as hints (§8 client item 8) re-fetches the product in either case. A switch nobody
+//! could check against the real platform would only add an untested path.
+//!
 //! ## Control surface (`/_sim/…`, JSON in/out, no auth — loopback only)
 //!
 //! | Verb + path | Body | Effect |
