@@ -259,9 +259,8 @@ async fn missing_or_unknown_tokens_are_401(server: TestServer) {
 /// Bodies over the configured limit are refused with the error shape, before parsing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversized_bodies_are_413() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("sklad.db").display());
-    let (server, task) = api_support::start_with_body_limit(&url, 1024).await;
+    let db = sklad_store::testing::TestDatabase::sqlite();
+    let (server, task) = api_support::start_with_body_limit(db.url(), 1024).await;
     let firm = server.tenant("Лимит ООД", "limit").await;
     let big_name = "я".repeat(2048);
     let (status, body) = server

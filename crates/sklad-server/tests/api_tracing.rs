@@ -32,9 +32,8 @@ async fn requests_are_traced_without_secrets() {
         .with_writer(move || writer.clone())
         .init();
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("sklad.db").display());
-    let (server, task) = api_support::start(&url).await;
+    let db = sklad_store::testing::TestDatabase::sqlite();
+    let (server, task) = api_support::start(db.url()).await;
     let firm = server.tenant("Следи ООД", "tracer").await;
     server
         .post_expect(

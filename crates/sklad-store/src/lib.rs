@@ -27,6 +27,8 @@ mod outbox;
 mod partners;
 mod payment_types;
 mod stock;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod types;
 mod users;
 

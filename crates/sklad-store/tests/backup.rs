@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use sklad_store::testing::TestDatabase;
 use sklad_store::{Store, StoreError};
 
 async fn round_trip(store: Store) {
@@ -154,15 +155,16 @@ both!(round_trip, damaged_archives_refused);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_to_postgres() {
-    let Some(admin_url) = postgres_admin_url() else {
+    let Some(pg_db) = TestDatabase::postgres().await else {
         return;
     };
-    let (sqlite, _dir) = sqlite_store().await;
+    let sqlite_db = TestDatabase::sqlite();
+    let sqlite = sqlite_db.store().await;
     let (firm, _) = populated_firm(&sqlite, "ivan").await;
     let before = sqlite.export_firm_canonical(firm).await.unwrap();
     let archive = sqlite.backup_firm(firm).await.unwrap();
 
-    let (pg, name) = postgres_store(&admin_url).await;
+    let pg = pg_db.store().await;
     let outcome = tokio::spawn(async move {
         let owner = pg.create_user(&user_input("maria")).await.unwrap();
         let restored = pg.restore_firm(&archive, owner.id, None).await.unwrap();
@@ -173,7 +175,7 @@ async fn sqlite_to_postgres() {
         (after, back)
     })
     .await;
-    drop_postgres_database(&admin_url, &name).await;
+    drop(pg_db);
     let (after, back) = outcome.unwrap();
     assert_eq!(before, after);
     let owner = sqlite.create_user(&user_input("petar")).await.unwrap();
@@ -190,7 +192,8 @@ async fn sqlite_to_postgres() {
 fn random_damage_never_panics() {
     use proptest::prelude::*;
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let (store, _dir) = runtime.block_on(sqlite_store());
+    let db = TestDatabase::sqlite();
+    let store = runtime.block_on(db.store());
     let (firm, owner) = runtime.block_on(populated_firm(&store, "ivan"));
     let archive = runtime.block_on(store.backup_firm(firm)).unwrap();
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {

@@ -12,6 +12,7 @@ use proptest::prelude::*;
 use sklad_domain::operation::{OperationDraft, OperationKind, OperationStatus};
 use sklad_domain::stock::{movements_of, Movement, StockBook};
 use sklad_domain::{Id, Quantity};
+use sklad_store::testing::TestDatabase;
 use sklad_store::Store;
 
 /// One random step: (action, a, b, c, d).
@@ -262,28 +263,21 @@ fn run_property(store: Store, runtime: &tokio::runtime::Runtime) {
         .unwrap();
 }
 
-#[test]
-fn stock_matches_reference_model_sqlite() {
+fn property_on(engine: sklad_store::Engine) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let (store, _dir) = runtime.block_on(sqlite_store());
+    let Some(db) = runtime.block_on(TestDatabase::fresh(engine)) else {
+        return;
+    };
+    let store = runtime.block_on(db.store());
     run_property(store, &runtime);
 }
 
 #[test]
+fn stock_matches_reference_model_sqlite() {
+    property_on(sklad_store::Engine::Sqlite);
+}
+
+#[test]
 fn stock_matches_reference_model_postgres() {
-    let Some(admin_url) = postgres_admin_url() else {
-        return;
-    };
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let (store, name) = runtime.block_on(postgres_store(&admin_url));
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_property(store.clone(), &runtime)
-    }));
-    runtime.block_on(async {
-        store.close().await;
-        drop_postgres_database(&admin_url, &name).await;
-    });
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e);
-    }
+    property_on(sklad_store::Engine::Postgres);
 }

@@ -37,53 +37,9 @@ fn value(stdout: &str, key: &str) -> i64 {
         .unwrap_or_else(|| panic!("no {key}= in {stdout}"))
 }
 
-fn admin_url() -> Option<String> {
-    match std::env::var("SKLAD_TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("CI is set but SKLAD_TEST_DATABASE_URL is not")
-        }
-        _ => {
-            eprintln!("notice: SKLAD_TEST_DATABASE_URL unset, cross-engine CLI test skipped");
-            None
-        }
-    }
-}
-
-/// A fresh database on the test server: (its URL, its name).
-async fn fresh_database(admin_url: &str) -> (String, String) {
-    use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    let name = format!("sklad_cli_{:016x}", rand::random::<u64>());
-    let mut admin = sqlx::AnyConnection::connect(admin_url)
-        .await
-        .expect("connect to PostgreSQL");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .expect("create database");
-    admin.close().await.ok();
-    let (base, query) = match admin_url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (admin_url, String::new()),
-    };
-    let prefix = base.rsplit_once('/').map(|(p, _)| p).unwrap_or(base);
-    (format!("{prefix}/{name}{query}"), name)
-}
-
-async fn drop_database(admin_url: &str, name: &str) {
-    use sqlx::Connection;
-    if let Ok(mut admin) = sqlx::AnyConnection::connect(admin_url).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut admin)
-            .await;
-        admin.close().await.ok();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_backup_restores_into_postgres_identically() {
-    let Some(admin) = admin_url() else {
+    let Some(pg_db) = sklad_store::testing::TestDatabase::postgres().await else {
         return;
     };
     let dir = tempfile::tempdir().expect("temp dir");
@@ -167,8 +123,7 @@ async fn sqlite_backup_restores_into_postgres_identically() {
     ));
 
     // Into PostgreSQL: a firm and an owner there, then the restore.
-    let (pg_url, name) = fresh_database(&admin).await;
-    let pg = Some(pg_url.as_str());
+    let pg = Some(pg_db.url());
     let home = value(
         &ok(sklad(
             &data,
@@ -206,7 +161,9 @@ async fn sqlite_backup_restores_into_postgres_identically() {
         "firm_id",
     );
 
-    let postgres = sklad_store::Store::open(&pg_url).await.expect("postgres");
+    let postgres = sklad_store::Store::open(pg_db.url())
+        .await
+        .expect("postgres");
     let before = sqlite
         .export_firm_canonical(firm)
         .await
@@ -217,6 +174,6 @@ async fn sqlite_backup_restores_into_postgres_identically() {
         .expect("export postgres");
     sqlite.close().await;
     postgres.close().await;
-    drop_database(&admin, &name).await;
+    drop(pg_db);
     assert_eq!(before, after);
 }

@@ -62,7 +62,8 @@ fn serve(data_dir: &Path) -> (Server, String) {
     let stdout = child.stdout.take().expect("stdout");
     let server = Server(child);
     let mut url = None;
-    for line in BufReader::new(stdout).lines().take(8) {
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref().take(8) {
         let line = line.expect("line");
         if let Some(found) = line
             .split_whitespace()
@@ -73,6 +74,8 @@ fn serve(data_dir: &Path) -> (Server, String) {
         }
     }
     let url = url.expect("the server prints its URL");
+    // Keep reading until the server exits: a closed pipe would fail its next print.
+    std::thread::spawn(move || lines.for_each(drop));
     (server, format!("{url}/api/v1"))
 }
 

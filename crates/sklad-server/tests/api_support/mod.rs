@@ -1,6 +1,7 @@
 //! Harness of the REST API tests: the REAL server (`sklad_server::app`) on 127.0.0.1:0
-//! over a fresh store — a temp SQLite file, and a fresh PostgreSQL database when
-//! `SKLAD_TEST_DATABASE_URL` is set (required when `CI` is set) — driven with reqwest.
+//! over a fresh store from [`sklad_store::testing`] — a temp SQLite file, and a fresh
+//! PostgreSQL database when `SKLAD_TEST_DATABASE_URL` is set (required when `CI` is
+//! set) — driven with reqwest.
 
 #![allow(dead_code)]
 
@@ -33,59 +34,7 @@ macro_rules! on_both_engines {
     )*};
 }
 
-/// Which database the server runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
-    Sqlite,
-    Postgres,
-}
-
-/// The test PostgreSQL server's admin URL; `None` with a notice when unset, a panic
-/// when unset under CI.
-pub fn postgres_admin_url() -> Option<String> {
-    match std::env::var("SKLAD_TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!(
-                "CI is set but SKLAD_TEST_DATABASE_URL is not: the PostgreSQL API tests must run"
-            )
-        }
-        _ => {
-            eprintln!("notice: SKLAD_TEST_DATABASE_URL unset, PostgreSQL API test skipped");
-            None
-        }
-    }
-}
-
-async fn create_postgres_database(admin_url: &str) -> (String, String) {
-    use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    let name = format!("sklad_api_{:016x}", rand::random::<u64>());
-    let mut admin = sqlx::AnyConnection::connect(admin_url)
-        .await
-        .expect("connect to the test PostgreSQL server");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .expect("create test database");
-    admin.close().await.ok();
-    let (base, query) = match admin_url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (admin_url, String::new()),
-    };
-    let prefix = base.rsplit_once('/').map(|(p, _)| p).unwrap_or(base);
-    (format!("{prefix}/{name}{query}"), name)
-}
-
-async fn drop_postgres_database(admin_url: &str, name: &str) {
-    use sqlx::Connection;
-    if let Ok(mut admin) = sqlx::AnyConnection::connect(admin_url).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut admin)
-            .await;
-        admin.close().await.ok();
-    }
-}
+pub use sklad_store::Engine;
 
 /// A running server and a client for it.
 #[derive(Clone)]
@@ -103,32 +52,15 @@ where
     F: FnOnce(TestServer) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let mut _dir = None;
-    let mut pg = None;
-    let url = match engine {
-        Engine::Sqlite => {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let url = format!("sqlite://{}", dir.path().join("sklad.db").display());
-            _dir = Some(dir);
-            url
-        }
-        Engine::Postgres => {
-            let Some(admin) = postgres_admin_url() else {
-                return;
-            };
-            let (url, name) = create_postgres_database(&admin).await;
-            pg = Some((admin, name));
-            url
-        }
+    let Some(db) = sklad_store::testing::TestDatabase::fresh(engine).await else {
+        return;
     };
-    let server = start(&url).await;
+    let server = start(db.url()).await;
     let store = server.0.store.clone();
     let outcome = tokio::spawn(test(server.0)).await;
     server.1.abort();
     store.close().await;
-    if let Some((admin, name)) = pg {
-        drop_postgres_database(&admin, &name).await;
-    }
+    drop(db);
     if let Err(e) = outcome {
         std::panic::resume_unwind(e.into_panic());
     }

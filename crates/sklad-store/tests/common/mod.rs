@@ -1,11 +1,9 @@
 //! The storage suite's harness: every test is one async fn taking a fresh, migrated
-//! [`Store`], run on SQLite (a temp file) and on PostgreSQL (a fresh database per
-//! test, from `SKLAD_TEST_DATABASE_URL`; skipped with a notice when unset, unless
+//! [`Store`], run on SQLite and on PostgreSQL through [`sklad_store::testing`]
+//! (PostgreSQL skipped with a notice when `SKLAD_TEST_DATABASE_URL` is unset, unless
 //! `CI` is set).
 
 #![allow(dead_code)]
-
-use std::future::Future;
 
 use sklad_domain::model::{FirmInput, GoodInput, GoodKind, Role, UserInput};
 use sklad_domain::{Currency, Id, PriceGroup, VatRate};
@@ -19,116 +17,16 @@ macro_rules! both {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                $crate::common::run_sqlite(super::$name).await
+                sklad_store::testing::run_with_store(sklad_store::Engine::Sqlite, super::$name)
+                    .await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                $crate::common::run_postgres(super::$name).await
+                sklad_store::testing::run_with_store(sklad_store::Engine::Postgres, super::$name)
+                    .await
             }
         }
     )*};
-}
-
-/// A migrated store on a new SQLite file; keep the directory alive.
-pub async fn sqlite_store() -> (Store, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("sklad.db").display());
-    let store = Store::open(&url).await.expect("open sqlite");
-    store.migrate().await.expect("migrate sqlite");
-    (store, dir)
-}
-
-pub async fn run_sqlite<F, Fut>(test: F)
-where
-    F: FnOnce(Store) -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let (store, _dir) = sqlite_store().await;
-    let outcome = tokio::spawn(test(store.clone())).await;
-    store.close().await;
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e.into_panic());
-    }
-}
-
-/// The admin URL of the test PostgreSQL server, or `None` (with a notice) when
-/// unset. Panics when unset under CI.
-pub fn postgres_admin_url() -> Option<String> {
-    match std::env::var("SKLAD_TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("CI is set but SKLAD_TEST_DATABASE_URL is not: the PostgreSQL suite must run")
-        }
-        _ => {
-            // Straight to the process's stderr (not the captured test output), once.
-            static NOTICE: std::sync::Once = std::sync::Once::new();
-            NOTICE.call_once(|| {
-                use std::io::Write;
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "notice: SKLAD_TEST_DATABASE_URL is unset: the PostgreSQL half of this suite is skipped"
-                );
-            });
-            None
-        }
-    }
-}
-
-/// A fresh PostgreSQL database: (its URL, its name).
-pub async fn create_postgres_database(admin_url: &str) -> (String, String) {
-    use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    let name = format!("sklad_t_{:016x}", rand::random::<u64>());
-    let mut admin = sqlx::AnyConnection::connect(admin_url)
-        .await
-        .expect("connect to the test PostgreSQL server");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .expect("create test database");
-    admin.close().await.ok();
-    let (base, query) = match admin_url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (admin_url, String::new()),
-    };
-    let prefix = base.rsplit_once('/').map(|(p, _)| p).unwrap_or(base);
-    (format!("{prefix}/{name}{query}"), name)
-}
-
-/// Drops a test database, best effort.
-pub async fn drop_postgres_database(admin_url: &str, name: &str) {
-    use sqlx::Connection;
-    if let Ok(mut admin) = sqlx::AnyConnection::connect(admin_url).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut admin)
-            .await;
-        admin.close().await.ok();
-    }
-}
-
-/// A migrated store on a fresh PostgreSQL database, with the database's name.
-pub async fn postgres_store(admin_url: &str) -> (Store, String) {
-    let (url, name) = create_postgres_database(admin_url).await;
-    let store = Store::open(&url).await.expect("open postgres");
-    store.migrate().await.expect("migrate postgres");
-    (store, name)
-}
-
-pub async fn run_postgres<F, Fut>(test: F)
-where
-    F: FnOnce(Store) -> Fut,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let Some(admin_url) = postgres_admin_url() else {
-        return;
-    };
-    let (store, name) = postgres_store(&admin_url).await;
-    let outcome = tokio::spawn(test(store.clone())).await;
-    store.close().await;
-    drop_postgres_database(&admin_url, &name).await;
-    if let Err(e) = outcome {
-        std::panic::resume_unwind(e.into_panic());
-    }
 }
 
 // ----- fixtures -----
