@@ -59,6 +59,13 @@ fn unknown_shop(host: &str) -> ControlError {
     }
 }
 
+/// `*slot = new` when the patch sets it; an absent field keeps its value.
+fn replace_if_set<T>(slot: &mut T, new: Option<T>) {
+    if let Some(v) = new {
+        *slot = v;
+    }
+}
+
 /// A variant as the control surface shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariantView {
@@ -91,33 +98,25 @@ pub struct WebhookView {
 
 /// Shop-level settings to change (absent fields stay as they are).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SettingsPatch {
     /// Requests per minute (0 = plan without API).
-    #[serde(default)]
     pub rate_limit_per_minute: Option<u32>,
     /// Shop currency (new orders only).
-    #[serde(default)]
     pub currency: Option<Currency>,
     /// Gross or net prices.
-    #[serde(default)]
     pub vat_mode: Option<VatMode>,
     /// VAT rate in percent.
-    #[serde(default)]
     pub vat_rate_percent: Option<u32>,
     /// `order_status_for_quantity_decrease` (new orders only; snapshotted per order).
-    #[serde(default)]
     pub stock_decrease: Option<StockDecrease>,
     /// `order_complete`.
-    #[serde(default)]
     pub auto_complete: Option<bool>,
     /// 402 on every API call.
-    #[serde(default)]
     pub subscription_expired: Option<bool>,
     /// Replace the fee rules.
-    #[serde(default)]
     pub fees: Option<Vec<FeeRule>>,
     /// Plan cap on products (`Some(None)` removes the cap).
-    #[serde(default)]
     pub product_limit: Option<Option<usize>>,
 }
 
@@ -346,42 +345,25 @@ impl Control {
     /// Change shop settings (plan/rate limit, currency, VAT mode, stock setting, …).
     pub fn update_settings(&self, host: &str, patch: &SettingsPatch) -> Result<(), ControlError> {
         self.with_shop(host, |s, _, _| {
+            if patch.vat_rate_percent.is_some_and(|v| v > 90) {
+                return Err(ControlError {
+                    code: "invalid_vat_rate",
+                    message_bg: "Ставката на ДДС е най-много 90%.".into(),
+                    message_en: "The VAT rate is at most 90 %.".into(),
+                    status: 422,
+                });
+            }
             let c = &mut s.config;
-            if let Some(v) = patch.rate_limit_per_minute {
-                c.rate_limit_per_minute = v.min(800);
-            }
-            if let Some(v) = patch.currency {
-                c.currency = v;
-            }
-            if let Some(v) = patch.vat_mode {
-                c.vat_mode = v;
-            }
-            if let Some(v) = patch.vat_rate_percent {
-                if v > 90 {
-                    return Err(ControlError {
-                        code: "invalid_vat_rate",
-                        message_bg: "Ставката на ДДС е най-много 90%.".into(),
-                        message_en: "The VAT rate is at most 90 %.".into(),
-                        status: 422,
-                    });
-                }
-                c.vat_rate_percent = v;
-            }
-            if let Some(v) = patch.stock_decrease {
-                c.stock_decrease = v;
-            }
-            if let Some(v) = patch.auto_complete {
-                c.auto_complete = v;
-            }
-            if let Some(v) = patch.subscription_expired {
-                c.subscription_expired = v;
-            }
-            if let Some(v) = &patch.fees {
-                c.fees = v.clone();
-            }
-            if let Some(v) = patch.product_limit {
-                c.product_limit = v;
-            }
+            let limit = patch.rate_limit_per_minute.map(|v| v.min(800));
+            replace_if_set(&mut c.rate_limit_per_minute, limit);
+            replace_if_set(&mut c.currency, patch.currency);
+            replace_if_set(&mut c.vat_mode, patch.vat_mode);
+            replace_if_set(&mut c.vat_rate_percent, patch.vat_rate_percent);
+            replace_if_set(&mut c.stock_decrease, patch.stock_decrease);
+            replace_if_set(&mut c.auto_complete, patch.auto_complete);
+            replace_if_set(&mut c.subscription_expired, patch.subscription_expired);
+            replace_if_set(&mut c.fees, patch.fees.clone());
+            replace_if_set(&mut c.product_limit, patch.product_limit);
             Ok(())
         })
     }
@@ -666,31 +648,15 @@ async fn h_order(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 struct ActionBody {
-    #[serde(default)]
     via: Option<Actor>,
-    #[serde(default)]
     status: Option<String>,
-    #[serde(default)]
     amount: Option<i64>,
-    #[serde(default)]
     sku: Option<String>,
-    #[serde(default)]
     quantity: Option<i64>,
     #[serde(flatten)]
-    fulfil: FulfilFields,
-}
-
-#[derive(Deserialize, Default)]
-struct FulfilFields {
-    #[serde(default)]
-    shipping_tracking_number: Option<String>,
-    #[serde(default)]
-    shipping_tracking_url: Option<String>,
-    #[serde(default)]
-    shipping_date_expedition: Option<String>,
-    #[serde(default)]
-    shipping_date_delivery: Option<String>,
+    fulfil: FulfilInput,
 }
 
 fn missing(field: &str) -> ControlError {
@@ -712,20 +678,7 @@ async fn h_order_action(
     match action.as_str() {
         "pay" => c.pay(&host, id, b.via.unwrap_or(Actor::Merchant))?,
         "authorize" => c.authorize(&host, id, b.amount.ok_or_else(|| missing("amount"))?)?,
-        "fulfil" | "fulfill" => {
-            let f = b.fulfil;
-            c.fulfil(
-                &host,
-                id,
-                FulfilInput {
-                    shipping_tracking_number: f.shipping_tracking_number,
-                    shipping_tracking_url: f.shipping_tracking_url,
-                    shipping_date_expedition: f.shipping_date_expedition,
-                    shipping_date_delivery: f.shipping_date_delivery,
-                },
-            )
-            .map(|_| ())?
-        }
+        "fulfil" | "fulfill" => c.fulfil(&host, id, b.fulfil).map(|_| ())?,
         "cancel" => c.cancel(&host, id)?,
         "refund" => c.refund(&host, id)?,
         "archive" => c.archive(&host, id)?,

@@ -126,6 +126,23 @@ async fn sim_http_control_surface_drives_the_shop() {
         .sim(Method::GET, &on_shop(&format!("/variants/{sku}")), None)
         .await;
     assert_eq!(v.body["quantity"], 38.0);
+    // Fulfil with tracking data through the control surface.
+    let r = h
+        .sim(
+            Method::POST,
+            &on_shop(&format!("/orders/{id}/fulfil")),
+            Some(json!({"shipping_tracking_number": "1051602259"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["attributes"]["status_fulfillment"], "fulfilled");
+    let f = h
+        .get(&format!("/api/v2/order-fulfillment?filter[order_id]={id}"))
+        .await;
+    assert_eq!(
+        f.body["data"][0]["attributes"]["shipping_tracking_number"],
+        "1051602259"
+    );
     // Errors carry a stable code and both languages.
     let r = h
         .sim(
@@ -153,6 +170,21 @@ async fn sim_http_control_surface_drives_the_shop() {
         .post(h.url_on("127.0.0.1", &on_shop("/orders")))
         .body("{not json");
     assert_eq!(h.send(garbage).await.status, 400);
+    // A refused settings patch changes nothing, not even its valid fields.
+    let limit_before = h.get("/api/v2/products").await.headers["x-ratelimit-limit"].clone();
+    let r = h
+        .sim(
+            Method::PATCH,
+            &on_shop("/settings"),
+            Some(json!({"rate_limit_per_minute": 7, "vat_rate_percent": 95})),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.body["error"]["code"], "invalid_vat_rate");
+    assert_eq!(
+        h.get("/api/v2/products").await.headers["x-ratelimit-limit"],
+        limit_before
+    );
     // Settings: plan without API.
     let r = h
         .sim(
