@@ -13,7 +13,7 @@ async fn category(h: &Harness) -> String {
         )
         .await;
     assert_eq!(r.status, 201, "{:?}", r.body);
-    r.body["data"]["id"].as_str().unwrap().to_string()
+    r.id()
 }
 
 async fn product(h: &Harness, cat: &str, params: &[&str]) -> Value {
@@ -72,7 +72,7 @@ async fn s2_2_s2_3_product_post_defaults_required_category_location_and_soft_del
         )
         .await;
     assert_eq!(r.status, 201);
-    let id = r.body["data"]["id"].as_str().unwrap().to_string();
+    let id = r.id();
     assert!(r.headers["location"]
         .to_str()
         .unwrap()
@@ -131,13 +131,6 @@ async fn s2_1_default_option_less_variant_is_unique_and_sku_is_unique_per_shop()
         .get(&format!("/api/v2/products/{pid}?include=variant"))
         .await;
     assert_eq!(r.body["included"][0]["attributes"]["sku"], "COF-ETH-250");
-}
-
-/// POST `body` and return the new record's id.
-async fn created_id(h: &Harness, path: &str, body: Value) -> String {
-    let r = h.post(path, body).await;
-    assert_eq!(r.status, 201, "{path}: {:?}", r.body);
-    r.body["data"]["id"].as_str().unwrap().to_string()
 }
 
 #[tokio::test]
@@ -203,14 +196,11 @@ async fn s2_4_option_count_and_slot_validation_and_parameter_change_wipes_varian
         .post("/api/v2/variant-parameters", json!({"data": {"type": "variant-parameters", "attributes": {"name": "Размер", "display_type": "select"}}}))
         .await;
     assert_eq!(size.status, 201, "{:?}", size.body);
-    let size = size.body["data"]["id"].as_str().unwrap().to_string();
+    let size = size.id();
     let colour = h
         .post("/api/v2/variant-parameters", json!({"data": {"type": "variant-parameters", "attributes": {"name": "Цвят", "display_type": "color"}}}))
         .await
-        .body["data"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .id();
     let opt = |param: String, name: &str| {
         json!({"data": {"type": "variant-options", "attributes": {"name": name},
             "relationships": {"parameter": {"data": {"type": "variant-parameters", "id": param}}}}})
@@ -218,10 +208,7 @@ async fn s2_4_option_count_and_slot_validation_and_parameter_change_wipes_varian
     let m = h
         .post("/api/v2/variant-options", opt(size.clone(), "M"))
         .await
-        .body["data"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .id();
     let dup = h
         .post("/api/v2/variant-options", opt(size.clone(), " m "))
         .await;
@@ -232,10 +219,7 @@ async fn s2_4_option_count_and_slot_validation_and_parameter_change_wipes_varian
     let black = h
         .post("/api/v2/variant-options", opt(colour.clone(), "Черен"))
         .await
-        .body["data"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .id();
     // Slot 2 without slot 1.
     let r = h
         .post(
@@ -280,7 +264,7 @@ async fn s2_4_option_count_and_slot_validation_and_parameter_change_wipes_varian
     assert_eq!(r.status, 201);
     assert_eq!(r.body["data"]["attributes"]["v1"], "M");
     assert_eq!(r.body["data"]["attributes"]["v2"], "Черен");
-    let vid = r.body["data"]["id"].as_str().unwrap().to_string();
+    let vid = r.id();
     // The last variant of a product with parameters cannot be deleted; a used option neither.
     assert_eq!(
         h.delete(&format!("/api/v2/variants/{vid}")).await.status,
@@ -316,7 +300,7 @@ async fn s2_7_patch_variant_quantity_and_price_null_is_unlimited_and_id_must_mat
             variant_body(p["data"]["id"].as_str().unwrap(), "MUG-1", &[]),
         )
         .await;
-    let vid = v.body["data"]["id"].as_str().unwrap().to_string();
+    let vid = v.id();
     let r = h.patch(&format!("/api/v2/variants/{vid}"), json!({"data": {"type": "variants", "id": vid, "attributes": {"quantity": 12.5, "price": 1990}}})).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["data"]["attributes"]["quantity"], 12.5);
@@ -375,7 +359,7 @@ async fn s4_customers_and_billing_address_company_fields() {
         )
         .await;
     assert_eq!(r.status, 201);
-    let cid = r.body["data"]["id"].as_str().unwrap().to_string();
+    let cid = r.id();
     let r = h
         .post(
             "/api/v2/customers",
@@ -478,7 +462,7 @@ async fn s2_8_images_post_delete_no_patch_svg_refused() {
         .await;
     assert_eq!(r.status, 201, "{:?}", r.body);
     assert_eq!(r.body["data"]["attributes"]["thumbs"], json!([]));
-    let iid = r.body["data"]["id"].as_str().unwrap().to_string();
+    let iid = r.id();
     let r = h
         .get(&format!("/api/v2/products/{pid}?include=image"))
         .await;

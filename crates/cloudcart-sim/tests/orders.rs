@@ -12,30 +12,7 @@ use serde_json::{json, Value};
 
 /// Create a tracked option-less product with one variant through the API.
 async fn item(h: &Harness, sku: &str, price: i64, qty: i64, continue_selling: bool) {
-    let cat = h
-        .post(
-            "/api/v2/categories",
-            json!({"data": {"type": "categories", "attributes": {"name": format!("Кат {sku}")}}}),
-        )
-        .await;
-    let cat = cat.body["data"]["id"].as_str().unwrap().to_string();
-    let p = h
-        .post(
-            "/api/v2/products",
-            json!({"data": {"type": "products", "attributes": {"name": format!("Продукт {sku}"), "tracking": "yes", "shipping": "yes",
-                "continue_selling": if continue_selling { "yes" } else { "no" }},
-                "relationships": {"category": {"data": {"type": "categories", "id": cat}}}}}),
-        )
-        .await;
-    let pid = p.body["data"]["id"].as_str().unwrap().to_string();
-    let v = h
-        .post(
-            "/api/v2/variants",
-            json!({"data": {"type": "variants", "attributes": {"sku": sku, "price": price, "quantity": qty, "barcode": "3800123450017"},
-                "relationships": {"product": {"data": {"type": "products", "id": pid}}}}}),
-        )
-        .await;
-    assert_eq!(v.status, 201, "{:?}", v.body);
+    api_item(h, &format!("Кат {sku}"), sku, price, qty, continue_selling).await;
 }
 
 fn stock(h: &Harness, sku: &str) -> Option<f64> {
@@ -278,7 +255,7 @@ async fn s3_7_fulfilment_cascade_and_delete_rollback() {
         )
         .await;
     assert_eq!(r.status, 201, "{:?}", r.body);
-    let fid = r.body["data"]["id"].as_str().unwrap().to_string();
+    let fid = r.id();
     assert_eq!(r.body["data"]["attributes"]["shipping_provider"], "Еконт");
     assert_eq!(
         stock(&h, "SWT-1"),

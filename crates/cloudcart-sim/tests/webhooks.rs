@@ -13,27 +13,7 @@ use common::*;
 use serde_json::{json, Value};
 
 async fn catalogue(h: &Harness) {
-    let cat = h
-        .post(
-            "/api/v2/categories",
-            json!({"data": {"type": "categories", "attributes": {"name": "Кафе"}}}),
-        )
-        .await;
-    let cat = cat.body["data"]["id"].as_str().unwrap().to_string();
-    let p = h
-        .post(
-            "/api/v2/products",
-            json!({"data": {"type": "products", "attributes": {"name": "Кафе „Рила“", "tracking": "yes", "shipping": "yes"},
-                "relationships": {"category": {"data": {"type": "categories", "id": cat}}}}}),
-        )
-        .await;
-    let pid = p.body["data"]["id"].as_str().unwrap().to_string();
-    h.post(
-        "/api/v2/variants",
-        json!({"data": {"type": "variants", "attributes": {"sku": "COF-R", "price": 1290, "quantity": 100},
-            "relationships": {"product": {"data": {"type": "products", "id": pid}}}}}),
-    )
-    .await;
+    api_item(h, "Кафе", "COF-R", 1290, 100, false).await;
 }
 
 fn order() -> OrderRequest {
@@ -250,7 +230,7 @@ async fn s6_1_s6_2_subscription_rules_order_deleted_refused_headers_replaced_api
         r.body["data"]["attributes"]["request_headers"],
         json!({"A": "1", "B": "2"})
     );
-    let id = r.body["data"]["id"].as_str().unwrap().to_string();
+    let id = r.id();
     let r = h.patch(&format!("/api/v2/webhooks/{id}"), json!({"data": {"type": "webhooks", "id": id, "attributes": {"request_headers": {"C": "3"}}}})).await;
     assert_eq!(
         r.body["data"]["attributes"]["request_headers"],

@@ -141,6 +141,56 @@ impl Harness {
     }
 }
 
+impl Resp {
+    /// The `data.id` of a single-resource answer (panics with the body when there is none).
+    pub fn id(&self) -> String {
+        match self.body["data"]["id"].as_str() {
+            Some(id) => id.to_string(),
+            None => panic!("no data.id in {} {:?}", self.status, self.body),
+        }
+    }
+}
+
+/// POST `body` to `path`, expect 201 and return the new record's id.
+pub async fn created_id(h: &Harness, path: &str, body: Value) -> String {
+    let r = h.post(path, body).await;
+    assert_eq!(r.status, 201, "{path}: {:?}", r.body);
+    r.id()
+}
+
+/// Through the API: a category named `category`, a tracked, shipped product in it and its
+/// option-less variant `sku` at `price` minor units with `quantity` units.
+pub async fn api_item(
+    h: &Harness,
+    category: &str,
+    sku: &str,
+    price: i64,
+    quantity: i64,
+    continue_selling: bool,
+) {
+    let cat = created_id(
+        h,
+        "/api/v2/categories",
+        serde_json::json!({"data": {"type": "categories", "attributes": {"name": category}}}),
+    )
+    .await;
+    let pid = created_id(
+        h,
+        "/api/v2/products",
+        serde_json::json!({"data": {"type": "products", "attributes": {"name": format!("Продукт {sku}"),
+            "tracking": "yes", "shipping": "yes", "continue_selling": if continue_selling { "yes" } else { "no" }},
+            "relationships": {"category": {"data": {"type": "categories", "id": cat}}}}}),
+    )
+    .await;
+    created_id(
+        h,
+        "/api/v2/variants",
+        serde_json::json!({"data": {"type": "variants", "attributes": {"sku": sku, "price": price, "quantity": quantity, "barcode": "3800123450017"},
+            "relationships": {"product": {"data": {"type": "products", "id": pid}}}}}),
+    )
+    .await;
+}
+
 /// Error detail of the first JSON:API error.
 pub fn err(r: &Resp) -> (&str, Option<&str>, Option<&str>) {
     let e = &r.body["errors"][0];
