@@ -5,7 +5,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, Executor};
 use std::str::FromStr;
 
-use crate::{Engine, Store, StoreError, StoreResult};
+use crate::{Engine, Paging, Store, StoreError, StoreResult};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -369,6 +369,43 @@ impl Sql {
     pub fn rebind(&self, mut other: Sql) -> Sql {
         other.args = self.args.clone();
         other
+    }
+
+    /// Appends ` AND search_text LIKE …` (case-insensitive substring) when `search`
+    /// holds more than blanks.
+    pub fn search(&mut self, search: Option<&str>) -> &mut Sql {
+        if let Some(search) = search.filter(|s| !s.trim().is_empty()) {
+            self.push(" AND search_text LIKE ")
+                .arg(Arg::Text(like_pattern(search)))
+                .push(" ESCAPE '\\'");
+        }
+        self
+    }
+
+    /// One page of a list whose `FROM … WHERE …` clause is this query: the count of
+    /// all matching rows and the rows `SELECT columns … ORDER BY order` of the page.
+    pub async fn page(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        columns: &str,
+        order: &str,
+        paging: Paging,
+    ) -> StoreResult<(i64, Vec<sqlx::any::AnyRow>)> {
+        let mut count = Sql::new("SELECT COUNT(*) AS n");
+        count.push(&self.text);
+        let total: i64 = get(
+            &self.rebind(count).query().fetch_one(&mut *conn).await?,
+            "n",
+        )?;
+        let mut list = Sql::new(&format!("SELECT {columns}"));
+        list.push(&self.text);
+        let mut list = self.rebind(list);
+        list.push(&format!(" ORDER BY {order} LIMIT "))
+            .arg(Arg::Int(paging.limit))
+            .push(" OFFSET ")
+            .arg(Arg::Int(paging.offset));
+        let rows = list.query().fetch_all(&mut *conn).await?;
+        Ok((total, rows))
     }
 }
 

@@ -5,9 +5,7 @@ use std::collections::BTreeMap;
 use sklad_domain::model::{Good, GoodInput};
 use sklad_domain::{FieldError, Id, PriceGroup, ValidationErrors, VatRate};
 
-use crate::db::{
-    enum_from_key, enum_key, flag, get, invalid, key, like_pattern, map_unique, storable, Arg, Sql,
-};
+use crate::db::{enum_from_key, enum_key, flag, get, invalid, key, map_unique, storable, Arg, Sql};
 use crate::{GoodFilter, Page, Store, StoreError, StoreResult};
 
 const GOOD_COLUMNS: &str = "id, code, name, measure, kind, vat_rate, grp, active";
@@ -381,13 +379,9 @@ impl Store {
     pub async fn goods(&self, firm_id: Id, filter: &GoodFilter) -> StoreResult<Page<Good>> {
         let paging = filter.paging.clamped();
         let mut where_ = Sql::new(" FROM goods WHERE firm_id = ");
-        where_.arg(Arg::Int(firm_id));
-        if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
-            where_
-                .push(" AND search_text LIKE ")
-                .arg(Arg::Text(like_pattern(search)))
-                .push(" ESCAPE '\\'");
-        }
+        where_
+            .arg(Arg::Int(firm_id))
+            .search(filter.search.as_deref());
         if let Some(kind) = filter.kind {
             where_.push(" AND kind = ").arg(Arg::Text(enum_key(&kind)));
         }
@@ -400,26 +394,8 @@ impl Store {
             where_.push(" AND active = ").arg(Arg::Int(flag(active)));
         }
         let mut conn = self.pool.acquire().await?;
-        let mut count = Sql::new("SELECT COUNT(*) AS n");
-        count.push(&where_.text);
-        let total: i64 = get(
-            &where_.rebind(count).query().fetch_one(&mut *conn).await?,
-            "n",
-        )?;
-        let mut list = Sql::new(&format!("SELECT {GOOD_COLUMNS}"));
-        list.push(&where_.text);
-        let mut list = where_.rebind(list);
-        list.push(" ORDER BY code LIMIT ")
-            .arg(Arg::Int(paging.limit))
-            .push(" OFFSET ")
-            .arg(Arg::Int(paging.offset));
-        let rows = list.query().fetch_all(&mut *conn).await?;
+        let (total, rows) = where_.page(&mut conn, GOOD_COLUMNS, "code", paging).await?;
         let items = goods_with_details(&mut conn, &rows).await?;
-        Ok(Page {
-            items,
-            total,
-            limit: paging.limit,
-            offset: paging.offset,
-        })
+        Ok(Page::of(items, total, paging))
     }
 }

@@ -466,26 +466,11 @@ impl Store {
                 .push(")");
         }
         let mut conn = self.pool.acquire().await?;
-        let mut count = Sql::new("SELECT COUNT(*) AS n");
-        count.push(&where_.text);
-        let total: i64 = get(
-            &where_.rebind(count).query().fetch_one(&mut *conn).await?,
-            "n",
-        )?;
-        let mut list = Sql::new(&format!("SELECT {OP_COLUMNS}"));
-        list.push(&where_.text);
-        let mut list = where_.rebind(list);
-        list.push(" ORDER BY date DESC, id DESC LIMIT ")
-            .arg(Arg::Int(paging.limit))
-            .push(" OFFSET ")
-            .arg(Arg::Int(paging.offset));
-        let rows = list.query().fetch_all(&mut *conn).await?;
-        Ok(Page {
-            items: ops_with_lines(&mut conn, &rows).await?,
-            total,
-            limit: paging.limit,
-            offset: paging.offset,
-        })
+        let (total, rows) = where_
+            .page(&mut conn, OP_COLUMNS, "date DESC, id DESC", paging)
+            .await?;
+        let items = ops_with_lines(&mut conn, &rows).await?;
+        Ok(Page::of(items, total, paging))
     }
 
     /// The operation with this external reference (e.g. source `cloudcart`, the shop

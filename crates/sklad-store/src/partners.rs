@@ -3,7 +3,7 @@
 use sklad_domain::model::{Partner, PartnerInput};
 use sklad_domain::{Id, PriceGroup};
 
-use crate::db::{enum_from_key, enum_key, get, invalid, key, like_pattern, map_unique, Arg, Sql};
+use crate::db::{enum_from_key, enum_key, get, invalid, key, map_unique, Arg, Sql};
 use crate::{Page, PartnerFilter, Store, StoreError, StoreResult};
 
 const COLUMNS: &str =
@@ -224,36 +224,16 @@ impl Store {
     ) -> StoreResult<Page<Partner>> {
         let paging = filter.paging.clamped();
         let mut where_ = Sql::new(" FROM partners WHERE firm_id = ");
-        where_.arg(Arg::Int(firm_id));
-        if let Some(search) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
-            where_
-                .push(" AND search_text LIKE ")
-                .arg(Arg::Text(like_pattern(search)))
-                .push(" ESCAPE '\\'");
-        }
+        where_
+            .arg(Arg::Int(firm_id))
+            .search(filter.search.as_deref());
         if let Some(role) = filter.role {
             where_.push(" AND role = ").arg(Arg::Text(enum_key(&role)));
         }
-        let mut count = Sql::new("SELECT COUNT(*) AS n");
-        count.push(&where_.text);
-        let total: i64 = get(
-            &where_.rebind(count).query().fetch_one(&self.pool).await?,
-            "n",
-        )?;
-        let mut list = Sql::new(&format!("SELECT {COLUMNS}"));
-        list.push(&where_.text);
-        let mut list = where_.rebind(list);
-        list.push(" ORDER BY name, id LIMIT ")
-            .arg(Arg::Int(paging.limit))
-            .push(" OFFSET ")
-            .arg(Arg::Int(paging.offset));
-        let rows = list.query().fetch_all(&self.pool).await?;
-        Ok(Page {
-            items: rows.iter().map(from_row).collect::<StoreResult<_>>()?,
-            total,
-            limit: paging.limit,
-            offset: paging.offset,
-        })
+        let mut conn = self.pool.acquire().await?;
+        let (total, rows) = where_.page(&mut conn, COLUMNS, "name, id", paging).await?;
+        let items = rows.iter().map(from_row).collect::<StoreResult<_>>()?;
+        Ok(Page::of(items, total, paging))
     }
 }
 

@@ -19,6 +19,18 @@ pub struct Page<T> {
     pub offset: i64,
 }
 
+impl<T> Page<T> {
+    /// The page of `items` taken with `paging` out of `total` matching records.
+    pub(crate) fn of(items: Vec<T>, total: i64, paging: Paging) -> Page<T> {
+        Page {
+            items,
+            total,
+            limit: paging.limit,
+            offset: paging.offset,
+        }
+    }
+}
+
 /// Paging of a list: at most `limit` (1..=1000, default 50) records after `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Paging {
