@@ -158,6 +158,33 @@ async fn write_details(
     Ok(())
 }
 
+/// Inserts a validated good with its barcodes and prices; returns its id.
+async fn insert_good(
+    conn: &mut sqlx::AnyConnection,
+    firm_id: Id,
+    input: &GoodInput,
+) -> StoreResult<Id> {
+    let row = sqlx::query(
+        "INSERT INTO goods (firm_id, code, name, measure, kind, vat_rate, grp, active, search_text) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(firm_id)
+    .bind(&input.code)
+    .bind(&input.name)
+    .bind(&input.measure)
+    .bind(enum_key(&input.kind))
+    .bind(input.vat_rate.percent())
+    .bind(input.group.clone())
+    .bind(flag(input.active))
+    .bind(search_text(input))
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_unique)?;
+    let id: Id = get(&row, "id")?;
+    write_details(conn, firm_id, id, input).await?;
+    Ok(id)
+}
+
 impl Store {
     /// Creates a good. A code or barcode already used in the firm is
     /// `code_duplicate` / `barcode_duplicate` on `code` / `barcodes[i]`.
@@ -166,24 +193,7 @@ impl Store {
         let mut w = self.write().await?;
         self.lock_firm(&mut w.tx, firm_id).await?;
         check_unique(&mut w.tx, firm_id, None, &input).await?;
-        let row = sqlx::query(
-            "INSERT INTO goods (firm_id, code, name, measure, kind, vat_rate, grp, active, search_text) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(firm_id)
-        .bind(&input.code)
-        .bind(&input.name)
-        .bind(&input.measure)
-        .bind(enum_key(&input.kind))
-        .bind(input.vat_rate.percent())
-        .bind(input.group.clone())
-        .bind(flag(input.active))
-        .bind(search_text(&input))
-        .fetch_one(&mut *w.tx)
-        .await
-        .map_err(map_unique)?;
-        let id: Id = get(&row, "id")?;
-        write_details(&mut w.tx, firm_id, id, &input).await?;
+        let id = insert_good(&mut w.tx, firm_id, &input).await?;
         let good = one_good(&mut w.tx, firm_id, " AND id = ", Arg::Int(id)).await?;
         w.commit().await?;
         Ok(good)
@@ -247,25 +257,7 @@ impl Store {
                 }
                 Err(other) => return Err(other),
             }
-            let row = sqlx::query(
-                "INSERT INTO goods (firm_id, code, name, measure, kind, vat_rate, grp, active, search_text) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-            )
-            .bind(firm_id)
-            .bind(&input.code)
-            .bind(&input.name)
-            .bind(&input.measure)
-            .bind(enum_key(&input.kind))
-            .bind(input.vat_rate.percent())
-            .bind(input.group.clone())
-            .bind(flag(input.active))
-            .bind(search_text(input))
-            .fetch_one(&mut *w.tx)
-            .await
-            .map_err(map_unique)?;
-            let id: Id = get(&row, "id")?;
-            write_details(&mut w.tx, firm_id, id, input).await?;
-            ids.push(id);
+            ids.push(insert_good(&mut w.tx, firm_id, input).await?);
         }
         w.commit().await?;
         Ok(ids)

@@ -162,34 +162,37 @@ async fn check_draft(
     if !exists(conn, "objects", firm.id, draft.object_id).await? {
         errors.push(unknown("object_id", "object_unknown", "обект", "object"));
     }
-    if let Some(target) = draft.target_object_id {
-        if !exists(conn, "objects", firm.id, target).await? {
-            errors.push(unknown(
-                "target_object_id",
-                "object_unknown",
-                "обект",
-                "object",
-            ));
-        }
-    }
-    if let Some(partner) = draft.partner_id {
-        if !exists(conn, "partners", firm.id, partner).await? {
-            errors.push(unknown(
-                "partner_id",
-                "partner_unknown",
-                "партньор",
-                "partner",
-            ));
-        }
-    }
-    if let Some(pt) = draft.payment_type_id {
-        if !exists(conn, "payment_types", firm.id, pt).await? {
-            errors.push(unknown(
-                "payment_type_id",
-                "payment_type_unknown",
-                "тип плащане",
-                "payment type",
-            ));
+    let references = [
+        (
+            draft.target_object_id,
+            "target_object_id",
+            "objects",
+            "object_unknown",
+            "обект",
+            "object",
+        ),
+        (
+            draft.partner_id,
+            "partner_id",
+            "partners",
+            "partner_unknown",
+            "партньор",
+            "partner",
+        ),
+        (
+            draft.payment_type_id,
+            "payment_type_id",
+            "payment_types",
+            "payment_type_unknown",
+            "тип плащане",
+            "payment type",
+        ),
+    ];
+    for (id, field, table, code, what_bg, what_en) in references {
+        if let Some(id) = id {
+            if !exists(conn, table, firm.id, id).await? {
+                errors.push(unknown(field, code, what_bg, what_en));
+            }
         }
     }
     if let Some(note) = &draft.note {

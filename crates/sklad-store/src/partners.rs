@@ -72,19 +72,13 @@ async fn check_eik(
     Ok(())
 }
 
-impl Store {
-    /// Creates a partner; an ЕИК already used in the firm is `eik_duplicate`.
-    pub async fn create_partner(&self, firm_id: Id, input: &PartnerInput) -> StoreResult<Partner> {
-        let input = input.validate()?;
-        let mut w = self.write().await?;
-        self.lock_firm(&mut w.tx, firm_id).await?;
-        check_eik(&mut w.tx, firm_id, -1, &input).await?;
-        let row = sqlx::query(
-            "INSERT INTO partners (firm_id, name, eik, vat_number, mol, address, city, phone, email, \
-             role, price_group, search_text) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-        )
-        .bind(firm_id)
+/// `query` with the partner's stored fields bound as `$1`…`$11` (name, ЕИК, VAT
+/// number, МОЛ, address, city, phone, e-mail, role, price group, search text).
+fn bind_fields<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    input: &'q PartnerInput,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
         .bind(&input.name)
         .bind(input.eik.clone())
         .bind(input.vat_number.clone())
@@ -95,10 +89,26 @@ impl Store {
         .bind(input.email.clone())
         .bind(enum_key(&input.role))
         .bind(input.price_group.key())
-        .bind(search_text(&input))
-        .fetch_one(&mut *w.tx)
-        .await
-        .map_err(map_unique)?;
+        .bind(search_text(input))
+}
+
+impl Store {
+    /// Creates a partner; an ЕИК already used in the firm is `eik_duplicate`.
+    pub async fn create_partner(&self, firm_id: Id, input: &PartnerInput) -> StoreResult<Partner> {
+        let input = input.validate()?;
+        let mut w = self.write().await?;
+        self.lock_firm(&mut w.tx, firm_id).await?;
+        check_eik(&mut w.tx, firm_id, -1, &input).await?;
+        let insert = sqlx::query(
+            "INSERT INTO partners (name, eik, vat_number, mol, address, city, phone, email, \
+             role, price_group, search_text, firm_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        );
+        let row = bind_fields(insert, &input)
+            .bind(firm_id)
+            .fetch_one(&mut *w.tx)
+            .await
+            .map_err(map_unique)?;
         let id: Id = get(&row, "id")?;
         w.commit().await?;
         Ok(partner_of(id, input))
@@ -128,27 +138,17 @@ impl Store {
         let mut w = self.write().await?;
         self.lock_firm(&mut w.tx, firm_id).await?;
         check_eik(&mut w.tx, firm_id, partner_id, &input).await?;
-        let done = sqlx::query(
+        let update = sqlx::query(
             "UPDATE partners SET name = $1, eik = $2, vat_number = $3, mol = $4, address = $5, \
              city = $6, phone = $7, email = $8, role = $9, price_group = $10, search_text = $11 \
              WHERE firm_id = $12 AND id = $13",
-        )
-        .bind(&input.name)
-        .bind(input.eik.clone())
-        .bind(input.vat_number.clone())
-        .bind(input.mol.clone())
-        .bind(input.address.clone())
-        .bind(input.city.clone())
-        .bind(input.phone.clone())
-        .bind(input.email.clone())
-        .bind(enum_key(&input.role))
-        .bind(input.price_group.key())
-        .bind(search_text(&input))
-        .bind(firm_id)
-        .bind(partner_id)
-        .execute(&mut *w.tx)
-        .await
-        .map_err(map_unique)?;
+        );
+        let done = bind_fields(update, &input)
+            .bind(firm_id)
+            .bind(partner_id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(map_unique)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::not_found("partner"));
         }
