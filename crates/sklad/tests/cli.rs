@@ -1,40 +1,10 @@
 //! The built `sklad` binary on a temp data directory: firm, user and token creation,
 //! backup and restore, the euro changeover, help texts, and `serve` answering HTTP.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod support;
 
-fn sklad(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sklad"))
-        .args(args)
-        .env("SKLAD_DATA_DIR", data_dir)
-        .env_remove("SKLAD_DATABASE_URL")
-        .env_remove("SKLAD_CONFIG")
-        .env_remove("SKLAD_LISTEN")
-        .output()
-        .expect("run sklad")
-}
-
-fn ok(output: Output) -> String {
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "sklad failed: {stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
-
-/// The value of `key=` in the output's summary line.
-fn value(stdout: &str, key: &str) -> String {
-    let marker = format!("{key}=");
-    stdout
-        .split_whitespace()
-        .find_map(|word| word.strip_prefix(&marker))
-        .unwrap_or_else(|| panic!("no {key}= in {stdout}"))
-        .to_owned()
-}
+use std::io::{Read, Write};
+use support::{ok, serve, sklad, value};
 
 #[test]
 fn administers_firms_users_tokens_and_archives() {
@@ -199,35 +169,11 @@ fn migrate_reports_the_database_without_secrets() {
 #[test]
 fn serve_prints_the_url_and_first_login_and_answers() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sklad"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("SKLAD_DATA_DIR", dir.path().join("data"))
-        .env_remove("SKLAD_DATABASE_URL")
-        .env_remove("SKLAD_CONFIG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start sklad serve");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let mut printed = Vec::new();
-    // The banner is a handful of lines; EOF ends the loop if the server fails.
-    for line in lines.by_ref().take(8) {
-        let line = line.expect("line");
-        let done = line.starts_with("Спиране");
-        printed.push(line);
-        if done {
-            break;
-        }
-    }
-    let banner = printed.join("\n");
-    let url = banner
-        .split_whitespace()
-        .find(|w| w.starts_with("http://127.0.0.1:"))
-        .unwrap_or_else(|| panic!("no URL in {banner}"))
-        .to_owned();
+    let server = serve(&dir.path().join("data"));
+    let (banner, url) = (&server.banner, &server.url);
     assert!(banner.contains("Вход / Login: admin"), "{banner}");
 
-    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let address = url.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(address).expect("connect");
     write!(
         stream,
@@ -236,8 +182,7 @@ fn serve_prints_the_url_and_first_login_and_answers() {
     .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("response");
-    child.kill().ok();
-    child.wait().ok();
+    drop(server);
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("\"openapi\":\"3.1.0\""));
 }

@@ -2,40 +2,9 @@
 //! database and restored by `sklad restore` into PostgreSQL is identical. Runs when
 //! `SKLAD_TEST_DATABASE_URL` is set (required under `CI`).
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
 
-fn sklad(data_dir: &Path, database_url: Option<&str>, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_sklad"));
-    command
-        .args(args)
-        .env("SKLAD_DATA_DIR", data_dir)
-        .env_remove("SKLAD_CONFIG")
-        .env_remove("SKLAD_DATABASE_URL");
-    if let Some(url) = database_url {
-        command.env("SKLAD_DATABASE_URL", url);
-    }
-    command.output().expect("run sklad")
-}
-
-fn ok(output: Output) -> String {
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "sklad failed: {stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
-
-fn value(stdout: &str, key: &str) -> i64 {
-    let marker = format!("{key}=");
-    stdout
-        .split_whitespace()
-        .find_map(|word| word.strip_prefix(&marker))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("no {key}= in {stdout}"))
-}
+use support::{id, ok, sklad_on as sklad};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_backup_restores_into_postgres_identically() {
@@ -46,7 +15,7 @@ async fn sqlite_backup_restores_into_postgres_identically() {
     let data = dir.path().join("data");
 
     // A firm with goods and stock on SQLite, set up through the store.
-    let firm = value(
+    let firm = id(
         &ok(sklad(
             &data,
             None,
@@ -124,7 +93,7 @@ async fn sqlite_backup_restores_into_postgres_identically() {
 
     // Into PostgreSQL: a firm and an owner there, then the restore.
     let pg = Some(pg_db.url());
-    let home = value(
+    let home = id(
         &ok(sklad(
             &data,
             pg,
@@ -146,7 +115,7 @@ async fn sqlite_backup_restores_into_postgres_identically() {
             "owner",
         ],
     ));
-    let restored = value(
+    let restored = id(
         &ok(sklad(
             &data,
             pg,

@@ -4,80 +4,10 @@
 //! convert it to a sale (on hand drops) over HTTP; back the firm up with `sklad backup`
 //! while the server runs, restore it with `sklad restore`, and find it identical.
 
+mod support;
+
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-
-fn sklad(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sklad"))
-        .args(args)
-        .env("SKLAD_DATA_DIR", data_dir)
-        .env_remove("SKLAD_DATABASE_URL")
-        .env_remove("SKLAD_CONFIG")
-        .output()
-        .expect("run sklad")
-}
-
-fn ok(output: Output) -> String {
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "sklad failed: {stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
-
-fn value(stdout: &str, key: &str) -> String {
-    let marker = format!("{key}=");
-    stdout
-        .split_whitespace()
-        .find_map(|word| word.strip_prefix(&marker))
-        .unwrap_or_else(|| panic!("no {key}= in {stdout}"))
-        .to_owned()
-}
-
-/// Kills the server when the test ends, however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        self.0.wait().ok();
-    }
-}
-
-/// Starts `sklad serve` on a free loopback port; the server and its API base URL.
-fn serve(data_dir: &Path) -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sklad"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("SKLAD_DATA_DIR", data_dir)
-        .env_remove("SKLAD_DATABASE_URL")
-        .env_remove("SKLAD_CONFIG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start sklad serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let server = Server(child);
-    let mut url = None;
-    let mut lines = BufReader::new(stdout).lines();
-    for line in lines.by_ref().take(8) {
-        let line = line.expect("line");
-        if let Some(found) = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://127.0.0.1:"))
-        {
-            url = Some(found.trim_end_matches('/').to_owned());
-            break;
-        }
-    }
-    let url = url.expect("the server prints its URL");
-    // Keep reading until the server exits: a closed pipe would fail its next print.
-    std::thread::spawn(move || lines.for_each(drop));
-    (server, format!("{url}/api/v1"))
-}
+use support::{ok, serve, sklad, value};
 
 struct Api {
     base: String,
@@ -165,9 +95,9 @@ async fn a_newcomer_runs_the_whole_round_with_cli_and_api() {
         .expect("token line")
         .to_owned();
 
-    let (_server, base) = serve(&data);
+    let server = serve(&data);
     let api = Api {
-        base,
+        base: format!("{}/api/v1", server.url),
         token,
         http: reqwest::Client::new(),
     };
