@@ -80,6 +80,25 @@ fn administers_firms_users_tokens_and_archives() {
     );
     assert!(!unknown.status.success());
 
+    // The third seat is the last: a fourth user is refused and leaves no user behind
+    // (no token for that login; below, it is created anew in another firm).
+    ok(sklad(
+        &data,
+        &["user", "create", "--firm", &firm, "--login", "petar"],
+    ));
+    let full = sklad(
+        &data,
+        &["user", "create", "--firm", &firm, "--login", "georgi"],
+    );
+    assert!(!full.status.success());
+    let stderr = String::from_utf8_lossy(&full.stderr);
+    assert!(stderr.contains("seats_exceeded"), "{stderr}");
+    let orphan = sklad(
+        &data,
+        &["token", "create", "--firm", &firm, "--login", "georgi"],
+    );
+    assert!(!orphan.status.success());
+
     // Backup to a file, restore as a new firm owned by maria.
     let archive = dir.path().join("firm.sklad.gz");
     ok(sklad(
@@ -115,6 +134,12 @@ fn administers_firms_users_tokens_and_archives() {
     ));
     assert!(!out.contains("Парола"), "{out}");
     assert_eq!(value(&out, "role"), "operator");
+    // The login refused for want of seats was never stored: it is created anew here.
+    let out = ok(sklad(
+        &data,
+        &["user", "create", "--firm", &restored, "--login", "georgi"],
+    ));
+    assert!(out.contains("Парола / Password"), "{out}");
 
     // A damaged archive is refused.
     let damaged = dir.path().join("damaged.gz");
