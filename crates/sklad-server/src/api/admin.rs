@@ -123,8 +123,7 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
     .add(
         e(Get, "/journal", "firmJournal", "admin", "The firm's journal (restores, the euro changeover …), newest first.")
             .owner()
-            .param(Param::query("limit", "integer", "Page size, 1–500 (default 50)."))
-            .param(Param::query("offset", "integer", "Records to skip (default 0)."))
+            .paged()
             .response(200, Body::Json("JournalPage")),
         journal,
     )

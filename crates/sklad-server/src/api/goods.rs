@@ -262,16 +262,7 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             "boolean",
             "Only active (true) or inactive (false) goods.",
         ))
-        .param(Param::query(
-            "limit",
-            "integer",
-            "Page size, 1–500 (default 50).",
-        ))
-        .param(Param::query(
-            "offset",
-            "integer",
-            "Records to skip (default 0).",
-        ))
+        .paged()
         .response(200, Body::Json("GoodPage")),
         list_goods,
     )

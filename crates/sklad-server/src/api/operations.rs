@@ -376,8 +376,7 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             .param(Param::query("date_to", "string", "Inclusive, 2026-11-30."))
             .param(Param::query("partner_id", "integer", "Only this partner's operations."))
             .param(Param::query("object_id", "integer", "Only this object's operations."))
-            .param(Param::query("limit", "integer", "Page size, 1–500 (default 50)."))
-            .param(Param::query("offset", "integer", "Records to skip (default 0)."))
+            .paged()
             .response(200, Body::Json("OperationPage")),
         list_operations,
     )

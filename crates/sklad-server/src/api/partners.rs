@@ -141,16 +141,7 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             "string",
             "`client`, `supplier` or `both`.",
         ))
-        .param(Param::query(
-            "limit",
-            "integer",
-            "Page size, 1–500 (default 50).",
-        ))
-        .param(Param::query(
-            "offset",
-            "integer",
-            "Records to skip (default 0).",
-        ))
+        .paged()
         .response(200, Body::Json("PartnerPage")),
         list_partners,
     )

@@ -212,6 +212,20 @@ impl Endpoint {
         self
     }
 
+    /// Adds the paging query parameters `limit` and `offset`.
+    pub fn paged(self) -> Self {
+        self.param(Param::query(
+            "limit",
+            "integer",
+            "Page size, 1–500 (default 50).",
+        ))
+        .param(Param::query(
+            "offset",
+            "integer",
+            "Records to skip (default 0).",
+        ))
+    }
+
     /// Sets the request body.
     pub fn request(mut self, body: Body) -> Self {
         self.request = body;
