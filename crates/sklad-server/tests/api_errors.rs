@@ -68,13 +68,16 @@ async fn bad_bodies_are_refused_and_nothing_is_written(server: TestServer) {
         ),
     ];
     for (path, payload, field) in cases {
-        let (status, body) = server.call("POST", path, Some(t), Some(payload)).await;
-        let fields = assert_error(
-            status,
-            &body,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-        );
+        let fields = server
+            .refused(
+                "POST",
+                path,
+                Some(t),
+                Some(payload),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+            )
+            .await;
         assert_field(&fields, field, "type_invalid");
     }
     let (status, body) = server
@@ -93,42 +96,40 @@ async fn bad_bodies_are_refused_and_nothing_is_written(server: TestServer) {
     );
 
     // Invalid ЕИК, on a partner and on the firm.
-    let (status, body) = server
-        .call(
+    let fields = server
+        .refused(
             "POST",
             "/partners",
             Some(t),
             Some(json!({"name": "Лош", "eik": "831826093"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
         )
         .await;
-    let fields = assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
     assert_field(&fields, "eik", "eik_invalid");
-    let (status, body) = server
-        .call("PATCH", "/firm", Some(t), Some(json!({"eik": "831826093"})))
+    let fields = server
+        .refused(
+            "PATCH",
+            "/firm",
+            Some(t),
+            Some(json!({"eik": "831826093"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
         .await;
-    let fields = assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
     assert_field(&fields, "eik", "eik_invalid");
 
     // Duplicate code and barcode.
-    let (status, body) = server
-        .call(
+    let fields = server
+        .refused(
             "POST",
             "/goods",
             Some(t),
             Some(json!({"code": "A1", "name": "Друга"})),
+            StatusCode::CONFLICT,
+            "conflict",
         )
         .await;
-    let fields = assert_error(status, &body, StatusCode::CONFLICT, "conflict");
     assert_field(&fields, "code", "code_duplicate");
     let (status, body) = server
         .call(
@@ -145,20 +146,16 @@ async fn bad_bodies_are_refused_and_nothing_is_written(server: TestServer) {
     );
 
     // Bad amounts and prices.
-    let (status, body) = server
-        .call(
+    let fields = server
+        .refused(
             "POST",
             "/goods",
             Some(t),
             Some(json!({"code": "B3", "name": "x", "prices": {"retail": "1.005", "gold": "1"}})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
         )
         .await;
-    let fields = assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
     assert_field(&fields, "prices.retail", "amount_precision");
     assert_field(&fields, "prices.gold", "price_group_unknown");
 
@@ -201,29 +198,52 @@ async fn bad_bodies_are_refused_and_nothing_is_written(server: TestServer) {
         ),
     ];
     for (payload, field, code) in op_cases {
-        let (status, body) = server
-            .call("POST", "/operations", Some(t), Some(payload))
+        let fields = server
+            .refused(
+                "POST",
+                "/operations",
+                Some(t),
+                Some(payload),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+            )
             .await;
-        let fields = assert_error(
-            status,
-            &body,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-        );
         assert_field(&fields, field, code);
     }
 
     // Bad query and path parameters.
-    let (status, body) = server.call("GET", "/goods?limit=abc", Some(t), None).await;
-    let fields = assert_error(status, &body, StatusCode::BAD_REQUEST, "parameters_invalid");
-    assert_field(&fields, "limit", "parameter_invalid");
-    let (status, body) = server
-        .call("GET", "/operations?kind=gift", Some(t), None)
+    let fields = server
+        .refused(
+            "GET",
+            "/goods?limit=abc",
+            Some(t),
+            None,
+            StatusCode::BAD_REQUEST,
+            "parameters_invalid",
+        )
         .await;
-    let fields = assert_error(status, &body, StatusCode::BAD_REQUEST, "parameters_invalid");
+    assert_field(&fields, "limit", "parameter_invalid");
+    let fields = server
+        .refused(
+            "GET",
+            "/operations?kind=gift",
+            Some(t),
+            None,
+            StatusCode::BAD_REQUEST,
+            "parameters_invalid",
+        )
+        .await;
     assert_field(&fields, "kind", "parameter_invalid");
-    let (status, body) = server.call("GET", "/stock", Some(t), None).await;
-    let fields = assert_error(status, &body, StatusCode::BAD_REQUEST, "parameters_invalid");
+    let fields = server
+        .refused(
+            "GET",
+            "/stock",
+            Some(t),
+            None,
+            StatusCode::BAD_REQUEST,
+            "parameters_invalid",
+        )
+        .await;
     assert_field(&fields, "object_id", "required");
     let (status, body) = server.call("GET", "/goods/abc", Some(t), None).await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");

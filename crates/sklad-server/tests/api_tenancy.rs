@@ -121,8 +121,8 @@ async fn one_firm_cannot_reach_another(server: TestServer) {
     }
 
     // A's ids inside B's operation are unknown in B.
-    let (status, body) = server
-        .call(
+    let fields = server
+        .refused(
             "POST",
             "/operations",
             Some(tb),
@@ -131,14 +131,10 @@ async fn one_firm_cannot_reach_another(server: TestServer) {
                         "payment_type_id": payment_type,
                         "lines": [{"good_id": good, "quantity": "1", "unit_price": "5"}]}),
             ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
         )
         .await;
-    let fields = assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
     assert_field(&fields, "object_id", "object_unknown");
     assert_field(&fields, "lines[0].good_id", "good_unknown");
     assert_field(&fields, "partner_id", "partner_unknown");
@@ -188,15 +184,16 @@ async fn operators_are_refused_owner_endpoints(server: TestServer) {
     );
     let users = server.get_ok("/users", &firm.token).await;
     assert_eq!(users.as_array().unwrap().len(), 3);
-    let (status, body) = server
-        .call(
+    let fields = server
+        .refused(
             "POST",
             "/users",
             Some(&firm.token),
             Some(json!({"login": "fourth", "role": "operator"})),
+            StatusCode::CONFLICT,
+            "conflict",
         )
         .await;
-    let fields = assert_error(status, &body, StatusCode::CONFLICT, "conflict");
     assert_field(&fields, "seats", "seats_exceeded");
     assert_eq!(
         server

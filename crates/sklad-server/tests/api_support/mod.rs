@@ -184,6 +184,21 @@ impl TestServer {
         req
     }
 
+    /// Sends a request that must be refused with `expected` and the error `code` (see
+    /// [`assert_error`]); returns the error's fields.
+    pub async fn refused(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        expected: StatusCode,
+        code: &str,
+    ) -> Vec<Value> {
+        let (status, answer) = self.call(method, path, token, body).await;
+        assert_error(status, &answer, expected, code)
+    }
+
     /// Sends JSON (or nothing) and returns the status and the JSON answer (`Null` for an
     /// empty body). Panics if a non-empty answer is not JSON.
     pub async fn call(
