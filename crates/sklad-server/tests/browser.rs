@@ -67,19 +67,9 @@ async fn merchant_round_in_bulgarian() {
     browser.open(&base, "/login").await;
     browser.screenshot("login").await;
     browser.login(&base, OWNER.0, OWNER.1).await;
-    browser
-        .select("#switch-firm", &server.firm_id.to_string())
-        .await;
-    browser
-        .click("form[action='/switch-firm'] button[type=submit]")
-        .await;
+    browser.switch_firm("Демо ЕООД").await;
     browser.wait_for_text("Добре дошли, Иван Петров!").await;
-    let firm_selected = browser
-        .find("#switch-firm option[selected]")
-        .await
-        .text()
-        .await
-        .expect("text");
+    let firm_selected = browser.text("#switch-firm option[selected]").await;
     assert_eq!(firm_selected, "Демо ЕООД");
     browser.screenshot("home").await;
 
@@ -138,13 +128,7 @@ async fn merchant_round_in_bulgarian() {
     submit(&browser).await;
     let error = browser.text("#partner-eik-error").await;
     assert!(error.contains("ЕИК"), "{error}");
-    let kept = browser
-        .find("#partner-name")
-        .await
-        .prop("value")
-        .await
-        .expect("value");
-    assert_eq!(kept.as_deref(), Some("Клиент ООД"));
+    assert_eq!(browser.value("#partner-name").await, "Клиент ООД");
     browser.screenshot("partner-eik-error").await;
     browser.fill("#partner-eik", "831826092").await;
     submit(&browser).await;
@@ -294,34 +278,18 @@ async fn backup_restore_with_confirmation_and_a_phone_layout() {
     };
     let base = server.base.clone();
     browser.login(&base, OWNER.0, OWNER.1).await;
-    browser
-        .select("#switch-firm", &server.firm_id.to_string())
-        .await;
-    browser
-        .click("form[action='/switch-firm'] button[type=submit]")
-        .await;
-    browser.wait_for_text("Добре дошли").await;
+    browser.switch_firm("Демо ЕООД").await;
 
     let files = tempfile::tempdir().expect("dir");
     // A damaged archive is refused before any confirmation and nothing is created.
     let bad = files.path().join("damaged.sklad.gz");
     std::fs::write(&bad, b"\x1f\x8bnot really an archive").expect("write");
     browser.open(&base, "/backup").await;
-    browser
-        .find("#restore-archive")
-        .await
-        .send_keys(&bad.display().to_string())
-        .await
-        .expect("choose file");
+    browser.choose_file("#restore-archive", &bad).await;
     browser.click("#restore-upload").await;
     browser.find("#form-errors").await;
     browser.screenshot("restore-refused").await;
-    let firms = browser
-        .find("#switch-firm")
-        .await
-        .text()
-        .await
-        .expect("text");
+    let firms = browser.text("#switch-firm").await;
     assert!(!firms.contains("Възстановена"), "{firms}");
 
     // A real archive of the firm: confirmation step, then a new firm.
@@ -339,12 +307,7 @@ async fn backup_restore_with_confirmation_and_a_phone_layout() {
     let path = files.path().join("demo.sklad.gz");
     std::fs::write(&path, archive).expect("write");
     browser.open(&base, "/backup").await;
-    browser
-        .find("#restore-archive")
-        .await
-        .send_keys(&path.display().to_string())
-        .await
-        .expect("choose file");
+    browser.choose_file("#restore-archive", &path).await;
     browser.fill("#restore-name", "Възстановена фирма").await;
     browser.click("#restore-upload").await;
     browser.wait_for_text("demo.sklad.gz").await;
@@ -355,25 +318,11 @@ async fn backup_restore_with_confirmation_and_a_phone_layout() {
     browser
         .wait_for_text("Фирмата е възстановена като „Възстановена фирма“.")
         .await;
-    let firms = browser
-        .find("#switch-firm")
-        .await
-        .text()
-        .await
-        .expect("text");
+    let firms = browser.text("#switch-firm").await;
     assert!(firms.contains("Възстановена фирма"), "{firms}");
 
     // The restored firm holds the good.
-    browser
-        .find("#switch-firm")
-        .await
-        .select_by_label("Възстановена фирма")
-        .await
-        .expect("select");
-    browser
-        .click("form[action='/switch-firm'] button[type=submit]")
-        .await;
-    browser.wait_for_text("Добре дошли").await;
+    browser.switch_firm("Възстановена фирма").await;
     browser.open(&base, "/goods").await;
     row(&browser, "#goods", &good.code, |_| true).await;
 
@@ -384,6 +333,7 @@ async fn backup_restore_with_confirmation_and_a_phone_layout() {
         .await
         .expect("resize");
     browser.open(&base, "/").await;
+    browser.assert_fits_width("the phone start page").await;
     browser.screenshot("phone-home").await;
     browser
         .click("details[data-menu='operations'] > summary")
@@ -391,6 +341,12 @@ async fn backup_restore_with_confirmation_and_a_phone_layout() {
     browser.screenshot("phone-menu").await;
     browser.click("a[href='/operations/new/sale']").await;
     browser.find("#line-0-good-id").await;
+    browser.assert_fits_width("the phone sale form").await;
     browser.screenshot("phone-sale-form").await;
+    for (path, name) in [("/goods", "phone-goods"), ("/stock", "phone-stock")] {
+        browser.open(&base, path).await;
+        browser.assert_fits_width(path).await;
+        browser.screenshot(name).await;
+    }
     browser.client.clone().close().await.expect("close browser");
 }

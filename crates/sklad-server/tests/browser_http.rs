@@ -41,32 +41,43 @@ fn value_of(set_cookie: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Logs in over HTTP; returns the session cookie's `Set-Cookie` line.
-async fn login(base: &str, login: &str, password: &str, https: bool) -> String {
-    let http = client();
-    let page = http
+/// Opens the login page: (its CSRF cookie's value, the form's CSRF token).
+async fn login_page(base: &str) -> (String, String) {
+    let page = client()
         .get(format!("{base}/login"))
         .send()
         .await
         .expect("login page");
     assert_eq!(page.status(), StatusCode::OK);
-    let login_cookie = cookie_of(&page, "sklad_login_csrf").expect("login csrf cookie");
+    let cookie = value_of(&cookie_of(&page, "sklad_login_csrf").expect("login csrf cookie"));
     let html = page.text().await.expect("html");
-    let mut request = http
+    (cookie, csrf_of(&html))
+}
+
+/// Posts the login form with the cookies `cookies` (the login CSRF cookie first).
+async fn post_login(
+    base: &str,
+    cookies: &str,
+    token: &str,
+    login: &str,
+    password: &str,
+    https: bool,
+) -> reqwest::Response {
+    let mut request = client()
         .post(format!("{base}/login"))
-        .header(
-            COOKIE,
-            format!("sklad_login_csrf={}", value_of(&login_cookie)),
-        )
-        .form(&[
-            ("csrf", csrf_of(&html).as_str()),
-            ("login", login),
-            ("password", password),
-        ]);
+        .header(COOKIE, cookies)
+        .form(&[("csrf", token), ("login", login), ("password", password)]);
     if https {
         request = request.header("x-forwarded-proto", "https");
     }
-    let response = request.send().await.expect("login post");
+    request.send().await.expect("login post")
+}
+
+/// Logs in over HTTP; returns the session cookie's `Set-Cookie` line.
+async fn login(base: &str, login: &str, password: &str, https: bool) -> String {
+    let (cookie, token) = login_page(base).await;
+    let cookies = format!("sklad_login_csrf={cookie}");
+    let response = post_login(base, &cookies, &token, login, password, https).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "login succeeds");
     assert_eq!(response.headers()[LOCATION], "/");
     cookie_of(&response, "sklad_session").expect("session cookie")
@@ -106,25 +117,17 @@ async fn pages_need_a_session() {
 #[tokio::test]
 async fn wrong_password_is_refused_and_the_login_kept() {
     let server = start_server().await;
-    let http = client();
-    let page = http
-        .get(format!("{}/login", server.base))
-        .send()
-        .await
-        .expect("page");
-    let cookie = value_of(&cookie_of(&page, "sklad_login_csrf").expect("cookie"));
-    let html = page.text().await.expect("html");
-    let response = http
-        .post(format!("{}/login", server.base))
-        .header(COOKIE, format!("sklad_login_csrf={cookie}"))
-        .form(&[
-            ("csrf", csrf_of(&html).as_str()),
-            ("login", OWNER.0),
-            ("password", "wrong-password"),
-        ])
-        .send()
-        .await
-        .expect("post");
+    let (cookie, token) = login_page(&server.base).await;
+    let cookies = format!("sklad_login_csrf={cookie}");
+    let response = post_login(
+        &server.base,
+        &cookies,
+        &token,
+        OWNER.0,
+        "wrong-password",
+        false,
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(cookie_of(&response, "sklad_session").is_none());
     let html = response.text().await.expect("html");
@@ -139,14 +142,8 @@ async fn wrong_password_is_refused_and_the_login_kept() {
 async fn a_post_without_the_csrf_token_is_refused() {
     let server = start_server().await;
     let session = value_of(&login(&server.base, OWNER.0, OWNER.1, false).await);
-    let http = client();
     let cookie = format!("sklad_session={session}");
-    let form_page = http
-        .get(format!("{}/objects/new", server.base))
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .expect("form");
+    let form_page = get_page(&server, &cookie, "/objects/new").await;
     assert_eq!(form_page.status(), StatusCode::OK);
     let token = csrf_of(&form_page.text().await.expect("html"));
     let fields = [
@@ -171,20 +168,14 @@ async fn a_post_without_the_csrf_token_is_refused() {
         if let Some(csrf) = &csrf {
             form.push(("csrf", csrf));
         }
-        let response = http
-            .post(format!("{}/objects/new", server.base))
-            .header(COOKIE, &cookie)
-            .form(&form)
-            .send()
-            .await
-            .expect("post");
+        let response = post_form(&server, &cookie, "/objects/new", &form).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "csrf {csrf:?}");
         let html = response.text().await.expect("html");
         assert!(html.contains("Формата е изтекла"), "{html}");
     }
     assert_eq!(count().await, before, "nothing was written");
     // The login form is protected too.
-    let response = http
+    let response = client()
         .post(format!("{}/login", server.base))
         .form(&[("login", OWNER.0), ("password", OWNER.1)])
         .send()
@@ -194,13 +185,7 @@ async fn a_post_without_the_csrf_token_is_refused() {
     // With the token the same post goes through.
     let mut form: Vec<(&str, &str)> = fields.to_vec();
     form.push(("csrf", &token));
-    let response = http
-        .post(format!("{}/objects/new", server.base))
-        .header(COOKIE, &cookie)
-        .form(&form)
-        .send()
-        .await
-        .expect("post");
+    let response = post_form(&server, &cookie, "/objects/new", &form).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()[LOCATION], "/objects?saved=1");
     assert_eq!(count().await, before + 1);
@@ -210,37 +195,23 @@ async fn a_post_without_the_csrf_token_is_refused() {
 async fn an_operator_is_refused_user_administration_and_backups() {
     let server = start_server().await;
     let session = value_of(&login(&server.base, OPERATOR.0, OPERATOR.1, false).await);
-    let http = client();
     let cookie = format!("sklad_session={session}");
     for path in ["/users", "/users/new", "/backup", "/backup/download"] {
-        let response = http
-            .get(format!("{}{path}", server.base))
-            .header(COOKIE, &cookie)
-            .send()
-            .await
-            .expect("get");
+        let response = get_page(&server, &cookie, path).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
         let html = response.text().await.expect("html");
         assert!(html.contains("Достъпът е отказан"), "{html}");
     }
-    let home = http
-        .get(format!("{}/", server.base))
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .expect("home")
-        .text()
-        .await
-        .expect("html");
+    let home = page_html(&server, &cookie, "/").await;
     assert!(!home.contains("href=\"/users\""), "no menu entry for users");
     let token = csrf_of(&home);
-    let response = http
-        .post(format!("{}/backup/restore", server.base))
-        .header(COOKIE, &cookie)
-        .form(&[("csrf", token.as_str())])
-        .send()
-        .await
-        .expect("post");
+    let response = post_form(
+        &server,
+        &cookie,
+        "/backup/restore",
+        &[("csrf", token.as_str())],
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
 
@@ -249,26 +220,18 @@ async fn an_operator_is_refused_user_administration_and_backups() {
 async fn signed_in(server: &browser_support::Server) -> (String, String) {
     let session = value_of(&login(&server.base, OWNER.0, OWNER.1, false).await);
     let cookie = format!("sklad_session={session}");
-    let home = client()
-        .get(format!("{}/", server.base))
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .expect("home")
-        .text()
-        .await
-        .expect("html");
+    let home = page_html(server, &cookie, "/").await;
     let token = csrf_of(&home);
-    let switched = client()
-        .post(format!("{}/switch-firm", server.base))
-        .header(COOKIE, &cookie)
-        .form(&[
+    let switched = post_form(
+        server,
+        &cookie,
+        "/switch-firm",
+        &[
             ("csrf", token.as_str()),
             ("firm_id", &server.firm_id.to_string()),
-        ])
-        .send()
-        .await
-        .expect("switch");
+        ],
+    )
+    .await;
     assert_eq!(switched.status(), StatusCode::SEE_OTHER);
     (cookie, token)
 }
@@ -282,12 +245,7 @@ async fn the_downloaded_backup_restores_to_an_equal_firm() {
         .create_good(server.firm_id, &browser_support::sample_good())
         .await
         .expect("good");
-    let response = client()
-        .get(format!("{}/backup/download", server.base))
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .expect("download");
+    let response = get_page(&server, &cookie, "/backup/download").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/gzip");
     let disposition = response.headers()["content-disposition"]
@@ -323,10 +281,11 @@ async fn the_downloaded_backup_restores_to_an_equal_firm() {
 async fn a_refused_good_form_keeps_everything_typed_and_marks_the_fields() {
     let server = start_server().await;
     let (cookie, token) = signed_in(&server).await;
-    let response = client()
-        .post(format!("{}/goods/new", server.base))
-        .header(COOKIE, &cookie)
-        .form(&[
+    let response = post_form(
+        &server,
+        &cookie,
+        "/goods/new",
+        &[
             ("csrf", token.as_str()),
             ("code", "MUG-7"),
             ("name", "Халба"),
@@ -339,10 +298,9 @@ async fn a_refused_good_form_keeps_everything_typed_and_marks_the_fields() {
             ("barcode", "bad barcode!"),
             ("prices.retail", "12,345"),
             ("prices.purchase", "7,10"),
-        ])
-        .send()
-        .await
-        .expect("post");
+        ],
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::OK);
     let html = response.text().await.expect("html");
     for typed in [
@@ -380,6 +338,31 @@ async fn get_page(server: &browser_support::Server, cookie: &str, path: &str) ->
         .send()
         .await
         .expect("get")
+}
+
+/// The HTML of page `path` for the session `cookie`.
+async fn page_html(server: &browser_support::Server, cookie: &str, path: &str) -> String {
+    get_page(server, cookie, path)
+        .await
+        .text()
+        .await
+        .expect("html")
+}
+
+/// The response's `Content-Type`.
+fn content_type(response: &reqwest::Response) -> &str {
+    response.headers()["content-type"].to_str().expect("ascii")
+}
+
+/// The operation id in a redirect to `/operations/{id}?…`.
+fn operation_id(response: &reqwest::Response) -> String {
+    let location = response.headers()[LOCATION].to_str().expect("ascii");
+    location
+        .trim_start_matches("/operations/")
+        .split('?')
+        .next()
+        .expect("id")
+        .to_owned()
 }
 
 async fn post_form(
@@ -484,22 +467,9 @@ async fn operation_entry_shows_line_errors_keeps_lines_and_annuls() {
     form.extend([("lines[0].good_id", "TEA-1"), ("lines[0].quantity", "1,5")]);
     let response = post_form(&server, &cookie, "/operations/new/delivery", &form).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let location = response.headers()[LOCATION]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
-    let view = get_page(&server, &cookie, &location)
-        .await
-        .text()
-        .await
-        .expect("html");
+    let id = operation_id(&response);
+    let view = page_html(&server, &cookie, &format!("/operations/{id}")).await;
     assert!(view.contains("2,25\u{a0}€"), "1,5 × 1,50 €: {view}");
-    let id = location
-        .trim_start_matches("/operations/")
-        .split('?')
-        .next()
-        .expect("id")
-        .to_owned();
     let stock = server
         .store
         .stock_of_good(server.firm_id, good.id)
@@ -507,11 +477,7 @@ async fn operation_entry_shows_line_errors_keeps_lines_and_annuls() {
         .expect("stock");
     assert_eq!(stock[0].on_hand, sklad_domain::Quantity(1500));
     for report in ["/stock", "/stock?object=all"] {
-        let html = get_page(&server, &cookie, report)
-            .await
-            .text()
-            .await
-            .expect("html");
+        let html = page_html(&server, &cookie, report).await;
         assert!(
             html.contains("<td class=\"num\">1,5</td>"),
             "{report} shows 1,5 on hand: {html}"
@@ -525,11 +491,7 @@ async fn operation_entry_shows_line_errors_keeps_lines_and_annuls() {
     )
     .await;
     assert_eq!(annulled.status(), StatusCode::SEE_OTHER);
-    let view = get_page(&server, &cookie, &format!("/operations/{id}"))
-        .await
-        .text()
-        .await
-        .expect("html");
+    let view = page_html(&server, &cookie, &format!("/operations/{id}")).await;
     assert!(view.contains("Анулирана"));
     assert!(!view.contains("id=\"annul\""), "no second annul");
     let stock = server
@@ -563,21 +525,8 @@ async fn an_operation_is_edited_in_the_entry_form() {
         ("lines[0].discount", "10"),
     ];
     let created = post_form(&server, &cookie, "/operations/new/delivery", &form).await;
-    let location = created.headers()[LOCATION]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
-    let id = location
-        .trim_start_matches("/operations/")
-        .split('?')
-        .next()
-        .expect("id")
-        .to_owned();
-    let edit = get_page(&server, &cookie, &format!("/operations/{id}/edit"))
-        .await
-        .text()
-        .await
-        .expect("html");
+    let id = operation_id(&created);
+    let edit = page_html(&server, &cookie, &format!("/operations/{id}/edit")).await;
     for shown in [
         "value=\"TEA-1\"",
         "value=\"2\"",
@@ -635,43 +584,24 @@ async fn the_goods_list_searches_filters_and_pages() {
             .expect("good");
     }
     let rows = |html: &str| html.matches("<tr>").count() - 1; // minus the header row
-    let first = get_page(&server, &cookie, "/goods")
-        .await
-        .text()
-        .await
-        .expect("html");
+    let first = page_html(&server, &cookie, "/goods").await;
     assert_eq!(rows(&first), 25);
     assert!(first.contains("Общо: 30"));
     assert!(first.contains("href=\"/goods?page=2\""), "next page link");
-    let second = get_page(&server, &cookie, "/goods?page=2")
-        .await
-        .text()
-        .await
-        .expect("html");
+    let second = page_html(&server, &cookie, "/goods?page=2").await;
     assert_eq!(rows(&second), 5);
     assert!(!second.contains("id=\"next-page\""));
-    let by_barcode = get_page(&server, &cookie, "/goods?q=9900000017")
-        .await
-        .text()
-        .await
-        .expect("html");
+    let by_barcode = page_html(&server, &cookie, "/goods?q=9900000017").await;
     assert_eq!(rows(&by_barcode), 1);
     assert!(by_barcode.contains("G-17"));
-    let services = get_page(
+    let services = page_html(
         &server,
         &cookie,
         "/goods?kind=service&group=%D0%A3%D1%81%D0%BB%D1%83%D0%B3%D0%B8",
     )
-    .await
-    .text()
-    .await
-    .expect("html");
+    .await;
     assert_eq!(rows(&services), 3, "G-00, G-10, G-20");
-    let inactive = get_page(&server, &cookie, "/goods?active=no")
-        .await
-        .text()
-        .await
-        .expect("html");
+    let inactive = page_html(&server, &cookie, "/goods?active=no").await;
     assert_eq!(rows(&inactive), 1);
     assert!(inactive.contains("G-29"));
     // The filter form shows what was asked.
@@ -743,6 +673,48 @@ async fn odd_addresses_get_the_error_page_not_a_crash() {
 }
 
 #[tokio::test]
+async fn unknown_addresses_get_the_404_page_and_the_api_keeps_its_own() {
+    let server = start_server().await;
+    let (cookie, _) = signed_in(&server).await;
+    for path in ["/no-such-page", "/goods/1/extra", "/assets/missing.css"] {
+        let response = get_page(&server, &cookie, path).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(content_type(&response).starts_with("text/html"));
+        assert_eq!(response.headers()["x-frame-options"], "DENY", "{path}");
+        let html = response.text().await.expect("html");
+        assert!(
+            html.contains("id=\"logout\""),
+            "{path}: the signed-in layout"
+        );
+        assert!(
+            html.contains("<h1>Няма такава страница</h1>"),
+            "{path}: {html}"
+        );
+    }
+    // Nobody signed in: the same page in the visitor's language, without the menu.
+    let response = client()
+        .get(format!("{}/no-such-page", server.base))
+        .header(COOKIE, "sklad_lang=en")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let html = response.text().await.expect("html");
+    assert!(
+        html.contains("lang=\"en\"") && !html.contains("id=\"logout\""),
+        "{html}"
+    );
+    // The API answers its unknown paths in JSON, as before.
+    let api = client()
+        .get(format!("{}/api/v1/no-such-resource", server.base))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(api.status(), StatusCode::NOT_FOUND);
+    assert!(content_type(&api).starts_with("application/json"));
+}
+
+#[tokio::test]
 async fn signing_in_again_returns_to_the_firm_last_worked_in() {
     let server = start_server().await;
     let (cookie, token) = signed_in(&server).await;
@@ -760,37 +732,14 @@ async fn signing_in_again_returns_to_the_firm_last_worked_in() {
     let firm_cookie = cookie_of(&switched, "sklad_firm").expect("firm cookie");
     assert_eq!(value_of(&firm_cookie), server.firm_id.to_string());
     // A new sign-in on this browser starts in that firm.
-    let http = client();
-    let page = http
-        .get(format!("{}/login", server.base))
-        .send()
-        .await
-        .expect("login page");
-    let csrf_cookie = value_of(&cookie_of(&page, "sklad_login_csrf").expect("cookie"));
-    let html = page.text().await.expect("html");
-    let response = http
-        .post(format!("{}/login", server.base))
-        .header(
-            COOKIE,
-            format!(
-                "sklad_login_csrf={csrf_cookie}; sklad_firm={}",
-                server.firm_id
-            ),
-        )
-        .form(&[
-            ("csrf", csrf_of(&html).as_str()),
-            ("login", OWNER.0),
-            ("password", OWNER.1),
-        ])
-        .send()
-        .await
-        .expect("login");
+    let (csrf_cookie, csrf) = login_page(&server.base).await;
+    let cookies = format!(
+        "sklad_login_csrf={csrf_cookie}; sklad_firm={}",
+        server.firm_id
+    );
+    let response = post_login(&server.base, &cookies, &csrf, OWNER.0, OWNER.1, false).await;
     let session = value_of(&cookie_of(&response, "sklad_session").expect("session"));
-    let home = get_page(&server, &format!("sklad_session={session}"), "/")
-        .await
-        .text()
-        .await
-        .expect("html");
+    let home = page_html(&server, &format!("sklad_session={session}"), "/").await;
     let selected = format!(
         "<option value=\"{}\" selected>Демо ЕООД</option>",
         server.firm_id
@@ -804,37 +753,21 @@ async fn the_owner_adds_users_within_the_seats() {
     let (cookie, token) = signed_in(&server).await;
     let user = |login: &'static str| {
         [
-            ("csrf", token.clone()),
-            ("login", login.to_owned()),
-            ("display_name", "Петя Касиер".to_owned()),
-            ("password", "kasa-parola-1".to_owned()),
-            ("role", "operator".to_owned()),
-            ("language", "bg".to_owned()),
+            ("csrf", token.as_str()),
+            ("login", login),
+            ("display_name", "Петя Касиер"),
+            ("password", "kasa-parola-1"),
+            ("role", "operator"),
+            ("language", "bg"),
         ]
     };
     // Seat 3 of 3.
-    let added = client()
-        .post(format!("{}/users/new", server.base))
-        .header(COOKIE, &cookie)
-        .form(&user("petya"))
-        .send()
-        .await
-        .expect("post");
+    let added = post_form(&server, &cookie, "/users/new", &user("petya")).await;
     assert_eq!(added.status(), StatusCode::SEE_OTHER);
-    let list = get_page(&server, &cookie, "/users")
-        .await
-        .text()
-        .await
-        .expect("html");
+    let list = page_html(&server, &cookie, "/users").await;
     assert!(list.contains("petya") && list.contains("Оператор"));
     // A fourth is refused with the reason, and no user is left behind.
-    let refused = client()
-        .post(format!("{}/users/new", server.base))
-        .header(COOKIE, &cookie)
-        .form(&user("ivo"))
-        .send()
-        .await
-        .expect("post");
+    let refused = post_form(&server, &cookie, "/users/new", &user("ivo")).await;
     assert_eq!(refused.status(), StatusCode::OK);
     let html = refused.text().await.expect("html");
     assert!(html.contains("Абонаментът позволява"), "{html}");

@@ -8,6 +8,7 @@ use sklad_store::StoreError;
 
 use super::i18n::{Lang, Tr};
 use super::layout::Page;
+use super::session::{request_lang, Ctx};
 
 /// What an error page is drawn in: the bare layout (nobody signed in) or the signed-in
 /// user's layout with header and menu, so they can go on from there.
@@ -54,6 +55,15 @@ impl WebError {
                 WebError::Internal(shell)
             }
         }
+    }
+}
+
+/// Any address no page answers (outside the API): the 404 page, in the signed-in
+/// user's layout when someone is signed in, else in the visitor's language.
+pub async fn not_found(ctx: Option<Ctx>, headers: axum::http::HeaderMap) -> WebError {
+    match ctx {
+        Some(ctx) => WebError::NotFound(ctx.shell()),
+        None => WebError::NotFound(request_lang(&headers).into()),
     }
 }
 

@@ -89,11 +89,6 @@ impl FormErrors {
         Self { tr, errors }
     }
 
-    /// Whether there is anything to show.
-    pub fn any(&self) -> bool {
-        !self.errors.is_empty()
-    }
-
     /// The message(s) for exactly the field path `field`, joined; `None` when fine.
     pub fn get(&self, field: &str) -> Option<String> {
         let messages: Vec<String> = self
@@ -105,14 +100,20 @@ impl FormErrors {
         (!messages.is_empty()).then(|| messages.join(" "))
     }
 
-    /// Errors whose field is not in `shown`: they go in the alert at the top of the
-    /// form so none is ever hidden.
-    pub fn others(&self, shown: &[&str]) -> Vec<String> {
-        self.errors
-            .iter()
-            .filter(|e| !shown.contains(&e.field.as_str()))
-            .map(|e| self.tr.field_error(e))
-            .collect()
+    /// What the alert at the top of the form lists: „Формата съдържа грешки“ first when
+    /// there are any, then the errors of fields not in `shown`, so none is ever hidden.
+    pub fn alerts(&self, shown: &[&str]) -> Vec<String> {
+        if self.errors.is_empty() {
+            return Vec::new();
+        }
+        let mut alerts = vec![self.tr.t("form-has-errors")];
+        alerts.extend(
+            self.errors
+                .iter()
+                .filter(|e| !shown.contains(&e.field.as_str()))
+                .map(|e| self.tr.field_error(e)),
+        );
+        alerts
     }
 }
 
@@ -147,7 +148,9 @@ mod tests {
         assert_eq!(bg.get("eik").as_deref(), Some("Невалиден ЕИК."));
         assert_eq!(en.get("eik").as_deref(), Some("Invalid EIK."));
         assert!(en.get("name").is_none());
-        assert_eq!(en.others(&["eik"]).len(), 0);
-        assert_eq!(en.others(&["name"]), ["Invalid EIK."]);
+        let general = Tr::new(Lang::En).t("form-has-errors");
+        assert_eq!(en.alerts(&["eik"]), std::slice::from_ref(&general));
+        assert_eq!(en.alerts(&["name"]), [general, "Invalid EIK.".to_owned()]);
+        assert!(FormErrors::none(Tr::new(Lang::En)).alerts(&[]).is_empty());
     }
 }

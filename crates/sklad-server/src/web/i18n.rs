@@ -251,7 +251,7 @@ mod tests {
         let en = Tr::new(Lang::En);
         assert_eq!(bg.t("menu-goods"), "Стоки");
         assert_eq!(en.t("menu-goods"), "Goods");
-        assert_eq!(en.t1("page-of", "page", "3"), "page 3");
+        assert_eq!(en.t1("page-of", "page", "3"), "Page 3");
         assert_eq!(bg.t("no-such-message"), "no-such-message");
         assert_eq!(Lang::from_code("EN"), Lang::En);
         assert_eq!(Lang::from_code("fr"), Lang::Bg);

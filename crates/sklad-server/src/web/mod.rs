@@ -8,16 +8,18 @@
 //! | path | screen |
 //! |---|---|
 //! | `/login`, `/logout`, `/switch-firm`, `/language` | sign-in, firm switcher, language |
-//! | `/goods`, `/partners`, `/objects` (+ `/new`, `/{id}`) | Номенклатури |
+//! | `/goods`, `/partners`, `/objects` (+ `/new`, `/{id}`, see `crud`) | Номенклатури |
 //! | `/operations/new/{kind}`, `/operations`, `/operations/{id}` (+ `/edit`, `/convert`, `/annul`) | Операции |
 //! | `/stock` | Справки → Наличности |
 //! | `/payment-types`, `/price-groups` | За фирмата |
 //! | `/users`, `/backup`, `/shops` | Администриране (users and backups: owners only) |
+//! | any other path outside `/api/v1` | the 404 page in the layout |
 //!
 //! Forms post `application/x-www-form-urlencoded` with the session's `csrf` field
 //! (`session::Posted`); the one upload (restore) is `multipart/form-data`.
 
 mod assets;
+mod crud;
 mod error;
 mod form;
 mod headers;
@@ -47,32 +49,11 @@ pub fn router() -> axum::Router<AppState> {
         .route("/language", post(pages::login::language))
         .route("/", get(pages::home::show))
         .route("/goods", get(pages::goods::list))
-        .route(
-            "/goods/new",
-            get(pages::goods::new).post(pages::goods::create),
-        )
-        .route(
-            "/goods/{id}",
-            get(pages::goods::edit).post(pages::goods::update),
-        )
+        .merge(crud::routes::<pages::goods::Goods>())
         .route("/partners", get(pages::partners::list))
-        .route(
-            "/partners/new",
-            get(pages::partners::new).post(pages::partners::create),
-        )
-        .route(
-            "/partners/{id}",
-            get(pages::partners::edit).post(pages::partners::update),
-        )
+        .merge(crud::routes::<pages::partners::Partners>())
         .route("/payment-types", get(pages::payment_types::list))
-        .route(
-            "/payment-types/new",
-            get(pages::payment_types::new).post(pages::payment_types::create),
-        )
-        .route(
-            "/payment-types/{id}",
-            get(pages::payment_types::edit).post(pages::payment_types::update),
-        )
+        .merge(crud::routes::<pages::payment_types::PaymentTypes>())
         .route("/operations", get(pages::operations::list))
         .route(
             "/operations/new/{kind}",
@@ -99,13 +80,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/shops", get(pages::shops::list))
         .route("/shops/new", get(pages::shops::new))
         .route("/objects", get(pages::objects::list))
-        .route(
-            "/objects/new",
-            get(pages::objects::new).post(pages::objects::create),
-        )
-        .route(
-            "/objects/{id}",
-            get(pages::objects::edit).post(pages::objects::update),
-        )
+        .merge(crud::routes::<pages::objects::Objects>())
+        .fallback(error::not_found)
         .layer(axum::middleware::from_fn(headers::security_headers))
 }

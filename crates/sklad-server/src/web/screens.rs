@@ -51,4 +51,22 @@ impl RecordList {
             pager: None,
         }
     }
+
+    /// A filtered, paged list.
+    pub fn paged(
+        page: Page,
+        filters: Vec<Field>,
+        new_link: Option<(String, String)>,
+        table: Table,
+        pager: Pager,
+    ) -> Self {
+        Self {
+            page,
+            intro: None,
+            filters,
+            new_link,
+            table,
+            pager: Some(pager),
+        }
+    }
 }

@@ -28,6 +28,30 @@ pub struct Field {
     pub wide: bool,
 }
 
+impl Field {
+    /// A plain text input outside a [`Fields`] grid (barcode rows, price grid, line
+    /// cells).
+    pub fn plain(
+        id: String,
+        name: String,
+        label: String,
+        value: String,
+        error: Option<String>,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            label,
+            value,
+            error,
+            required: false,
+            kind: "text",
+            options: Vec::new(),
+            wide: false,
+        }
+    }
+}
+
 /// Builds the fields of one form from what was typed and the errors.
 pub struct Fields<'a> {
     tr: Tr,
@@ -187,7 +211,7 @@ pub struct Table {
 pub struct Pager {
     /// `Общо: N`.
     pub total: String,
-    /// `страница 2`.
+    /// `Страница 2`.
     pub page: String,
     /// Link to the previous page.
     pub previous: Option<String>,
@@ -215,6 +239,45 @@ impl Pager {
     }
 }
 
+/// The filters of a paged list as they were asked for in its query string: drawn
+/// again with those values, and kept by the pager's links.
+pub struct FilterForm {
+    form: FormData,
+    none: FormErrors,
+    tr: Tr,
+}
+
+impl FilterForm {
+    /// The filters asked for: (name, value) pairs.
+    pub fn new(tr: Tr, asked: &[(&str, &str)]) -> Self {
+        let mut form = FormData::default();
+        for (name, value) in asked {
+            form.set(name, *value);
+        }
+        Self {
+            form,
+            none: FormErrors::none(tr),
+            tr,
+        }
+    }
+
+    /// A builder of the filter fields (ids prefixed `filter-`).
+    pub fn fields(&self) -> Fields<'_> {
+        Fields::new(self.tr, &self.form, &self.none, "filter-")
+    }
+
+    /// The pager of page `page` of `per_page` out of `total` at `base`, keeping the
+    /// filters that are set.
+    pub fn pager(&self, base: &str, page: i64, per_page: i64, total: i64) -> Pager {
+        let pairs = self.form.pairs();
+        let params: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        Pager::new(self.tr, base, &query_string(&params), page, per_page, total)
+    }
+}
+
 /// The page number of a list's `page` parameter: 1 unless a positive number.
 pub fn page_number(text: &str) -> i64 {
     text.trim().parse::<i64>().unwrap_or(1).clamp(1, 1_000_000)
@@ -230,6 +293,29 @@ pub fn query_string(params: &[(&str, &str)]) -> String {
 /// A date as Bulgarians write it: `28.11.2026`.
 pub fn format_date(date: jiff::civil::Date) -> String {
     format!("{:02}.{:02}.{:04}", date.day(), date.month(), date.year())
+}
+
+/// A typed date: as Bulgarians write it (`28.11.2026`, `1.3.2026`, with or without a
+/// trailing `г.`) or ISO (`2026-11-28`); `None` when it is not a real date.
+pub fn parse_date(text: &str) -> Option<jiff::civil::Date> {
+    let text = text.trim();
+    let text = text.strip_suffix("г.").unwrap_or(text).trim_end();
+    if let Ok(date) = text.parse::<jiff::civil::Date>() {
+        return Some(date);
+    }
+    let mut parts = text.split('.');
+    let mut number = |max_len: usize| -> Option<i16> {
+        let part = parts.next()?;
+        let digits = !part.is_empty() && part.len() <= max_len;
+        (digits && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse().ok())
+            .flatten()
+    };
+    let (day, month, year) = (number(2)?, number(2)?, number(4)?);
+    if parts.next().is_some() || year < 1000 {
+        return None;
+    }
+    jiff::civil::Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()
 }
 
 #[cfg(test)]
@@ -271,11 +357,41 @@ mod tests {
         assert_eq!(pager.previous.as_deref(), Some("/goods?q=a&page=1"));
         assert_eq!(pager.next.as_deref(), Some("/goods?q=a&page=3"));
         assert_eq!(Pager::new(tr, "/g", "", 3, 25, 60).next, None);
+        let asked = FilterForm::new(tr, &[("q", "чаша"), ("kind", "")]);
+        let kept = asked.pager("/goods", 1, 25, 60);
+        assert_eq!(
+            kept.next.as_deref(),
+            Some("/goods?q=%D1%87%D0%B0%D1%88%D0%B0&page=2")
+        );
+        let mut fields = asked.fields();
+        fields.input("q", "goods-search", "search");
+        let drawn = fields.done();
+        assert!(drawn[0].id.starts_with("filter-"), "{}", drawn[0].id);
+        assert_eq!(drawn[0].value, "чаша", "drawn with the value asked for");
+
         assert_eq!(page_number("2"), 2);
         for odd in ["", "abc", "-5", "0", "99999999999999999999"] {
             assert_eq!(page_number(odd), 1, "{odd}");
         }
         assert_eq!(format_date(jiff::civil::date(2026, 11, 28)), "28.11.2026");
+        let day = jiff::civil::date(2026, 11, 28);
+        for typed in ["28.11.2026", " 28.11.2026 г.", "2026-11-28"] {
+            assert_eq!(parse_date(typed), Some(day), "{typed}");
+        }
+        assert_eq!(parse_date("1.3.2026"), Some(jiff::civil::date(2026, 3, 1)));
+        for odd in [
+            "",
+            "31.02.2026",
+            "28.11",
+            "28.11.26",
+            "28.11.2026.1",
+            "a.b.c",
+            "+1.2.2026",
+            "28..2026",
+            "11/28/2026",
+        ] {
+            assert_eq!(parse_date(odd), None, "{odd}");
+        }
         assert_eq!(
             query_string(&[("q", "чаша 1"), ("kind", "")]),
             "q=%D1%87%D0%B0%D1%88%D0%B0+1"

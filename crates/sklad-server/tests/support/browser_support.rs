@@ -299,6 +299,60 @@ impl Browser {
         self.find(css).await.text().await.expect("text")
     }
 
+    /// The current `value` of the field `css`.
+    pub async fn value(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default()
+    }
+
+    /// Puts the file at `path` into the file input `css`.
+    pub async fn choose_file(&self, css: &str, path: &std::path::Path) {
+        self.find(css)
+            .await
+            .send_keys(&path.display().to_string())
+            .await
+            .expect("choose file");
+    }
+
+    /// Switches the header's firm switcher to the firm labelled `name`, waiting for
+    /// the start page.
+    pub async fn switch_firm(&self, name: &str) {
+        self.find("#switch-firm")
+            .await
+            .select_by_label(name)
+            .await
+            .unwrap_or_else(|e| panic!("firm {name}: {e}"));
+        self.click("form[action='/switch-firm'] button[type=submit]")
+            .await;
+        self.wait_for_text("Добре дошли").await;
+    }
+
+    /// Asserts that the page is not wider than the window (no sideways scrolling);
+    /// names the elements that stick out.
+    pub async fn assert_fits_width(&self, what: &str) {
+        let script = "const w = document.documentElement.clientWidth; \
+            return [document.documentElement.scrollWidth - w, \
+              Array.from(document.querySelectorAll('body *')) \
+                .filter(e => e.getBoundingClientRect().right > w + 1 && !(e.parentElement && e.parentElement.closest('.table-wrap'))) \
+                .slice(0, 8) \
+                .map(e => e.tagName + '.' + e.className + '#' + e.id)];";
+        let result = self
+            .client
+            .execute(script, Vec::new())
+            .await
+            .expect("measure");
+        let overflow = result[0].as_i64().unwrap_or(i64::MAX);
+        assert!(
+            overflow <= 0,
+            "{what} is {overflow}px too wide: {}",
+            result[1]
+        );
+    }
+
     /// Waits until the page's `<main>` contains `needle`, failing after [`WAIT`].
     pub async fn wait_for_text(&self, needle: &str) -> String {
         let deadline = tokio::time::Instant::now() + WAIT;

@@ -5,20 +5,21 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::Html;
 use serde::Deserialize;
 use sklad_domain::model::{Good, GoodInput, GoodKind};
 use sklad_domain::money::{format_bg, format_minor_plain, parse_minor};
-use sklad_domain::{Money, PriceGroup, ValidationErrors, VatRate};
-use sklad_store::{GoodFilter, Paging, StoreError};
+use sklad_domain::{Id, Money, PriceGroup, ValidationErrors, VatRate};
+use sklad_store::{GoodFilter, Paging, Store, StoreError};
 
+use crate::web::crud::{self, Catalogue};
 use crate::web::error::{render, WebError};
 use crate::web::form::{FormData, FormErrors};
 use crate::web::labels;
 use crate::web::layout::Page;
 use crate::web::screens::RecordList;
-use crate::web::session::{Ctx, PathId, Posted};
-use crate::web::view::{self, query_string, Cell, Field, Fields, Pager, Table};
+use crate::web::session::Ctx;
+use crate::web::view::{self, Cell, Field, Fields, FilterForm, Table};
 use crate::AppState;
 
 const PER_PAGE: i64 = 25;
@@ -107,17 +108,16 @@ pub async fn list(
             })
             .collect(),
     };
-    let mut filter_form = FormData::default();
-    for (name, value) in [
-        ("q", &q.q),
-        ("kind", &q.kind),
-        ("group", &q.group),
-        ("active", &q.active),
-    ] {
-        filter_form.set(name, value.as_str());
-    }
-    let none = FormErrors::none(tr);
-    let mut filters = Fields::new(tr, &filter_form, &none, "filter-");
+    let asked = FilterForm::new(
+        tr,
+        &[
+            ("q", &q.q),
+            ("kind", &q.kind),
+            ("group", &q.group),
+            ("active", &q.active),
+        ],
+    );
+    let mut filters = asked.fields();
     let mut kinds = vec![(String::new(), tr.t("all"))];
     kinds.extend(labels::good_kinds(tr));
     filters
@@ -133,29 +133,13 @@ pub async fn list(
                 ("no".into(), tr.t("goods-only-inactive")),
             ],
         );
-    let mut page = ctx.page("goods-title");
-    page.notice = q.saved.map(|_| tr.t("saved"));
-    let query = query_string(&[
-        ("q", &q.q),
-        ("kind", &q.kind),
-        ("group", &q.group),
-        ("active", &q.active),
-    ]);
-    let screen = RecordList {
-        page,
-        intro: None,
-        filters: filters.done(),
-        new_link: Some(("/goods/new".into(), tr.t("goods-new"))),
+    let screen = RecordList::paged(
+        crud::list_page(&ctx, "goods-title", q.saved.is_some()),
+        filters.done(),
+        Some(("/goods/new".into(), tr.t("goods-new"))),
         table,
-        pager: Some(Pager::new(
-            tr,
-            "/goods",
-            &query,
-            page_no,
-            PER_PAGE,
-            found.total,
-        )),
-    };
+        asked.pager("/goods", page_no, PER_PAGE, found.total),
+    );
     render(&screen, ctx.lang())
 }
 
@@ -170,239 +154,196 @@ struct GoodForm {
     prices: Vec<Field>,
 }
 
-fn form_of(good: &Good) -> FormData {
-    let mut form = FormData::default();
-    form.set("code", &good.code);
-    form.set("name", &good.name);
-    form.set("measure", &good.measure);
-    form.set("kind", labels::good_kind_key(good.kind));
-    form.set("vat", good.vat_rate.percent().to_string());
-    form.set("group", good.group.clone().unwrap_or_default());
-    if good.active {
-        form.set("active", "on");
-    }
-    for barcode in &good.barcodes {
-        form.push("barcode", barcode);
-    }
-    for (group, minor) in &good.prices {
-        form.set(
-            &price_field(*group),
-            format_minor_plain(*minor).replace('.', ","),
-        );
-    }
-    form
-}
-
 fn price_field(group: PriceGroup) -> String {
     format!("prices.{}", group.key())
 }
 
-fn show_form(
-    ctx: &Ctx,
-    title: &str,
-    action: String,
-    form: &FormData,
-    errors: &FormErrors,
-) -> Result<Html<String>, WebError> {
-    let tr = ctx.tr;
-    let mut fields = Fields::new(tr, form, errors, "good-");
-    fields
-        .text("code", "goods-code", true)
-        .text("name", "goods-name", true)
-        .text("measure", "goods-measure", true)
-        .text("group", "goods-group", false)
-        .select("kind", "goods-kind", labels::good_kinds(tr))
-        .select("vat", "goods-vat", labels::vat_rates())
-        .checkbox("active", "goods-active");
-    let mut shown: Vec<String> = fields.names().into_iter().map(str::to_owned).collect();
-    let general = fields.done();
-    // Typed barcodes, then one empty slot for another.
-    let mut typed: Vec<&str> = form.all("barcode");
-    typed.push("");
-    let barcodes: Vec<Field> = typed
-        .iter()
-        .enumerate()
-        .map(|(i, value)| {
-            let path = format!("barcodes[{i}]");
-            let error = errors.get(&path);
-            shown.push(path);
-            Field {
-                id: format!("barcode-{i}"),
-                name: "barcode".into(),
-                label: format!("{} {}", tr.t("goods-barcode"), i + 1),
-                value: (*value).to_owned(),
-                error,
-                required: false,
-                kind: "text",
-                options: Vec::new(),
-                wide: false,
-            }
-        })
-        .collect();
-    let prices: Vec<Field> = PriceGroup::ALL
-        .into_iter()
-        .map(|group| {
-            let name = price_field(group);
-            let field = Field {
-                id: format!("price-{}", group.key()),
-                name: name.clone(),
-                label: labels::price_group(ctx.lang(), group),
-                value: form.get(&name).to_owned(),
-                error: errors.get(&name),
-                required: false,
-                kind: "text",
-                options: Vec::new(),
-                wide: false,
-            };
-            shown.push(name);
-            field
-        })
-        .collect();
-    let shown_refs: Vec<&str> = shown.iter().map(String::as_str).collect();
-    let mut alerts = errors.others(&shown_refs);
-    if errors.any() {
-        alerts.insert(0, tr.t("form-has-errors"));
-    }
-    let mut page = ctx.page(title);
-    page.path = "/goods".into();
-    let screen = GoodForm {
-        page,
-        action,
-        alerts,
-        fields: general,
-        barcodes,
-        prices,
-    };
-    render(&screen, ctx.lang())
-}
+/// The goods' create and edit forms (`/goods/new`, `/goods/{id}`).
+pub struct Goods;
 
-/// Reads the form: blank barcodes are dropped (so the form shows them renumbered),
-/// amounts parsed exactly; then the domain's checks, so all errors show at once.
-fn input_of(form: &mut FormData) -> Result<GoodInput, ValidationErrors> {
-    let mut errors = ValidationErrors::new();
-    let barcodes: Vec<String> = form
-        .all("barcode")
-        .into_iter()
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-        .map(str::to_owned)
-        .collect();
-    form.remove("barcode");
-    for barcode in &barcodes {
-        form.push("barcode", barcode);
+impl Catalogue for Goods {
+    type Record = Good;
+    type Input = GoodInput;
+    const BASE: &'static str = "/goods";
+    const NEW_TITLE: &'static str = "goods-new";
+    const FIELD_PREFIX: &'static str = "good-";
+    const EDIT_TITLE: &'static str = "goods-edit";
+
+    fn blank() -> FormData {
+        let mut form = FormData::default();
+        form.set("measure", "бр.");
+        form.set("kind", "good");
+        form.set("vat", "20");
+        form.set("active", "on");
+        form
     }
-    let kind = kind_of(form.get("kind")).unwrap_or_else(|| {
-        errors.push(labels::invalid_choice("kind"));
-        GoodKind::Good
-    });
-    let vat_rate = form
-        .get("vat")
-        .parse()
-        .ok()
-        .and_then(VatRate::from_percent)
-        .unwrap_or_else(|| {
-            errors.push(labels::invalid_choice("vat"));
-            VatRate::Standard
+
+    fn form_of(good: &Good) -> FormData {
+        let mut form = FormData::default();
+        form.set("code", &good.code);
+        form.set("name", &good.name);
+        form.set("measure", &good.measure);
+        form.set("kind", labels::good_kind_key(good.kind));
+        form.set("vat", good.vat_rate.percent().to_string());
+        form.set("group", good.group.clone().unwrap_or_default());
+        if good.active {
+            form.set("active", "on");
+        }
+        for barcode in &good.barcodes {
+            form.push("barcode", barcode);
+        }
+        for (group, minor) in &good.prices {
+            form.set(
+                &price_field(*group),
+                format_minor_plain(*minor).replace('.', ","),
+            );
+        }
+        form
+    }
+
+    /// Blank barcodes are dropped (so the form shows them renumbered), amounts parsed
+    /// exactly; then the domain's checks, so all errors show at once.
+    fn input_of(form: &mut FormData) -> Result<GoodInput, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let barcodes: Vec<String> = form
+            .all("barcode")
+            .into_iter()
+            .map(str::trim)
+            .filter(|b| !b.is_empty())
+            .map(str::to_owned)
+            .collect();
+        form.remove("barcode");
+        for barcode in &barcodes {
+            form.push("barcode", barcode);
+        }
+        let kind = kind_of(form.get("kind")).unwrap_or_else(|| {
+            errors.push(labels::invalid_choice("kind"));
+            GoodKind::Good
         });
-    let mut prices = BTreeMap::new();
-    for group in PriceGroup::ALL {
-        let name = price_field(group);
-        if let Some(text) = form.opt(&name) {
-            if let Some(minor) = errors.check(parse_minor(&name, &text)) {
-                prices.insert(group, minor);
+        let vat_rate = form
+            .get("vat")
+            .parse()
+            .ok()
+            .and_then(VatRate::from_percent)
+            .unwrap_or_else(|| {
+                errors.push(labels::invalid_choice("vat"));
+                VatRate::Standard
+            });
+        let mut prices = BTreeMap::new();
+        for group in PriceGroup::ALL {
+            let name = price_field(group);
+            if let Some(text) = form.opt(&name) {
+                if let Some(minor) = errors.check(parse_minor(&name, &text)) {
+                    prices.insert(group, minor);
+                }
             }
         }
-    }
-    let input = GoodInput {
-        code: form.get("code").to_owned(),
-        barcodes,
-        name: form.get("name").to_owned(),
-        measure: form.get("measure").to_owned(),
-        kind,
-        vat_rate,
-        group: form.opt("group"),
-        active: form.checked("active"),
-        prices,
-    };
-    if let Err(more) = input.validate() {
-        errors.errors.extend(more.errors);
-    }
-    errors.into_result(input)
-}
-
-/// `GET /goods/new`.
-pub async fn new(ctx: Ctx) -> Result<Html<String>, WebError> {
-    let mut form = FormData::default();
-    form.set("measure", "бр.");
-    form.set("kind", "good");
-    form.set("vat", "20");
-    form.set("active", "on");
-    show_form(
-        &ctx,
-        "goods-new",
-        "/goods/new".into(),
-        &form,
-        &FormErrors::none(ctx.tr),
-    )
-}
-
-/// `POST /goods/new`.
-pub async fn create(State(state): State<AppState>, posted: Posted) -> Result<Response, WebError> {
-    let Posted { ctx, mut form } = posted;
-    let result = match input_of(&mut form) {
-        Ok(input) => state.store.create_good(ctx.firm_id(), &input).await,
-        Err(errors) => Err(StoreError::Validation(errors)),
-    };
-    saved_or_form(&ctx, result, "goods-new", "/goods/new".into(), &form)
-}
-
-/// `GET /goods/{id}`.
-pub async fn edit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    PathId(id): PathId,
-) -> Result<Html<String>, WebError> {
-    let good = state
-        .store
-        .good(ctx.firm_id(), id)
-        .await
-        .map_err(|e| ctx.fail(e))?;
-    show_form(
-        &ctx,
-        "goods-edit",
-        format!("/goods/{id}"),
-        &form_of(&good),
-        &FormErrors::none(ctx.tr),
-    )
-}
-
-/// `POST /goods/{id}`.
-pub async fn update(
-    State(state): State<AppState>,
-    PathId(id): PathId,
-    posted: Posted,
-) -> Result<Response, WebError> {
-    let Posted { ctx, mut form } = posted;
-    let result = match input_of(&mut form) {
-        Ok(input) => state.store.update_good(ctx.firm_id(), id, &input).await,
-        Err(errors) => Err(StoreError::Validation(errors)),
-    };
-    saved_or_form(&ctx, result, "goods-edit", format!("/goods/{id}"), &form)
-}
-
-fn saved_or_form(
-    ctx: &Ctx,
-    result: Result<Good, StoreError>,
-    title: &str,
-    action: String,
-    form: &FormData,
-) -> Result<Response, WebError> {
-    match result {
-        Ok(_) => Ok(Redirect::to("/goods?saved=1").into_response()),
-        Err(StoreError::Validation(errors)) => {
-            let errors = FormErrors::new(ctx.tr, errors.errors);
-            Ok(show_form(ctx, title, action, form, &errors)?.into_response())
+        let input = GoodInput {
+            code: form.get("code").to_owned(),
+            barcodes,
+            name: form.get("name").to_owned(),
+            measure: form.get("measure").to_owned(),
+            kind,
+            vat_rate,
+            group: form.opt("group"),
+            active: form.checked("active"),
+            prices,
+        };
+        if let Err(more) = input.validate() {
+            errors.errors.extend(more.errors);
         }
-        Err(other) => Err(ctx.fail(other)),
+        errors.into_result(input)
+    }
+
+    fn fields(ctx: &Ctx, fields: &mut Fields<'_>) {
+        let tr = ctx.tr;
+        fields
+            .text("code", "goods-code", true)
+            .text("name", "goods-name", true)
+            .text("measure", "goods-measure", true)
+            .text("group", "goods-group", false)
+            .select("kind", "goods-kind", labels::good_kinds(tr))
+            .select("vat", "goods-vat", labels::vat_rates())
+            .checkbox("active", "goods-active");
+    }
+
+    /// The general fields, then the barcodes (one empty slot for another) and the
+    /// price of every group, each with its error.
+    fn screen(
+        ctx: &Ctx,
+        title: &str,
+        action: String,
+        form: &FormData,
+        errors: &FormErrors,
+    ) -> Result<Html<String>, WebError> {
+        let tr = ctx.tr;
+        let mut fields = Fields::new(tr, form, errors, Self::FIELD_PREFIX);
+        Self::fields(ctx, &mut fields);
+        let mut shown: Vec<String> = fields.names().into_iter().map(str::to_owned).collect();
+        let general = fields.done();
+        // Typed barcodes, then one empty slot for another.
+        let mut typed: Vec<&str> = form.all("barcode");
+        typed.push("");
+        let barcodes: Vec<Field> = typed
+            .iter()
+            .enumerate()
+            .map(|(i, value)| {
+                let path = format!("barcodes[{i}]");
+                let error = errors.get(&path);
+                shown.push(path);
+                let label = format!("{} {}", tr.t("goods-barcode"), i + 1);
+                Field::plain(
+                    format!("barcode-{i}"),
+                    "barcode".into(),
+                    label,
+                    (*value).to_owned(),
+                    error,
+                )
+            })
+            .collect();
+        let prices: Vec<Field> = PriceGroup::ALL
+            .into_iter()
+            .map(|group| {
+                let name = price_field(group);
+                let field = Field::plain(
+                    format!("price-{}", group.key()),
+                    name.clone(),
+                    labels::price_group(ctx.lang(), group),
+                    form.get(&name).to_owned(),
+                    errors.get(&name),
+                );
+                shown.push(name);
+                field
+            })
+            .collect();
+        let shown_refs: Vec<&str> = shown.iter().map(String::as_str).collect();
+        let mut page = ctx.page(title);
+        page.path = Self::BASE.into();
+        let screen = GoodForm {
+            page,
+            action,
+            alerts: errors.alerts(&shown_refs),
+            fields: general,
+            barcodes,
+            prices,
+        };
+        render(&screen, ctx.lang())
+    }
+
+    async fn load(store: &Store, firm: Id, id: Id) -> Result<Good, StoreError> {
+        store.good(firm, id).await
+    }
+
+    async fn create(store: &Store, firm: Id, input: &GoodInput) -> Result<Good, StoreError> {
+        store.create_good(firm, input).await
+    }
+
+    async fn update(
+        store: &Store,
+        firm: Id,
+        id: Id,
+        input: &GoodInput,
+    ) -> Result<Good, StoreError> {
+        store.update_good(firm, id, input).await
     }
 }

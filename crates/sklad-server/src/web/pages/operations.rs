@@ -14,13 +14,14 @@ use sklad_domain::operation::{Line, Operation, OperationDraft, OperationKind, Op
 use sklad_domain::{Currency, FieldError, Id, Money, PriceGroup, Quantity, ValidationErrors};
 use sklad_store::{GoodFilter, OperationFilter, Paging, PartnerFilter, StoreError};
 
+use crate::web::crud;
 use crate::web::error::{render, WebError};
 use crate::web::form::{FormData, FormErrors};
 use crate::web::labels;
 use crate::web::layout::Page;
 use crate::web::screens::RecordList;
 use crate::web::session::{Ctx, PathId, Posted};
-use crate::web::view::{self, format_date, query_string, Cell, Field, Fields, Pager, Table};
+use crate::web::view::{self, format_date, Cell, Field, Fields, FilterForm, Table};
 use crate::AppState;
 
 const PER_PAGE: i64 = 25;
@@ -186,20 +187,6 @@ fn compact_lines(form: &mut FormData) {
     }
 }
 
-fn field(id: String, name: String, label: String, value: String, error: Option<String>) -> Field {
-    Field {
-        id,
-        name,
-        label,
-        value,
-        error,
-        required: false,
-        kind: "text",
-        options: Vec::new(),
-        wide: false,
-    }
-}
-
 /// Where the entry form posts and what it is called: a new operation or an edit.
 enum Target {
     New,
@@ -217,7 +204,7 @@ fn show_form(
     let tr = ctx.tr;
     let lang = ctx.lang();
     let mut fields = Fields::new(tr, form, errors, "op-");
-    fields.input("date", "operation-date", "date").select(
+    fields.text("date", "operation-date", true).select(
         "object_id",
         "operation-object",
         choices
@@ -290,7 +277,7 @@ fn show_form(
                 shown.push(path(f));
             }
             let make = |f: &str, label: &str| {
-                field(
+                Field::plain(
                     format!("line-{i}-{}", f.replace('_', "-")),
                     path(f),
                     tr.t(label),
@@ -321,10 +308,7 @@ fn show_form(
         .collect();
     // `lines` itself (e.g. "needs at least one line", not enough stock) has no input.
     let shown_refs: Vec<&str> = shown.iter().map(String::as_str).collect();
-    let mut alerts = errors.others(&shown_refs);
-    if errors.any() {
-        alerts.insert(0, tr.t("form-has-errors"));
-    }
+    let alerts = errors.alerts(&shown_refs);
     let object = form
         .get("object_id")
         .parse::<Id>()
@@ -387,7 +371,7 @@ pub async fn new(
     let kind = kind_of(&kind, &ctx)?;
     let choices = choices(&state, &ctx).await?;
     let mut form = FormData::default();
-    form.set("date", today(&state).to_string());
+    form.set("date", format_date(today(&state)));
     form.set("currency", ctx.firm.currency.code());
     if let Some(first) = choices.objects.first() {
         form.set("object_id", first.id.to_string());
@@ -436,9 +420,9 @@ async fn draft_of(
     form: &FormData,
 ) -> Result<OperationDraft, StoreError> {
     let mut errors = ValidationErrors::new();
-    let date = match form.get("date").trim().parse::<jiff::civil::Date>() {
-        Ok(date) => date,
-        Err(_) => {
+    let date = match view::parse_date(form.get("date")) {
+        Some(date) => date,
+        None => {
             errors.push(labels::field_error(
                 "date",
                 "date_invalid",
@@ -577,20 +561,20 @@ pub async fn create(
         Ok(draft) => state.store.create_operation(ctx.firm_id(), &draft).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(op) => Ok(Redirect::to(&format!("/operations/{}?saved=1", op.id)).into_response()),
-        Err(StoreError::Validation(errors)) => {
-            let errors = FormErrors::new(ctx.tr, errors.errors);
-            Ok(show_form(&ctx, kind, &Target::New, &choices, &form, &errors)?.into_response())
-        }
-        Err(other) => Err(ctx.fail(other)),
-    }
+    crud::saved_or_form(&ctx, result, saved_link, |errors| {
+        show_form(&ctx, kind, &Target::New, &choices, &form, &errors)
+    })
+}
+
+/// Where a saved operation is shown.
+fn saved_link(op: Operation) -> String {
+    format!("/operations/{}?saved=1", op.id)
 }
 
 /// The entry form filled with a stored operation.
 async fn form_of(state: &AppState, ctx: &Ctx, op: &Operation) -> Result<FormData, WebError> {
     let mut form = FormData::default();
-    form.set("date", op.date.to_string());
+    form.set("date", format_date(op.date));
     form.set("object_id", op.object_id.to_string());
     let optional = [
         ("target_object_id", op.target_object_id),
@@ -674,18 +658,13 @@ pub async fn update(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(op) => Ok(Redirect::to(&format!("/operations/{}?saved=1", op.id)).into_response()),
-        Err(StoreError::Validation(errors)) => {
-            let errors = FormErrors::new(ctx.tr, errors.errors);
-            let target = Target::Edit {
-                id,
-                number: op.number,
-            };
-            Ok(show_form(&ctx, op.kind, &target, &choices, &form, &errors)?.into_response())
-        }
-        Err(other) => Err(ctx.fail(other)),
-    }
+    let target = Target::Edit {
+        id,
+        number: op.number,
+    };
+    crud::saved_or_form(&ctx, result, saved_link, |errors| {
+        show_form(&ctx, op.kind, &target, &choices, &form, &errors)
+    })
 }
 
 #[derive(Template)]
@@ -713,6 +692,16 @@ pub struct ViewQuery {
     annulled: Option<String>,
 }
 
+/// The firm's objects' names by id.
+async fn object_names(state: &AppState, ctx: &Ctx) -> Result<BTreeMap<Id, String>, WebError> {
+    let objects = state
+        .store
+        .objects(ctx.firm_id())
+        .await
+        .map_err(|e| ctx.fail(e))?;
+    Ok(objects.into_iter().map(|o| (o.id, o.name)).collect())
+}
+
 fn amount(minor: i64, currency: Currency) -> String {
     format_bg(Money::new(minor, currency))
 }
@@ -729,13 +718,7 @@ async fn view_page(
     let tr = ctx.tr;
     let lang = ctx.lang();
     let op = store.operation(firm, id).await.map_err(|e| ctx.fail(e))?;
-    let objects: BTreeMap<Id, String> = store
-        .objects(firm)
-        .await
-        .map_err(|e| ctx.fail(e))?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let objects = object_names(state, ctx).await?;
     let mut facts = vec![(
         tr.t("operation-object"),
         objects.get(&op.object_id).cloned().unwrap_or_default(),
@@ -871,26 +854,11 @@ pub async fn convert(
     posted: Posted,
 ) -> Result<Response, WebError> {
     let ctx = posted.ctx;
-    match state
+    let result = state
         .store
         .convert_order_to_sale(ctx.firm_id(), id, Some(today(&state)))
-        .await
-    {
-        Ok(sale) => {
-            Ok(Redirect::to(&format!("/operations/{}?converted=1", sale.id)).into_response())
-        }
-        Err(StoreError::Validation(errors)) => {
-            let alerts = errors
-                .errors
-                .iter()
-                .map(|e| ctx.tr.field_error(e))
-                .collect();
-            Ok(view_page(&state, &ctx, id, None, alerts)
-                .await?
-                .into_response())
-        }
-        Err(other) => Err(ctx.fail(other)),
-    }
+        .await;
+    done_or_refused(&state, &ctx, id, result, "converted").await
 }
 
 /// `POST /operations/{id}/annul`.
@@ -900,15 +868,28 @@ pub async fn annul(
     posted: Posted,
 ) -> Result<Response, WebError> {
     let ctx = posted.ctx;
-    match state.store.annul_operation(ctx.firm_id(), id).await {
-        Ok(op) => Ok(Redirect::to(&format!("/operations/{}?annulled=1", op.id)).into_response()),
+    let result = state.store.annul_operation(ctx.firm_id(), id).await;
+    done_or_refused(&state, &ctx, id, result, "annulled").await
+}
+
+/// The end of a convert or annul: the resulting operation with the notice `flag`, or
+/// operation `id` again with the store's reasons for refusing.
+async fn done_or_refused(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Id,
+    result: Result<Operation, StoreError>,
+    flag: &str,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(op) => Ok(Redirect::to(&format!("/operations/{}?{flag}=1", op.id)).into_response()),
         Err(StoreError::Validation(errors)) => {
             let alerts = errors
                 .errors
                 .iter()
                 .map(|e| ctx.tr.field_error(e))
                 .collect();
-            Ok(view_page(&state, &ctx, id, None, alerts)
+            Ok(view_page(state, ctx, id, None, alerts)
                 .await?
                 .into_response())
         }
@@ -952,13 +933,7 @@ pub async fn list(
         .operations(firm, &filter)
         .await
         .map_err(|e| ctx.fail(e))?;
-    let objects: BTreeMap<Id, String> = store
-        .objects(firm)
-        .await
-        .map_err(|e| ctx.fail(e))?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let objects = object_names(&state, &ctx).await?;
     let mut partners: BTreeMap<Id, String> = BTreeMap::new();
     for id in found.items.iter().filter_map(|o| o.partner_id) {
         if let std::collections::btree_map::Entry::Vacant(slot) = partners.entry(id) {
@@ -1009,11 +984,8 @@ pub async fn list(
         ],
         rows,
     };
-    let mut filter_form = FormData::default();
-    filter_form.set("kind", &q.kind);
-    filter_form.set("status", &q.status);
-    let none = FormErrors::none(tr);
-    let mut filters = Fields::new(tr, &filter_form, &none, "filter-");
+    let asked = FilterForm::new(tr, &[("kind", &q.kind), ("status", &q.status)]);
+    let mut filters = asked.fields();
     let mut kinds = vec![(String::new(), tr.t("all"))];
     kinds.extend(OperationKind::ALL.into_iter().map(|k| {
         (
@@ -1034,22 +1006,13 @@ pub async fn list(
     filters
         .select("kind", "operations-filter-kind", kinds)
         .select("status", "operations-filter-status", statuses);
-    let query = query_string(&[("kind", &q.kind), ("status", &q.status)]);
-    let screen = RecordList {
-        page: ctx.page("operations-title"),
-        intro: None,
-        filters: filters.done(),
-        new_link: None,
+    let screen = RecordList::paged(
+        ctx.page("operations-title"),
+        filters.done(),
+        None,
         table,
-        pager: Some(Pager::new(
-            tr,
-            "/operations",
-            &query,
-            page_no,
-            PER_PAGE,
-            found.total,
-        )),
-    };
+        asked.pager("/operations", page_no, PER_PAGE, found.total),
+    );
     render(&screen, lang)
 }
 

@@ -1,21 +1,34 @@
 //! Номенклатури → Партньори: clients and suppliers, ЕИК validated inline.
 
 use axum::extract::{Query, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::Html;
 use serde::Deserialize;
 use sklad_domain::model::{Partner, PartnerInput, PartnerRole};
-use sklad_domain::{PriceGroup, ValidationErrors};
-use sklad_store::{Paging, PartnerFilter, StoreError};
+use sklad_domain::{Id, PriceGroup, ValidationErrors};
+use sklad_store::{Paging, PartnerFilter, Store, StoreError};
 
+use crate::web::crud::{self, Catalogue};
 use crate::web::error::{render, WebError};
-use crate::web::form::{FormData, FormErrors};
+use crate::web::form::FormData;
 use crate::web::labels;
-use crate::web::screens::{RecordForm, RecordList};
-use crate::web::session::{Ctx, PathId, Posted};
-use crate::web::view::{self, query_string, Cell, Fields, Pager, Table};
+use crate::web::screens::RecordList;
+use crate::web::session::Ctx;
+use crate::web::view::{self, Cell, Fields, FilterForm, Table};
 use crate::AppState;
 
 const PER_PAGE: i64 = 25;
+
+const ROLES: [PartnerRole; 3] = [
+    PartnerRole::Client,
+    PartnerRole::Supplier,
+    PartnerRole::Both,
+];
+
+fn role_of(key: &str) -> Option<PartnerRole> {
+    ROLES
+        .into_iter()
+        .find(|r| labels::partner_role_key(*r) == key)
+}
 
 /// Query of the partners list.
 #[derive(Debug, Default, Deserialize)]
@@ -37,16 +50,9 @@ pub async fn list(
 ) -> Result<Html<String>, WebError> {
     let tr = ctx.tr;
     let page_no = view::page_number(&q.page);
-    let role = [
-        PartnerRole::Client,
-        PartnerRole::Supplier,
-        PartnerRole::Both,
-    ]
-    .into_iter()
-    .find(|r| labels::partner_role_key(*r) == q.role);
     let filter = PartnerFilter {
         search: Some(q.q.trim().to_owned()).filter(|s| !s.is_empty()),
-        role,
+        role: role_of(&q.role),
         paging: Paging {
             limit: PER_PAGE,
             offset: (page_no - 1) * PER_PAGE,
@@ -80,213 +86,128 @@ pub async fn list(
             })
             .collect(),
     };
-    let mut filter_form = FormData::default();
-    filter_form.set("q", &q.q);
-    filter_form.set("role", &q.role);
-    let none = FormErrors::none(tr);
-    let mut filters = Fields::new(tr, &filter_form, &none, "filter-");
+    let asked = FilterForm::new(tr, &[("q", &q.q), ("role", &q.role)]);
+    let mut filters = asked.fields();
     let mut roles = vec![(String::new(), tr.t("all"))];
     roles.extend(labels::partner_roles(tr));
     filters
         .input("q", "partners-search", "search")
         .select("role", "partner-role", roles);
-    let mut page = ctx.page("partners-title");
-    page.notice = q.saved.map(|_| tr.t("saved"));
-    let query = query_string(&[("q", &q.q), ("role", &q.role)]);
-    let screen = RecordList {
-        page,
-        intro: None,
-        filters: filters.done(),
-        new_link: Some(("/partners/new".into(), tr.t("partners-new"))),
+    let screen = RecordList::paged(
+        crud::list_page(&ctx, "partners-title", q.saved.is_some()),
+        filters.done(),
+        Some(("/partners/new".into(), tr.t("partners-new"))),
         table,
-        pager: Some(Pager::new(
-            tr,
-            "/partners",
-            &query,
-            page_no,
-            PER_PAGE,
-            found.total,
-        )),
-    };
+        asked.pager("/partners", page_no, PER_PAGE, found.total),
+    );
     render(&screen, ctx.lang())
 }
 
-fn form_of(partner: &Partner) -> FormData {
-    let mut form = FormData::default();
-    form.set("name", &partner.name);
-    let optional = [
-        ("eik", &partner.eik),
-        ("vat_number", &partner.vat_number),
-        ("mol", &partner.mol),
-        ("address", &partner.address),
-        ("city", &partner.city),
-        ("phone", &partner.phone),
-        ("email", &partner.email),
-    ];
-    for (name, value) in optional {
-        form.set(name, value.clone().unwrap_or_default());
+/// The partners' create and edit forms (`/partners/new`, `/partners/{id}`).
+pub struct Partners;
+
+impl Catalogue for Partners {
+    type Record = Partner;
+    type Input = PartnerInput;
+    const BASE: &'static str = "/partners";
+    const NEW_TITLE: &'static str = "partners-new";
+    const FIELD_PREFIX: &'static str = "partner-";
+    const EDIT_TITLE: &'static str = "partners-edit";
+
+    fn blank() -> FormData {
+        let mut form = FormData::default();
+        form.set("role", "client");
+        form.set("price_group", PriceGroup::Retail.key());
+        form
     }
-    form.set("role", labels::partner_role_key(partner.role));
-    form.set("price_group", partner.price_group.key());
-    form
-}
 
-fn show_form(
-    ctx: &Ctx,
-    title: &str,
-    action: String,
-    form: &FormData,
-    errors: &FormErrors,
-) -> Result<Html<String>, WebError> {
-    let tr = ctx.tr;
-    let mut fields = Fields::new(tr, form, errors, "partner-");
-    fields
-        .text("name", "partner-name", true)
-        .wide()
-        .text("eik", "partner-eik", false)
-        .text("vat_number", "partner-vat", false)
-        .text("mol", "partner-mol", false)
-        .input("email", "partner-email", "email")
-        .text("phone", "partner-phone", false)
-        .text("city", "partner-city", false)
-        .text("address", "partner-address", false)
-        .wide()
-        .select("role", "partner-role", labels::partner_roles(tr))
-        .select(
-            "price_group",
-            "partner-price-group",
-            labels::selling_groups(ctx.lang()),
-        );
-    let mut alerts = errors.others(&fields.names());
-    if errors.any() {
-        alerts.insert(0, tr.t("form-has-errors"));
-    }
-    let screen = RecordForm {
-        page: ctx.page(title),
-        action,
-        back: "/partners".into(),
-        fields: fields.done(),
-        alerts,
-    };
-    render(&screen, ctx.lang())
-}
-
-/// Reads the form into an input; the ЕИК, VAT number and e-mail are checked by the
-/// domain (and again by the store, with uniqueness).
-fn input_of(form: &FormData) -> Result<PartnerInput, ValidationErrors> {
-    let mut errors = ValidationErrors::new();
-    let role = [
-        PartnerRole::Client,
-        PartnerRole::Supplier,
-        PartnerRole::Both,
-    ]
-    .into_iter()
-    .find(|r| labels::partner_role_key(*r) == form.get("role"))
-    .unwrap_or_else(|| {
-        errors.push(labels::invalid_choice("role"));
-        PartnerRole::Client
-    });
-    let price_group = PriceGroup::from_key(form.get("price_group"))
-        .filter(|g| *g != PriceGroup::Purchase)
-        .unwrap_or_else(|| {
-            errors.push(labels::invalid_choice("price_group"));
-            PriceGroup::Retail
-        });
-    let input = PartnerInput {
-        name: form.get("name").to_owned(),
-        eik: form.opt("eik"),
-        vat_number: form.opt("vat_number"),
-        mol: form.opt("mol"),
-        address: form.opt("address"),
-        city: form.opt("city"),
-        phone: form.opt("phone"),
-        email: form.opt("email"),
-        role,
-        price_group,
-    };
-    if let Err(more) = input.validate() {
-        errors.errors.extend(more.errors);
-    }
-    errors.into_result(input)
-}
-
-/// `GET /partners/new`.
-pub async fn new(ctx: Ctx) -> Result<Html<String>, WebError> {
-    let mut form = FormData::default();
-    form.set("role", "client");
-    form.set("price_group", PriceGroup::Retail.key());
-    show_form(
-        &ctx,
-        "partners-new",
-        "/partners/new".into(),
-        &form,
-        &FormErrors::none(ctx.tr),
-    )
-}
-
-/// `POST /partners/new`.
-pub async fn create(State(state): State<AppState>, posted: Posted) -> Result<Response, WebError> {
-    let Posted { ctx, form } = posted;
-    let result = match input_of(&form) {
-        Ok(input) => state.store.create_partner(ctx.firm_id(), &input).await,
-        Err(errors) => Err(StoreError::Validation(errors)),
-    };
-    saved_or_form(&ctx, result, "partners-new", "/partners/new".into(), &form)
-}
-
-/// `GET /partners/{id}`.
-pub async fn edit(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    PathId(id): PathId,
-) -> Result<Html<String>, WebError> {
-    let partner = state
-        .store
-        .partner(ctx.firm_id(), id)
-        .await
-        .map_err(|e| ctx.fail(e))?;
-    show_form(
-        &ctx,
-        "partners-edit",
-        format!("/partners/{id}"),
-        &form_of(&partner),
-        &FormErrors::none(ctx.tr),
-    )
-}
-
-/// `POST /partners/{id}`.
-pub async fn update(
-    State(state): State<AppState>,
-    PathId(id): PathId,
-    posted: Posted,
-) -> Result<Response, WebError> {
-    let Posted { ctx, form } = posted;
-    let result = match input_of(&form) {
-        Ok(input) => state.store.update_partner(ctx.firm_id(), id, &input).await,
-        Err(errors) => Err(StoreError::Validation(errors)),
-    };
-    saved_or_form(
-        &ctx,
-        result,
-        "partners-edit",
-        format!("/partners/{id}"),
-        &form,
-    )
-}
-
-fn saved_or_form(
-    ctx: &Ctx,
-    result: Result<Partner, StoreError>,
-    title: &str,
-    action: String,
-    form: &FormData,
-) -> Result<Response, WebError> {
-    match result {
-        Ok(_) => Ok(Redirect::to("/partners?saved=1").into_response()),
-        Err(StoreError::Validation(errors)) => {
-            let errors = FormErrors::new(ctx.tr, errors.errors);
-            Ok(show_form(ctx, title, action, form, &errors)?.into_response())
+    fn form_of(partner: &Partner) -> FormData {
+        let mut form = FormData::default();
+        form.set("name", &partner.name);
+        let optional = [
+            ("eik", &partner.eik),
+            ("vat_number", &partner.vat_number),
+            ("mol", &partner.mol),
+            ("address", &partner.address),
+            ("city", &partner.city),
+            ("phone", &partner.phone),
+            ("email", &partner.email),
+        ];
+        for (name, value) in optional {
+            form.set(name, value.clone().unwrap_or_default());
         }
-        Err(other) => Err(ctx.fail(other)),
+        form.set("role", labels::partner_role_key(partner.role));
+        form.set("price_group", partner.price_group.key());
+        form
+    }
+
+    /// The ЕИК, VAT number and e-mail are checked by the domain (and again by the
+    /// store, with uniqueness).
+    fn input_of(form: &mut FormData) -> Result<PartnerInput, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let role = role_of(form.get("role")).unwrap_or_else(|| {
+            errors.push(labels::invalid_choice("role"));
+            PartnerRole::Client
+        });
+        let price_group = PriceGroup::from_key(form.get("price_group"))
+            .filter(|g| *g != PriceGroup::Purchase)
+            .unwrap_or_else(|| {
+                errors.push(labels::invalid_choice("price_group"));
+                PriceGroup::Retail
+            });
+        let input = PartnerInput {
+            name: form.get("name").to_owned(),
+            eik: form.opt("eik"),
+            vat_number: form.opt("vat_number"),
+            mol: form.opt("mol"),
+            address: form.opt("address"),
+            city: form.opt("city"),
+            phone: form.opt("phone"),
+            email: form.opt("email"),
+            role,
+            price_group,
+        };
+        if let Err(more) = input.validate() {
+            errors.errors.extend(more.errors);
+        }
+        errors.into_result(input)
+    }
+
+    fn fields(ctx: &Ctx, fields: &mut Fields<'_>) {
+        let tr = ctx.tr;
+        fields
+            .text("name", "partner-name", true)
+            .wide()
+            .text("eik", "partner-eik", false)
+            .text("vat_number", "partner-vat", false)
+            .text("mol", "partner-mol", false)
+            .input("email", "partner-email", "email")
+            .text("phone", "partner-phone", false)
+            .text("city", "partner-city", false)
+            .text("address", "partner-address", false)
+            .wide()
+            .select("role", "partner-role", labels::partner_roles(tr))
+            .select(
+                "price_group",
+                "partner-price-group",
+                labels::selling_groups(ctx.lang()),
+            );
+    }
+
+    async fn load(store: &Store, firm: Id, id: Id) -> Result<Partner, StoreError> {
+        store.partner(firm, id).await
+    }
+
+    async fn create(store: &Store, firm: Id, input: &PartnerInput) -> Result<Partner, StoreError> {
+        store.create_partner(firm, input).await
+    }
+
+    async fn update(
+        store: &Store,
+        firm: Id,
+        id: Id,
+        input: &PartnerInput,
+    ) -> Result<Partner, StoreError> {
+        store.update_partner(firm, id, input).await
     }
 }

@@ -8,10 +8,9 @@ use serde::Deserialize;
 use sklad_domain::{Id, Quantity};
 
 use crate::web::error::{render, WebError};
-use crate::web::form::{FormData, FormErrors};
 use crate::web::screens::RecordList;
 use crate::web::session::Ctx;
-use crate::web::view::{self, query_string, Cell, Fields, Pager, Table};
+use crate::web::view::{self, Cell, FilterForm, Table};
 use crate::AppState;
 
 /// Query of the report: `object` is an object id or `all`.
@@ -105,35 +104,23 @@ pub async fn show(
         ],
         rows,
     };
-    let mut filter_form = FormData::default();
-    filter_form.set(
-        "object",
-        selected
-            .map(|id| id.to_string())
-            .unwrap_or_else(|| "all".into()),
-    );
-    let none = FormErrors::none(tr);
-    let mut filters = Fields::new(tr, &filter_form, &none, "filter-");
+    let object = selected
+        .map(|id| id.to_string())
+        .unwrap_or_else(|| "all".into());
+    let asked = FilterForm::new(tr, &[("object", &object)]);
+    let mut filters = asked.fields();
     let mut options: Vec<(String, String)> = objects
         .iter()
         .map(|o| (o.id.to_string(), o.name.clone()))
         .collect();
     options.push(("all".into(), tr.t("all")));
     filters.select("object", "stock-object", options);
-    let screen = RecordList {
-        page: ctx.page("stock-title"),
-        intro: None,
-        filters: filters.done(),
-        new_link: None,
+    let screen = RecordList::paged(
+        ctx.page("stock-title"),
+        filters.done(),
+        None,
         table,
-        pager: Some(Pager::new(
-            tr,
-            "/stock",
-            &query_string(&[("object", filter_form.get("object"))]),
-            page_no,
-            PER_PAGE,
-            total,
-        )),
-    };
+        asked.pager("/stock", page_no, PER_PAGE, total),
+    );
     render(&screen, ctx.lang())
 }

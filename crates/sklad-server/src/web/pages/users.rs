@@ -1,31 +1,25 @@
 //! Администриране → Потребители: the firm's members; owners only.
 
 use axum::extract::{Query, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use serde::Deserialize;
+use axum::response::{Html, Response};
 use sklad_domain::model::{Role, UserInput};
 use sklad_domain::ValidationErrors;
 use sklad_store::StoreError;
 
+use crate::web::crud::{self, Saved};
 use crate::web::error::{render, WebError};
 use crate::web::form::{FormData, FormErrors};
 use crate::web::labels;
-use crate::web::screens::{RecordForm, RecordList};
+use crate::web::screens::RecordForm;
 use crate::web::session::{Ctx, Posted};
 use crate::web::view::{Cell, Fields, Table};
 use crate::AppState;
-
-/// `?saved=1` after a save.
-#[derive(Debug, Deserialize)]
-pub struct Saved {
-    saved: Option<String>,
-}
 
 /// `GET /users`.
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(q): Query<Saved>,
+    Query(saved): Query<Saved>,
 ) -> Result<Html<String>, WebError> {
     ctx.require_owner()?;
     let tr = ctx.tr;
@@ -54,10 +48,8 @@ pub async fn list(
             })
             .collect(),
     };
-    let mut page = ctx.page("users-title");
-    page.notice = q.saved.map(|_| tr.t("saved"));
-    let new = Some(("/users/new".to_owned(), tr.t("users-new")));
-    render(&RecordList::simple(page, new, table), ctx.lang())
+    let new = ("/users/new", "users-new");
+    crud::short_list(&ctx, &saved, "users-title", new, table)
 }
 
 fn show_form(ctx: &Ctx, form: &FormData, errors: &FormErrors) -> Result<Html<String>, WebError> {
@@ -83,18 +75,14 @@ fn show_form(ctx: &Ctx, form: &FormData, errors: &FormErrors) -> Result<Html<Str
                 ("en".into(), tr.t("lang-en")),
             ],
         );
-    let mut alerts = errors.others(&fields.names());
-    if errors.any() {
-        alerts.insert(0, tr.t("form-has-errors"));
-    }
     let mut page = ctx.page("users-new");
     page.path = "/users".into();
     let screen = RecordForm {
         page,
         action: "/users/new".into(),
         back: "/users".into(),
+        alerts: errors.alerts(&fields.names()),
         fields: fields.done(),
-        alerts,
     };
     render(&screen, ctx.lang())
 }
@@ -140,12 +128,10 @@ pub async fn create(State(state): State<AppState>, posted: Posted) -> Result<Res
     } else {
         Err(StoreError::Validation(errors))
     };
-    match result {
-        Ok(()) => Ok(Redirect::to("/users?saved=1").into_response()),
-        Err(StoreError::Validation(errors)) => {
-            let errors = FormErrors::new(ctx.tr, errors.errors);
-            Ok(show_form(&ctx, &form, &errors)?.into_response())
-        }
-        Err(other) => Err(ctx.fail(other)),
-    }
+    crud::saved_or_form(
+        &ctx,
+        result,
+        |_| "/users?saved=1".into(),
+        |errors| show_form(&ctx, &form, &errors),
+    )
 }
