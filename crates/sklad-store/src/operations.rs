@@ -322,6 +322,29 @@ async fn next_number(
     Ok(get::<i64>(&row, "n")? + 1)
 }
 
+/// `query` with the draft's stored header bound as `$1`…`$12` (date, object, target
+/// object, partner, payment type, currency, gross, VAT, net, external reference
+/// source and id, note).
+fn bind_fields<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    draft: &'q OperationDraft,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let totals = draft.totals();
+    query
+        .bind(draft.date.to_string())
+        .bind(draft.object_id)
+        .bind(draft.target_object_id)
+        .bind(draft.partner_id)
+        .bind(draft.payment_type_id)
+        .bind(draft.currency.code())
+        .bind(totals.gross)
+        .bind(totals.vat)
+        .bind(totals.net)
+        .bind(draft.external_ref.as_ref().map(|e| e.source.clone()))
+        .bind(draft.external_ref.as_ref().map(|e| e.id.clone()))
+        .bind(draft.note.clone())
+}
+
 async fn insert_operation(
     conn: &mut sqlx::AnyConnection,
     firm_id: Id,
@@ -329,32 +352,20 @@ async fn insert_operation(
     draft: &OperationDraft,
     now: jiff::Timestamp,
 ) -> StoreResult<Id> {
-    let totals = draft.totals();
-    let row = sqlx::query(
-        "INSERT INTO operations (firm_id, kind, number, date, object_id, target_object_id, partner_id, \
-         payment_type_id, currency, gross, vat, net, ext_source, ext_id, note, status, created_at) \
+    let insert = sqlx::query(
+        "INSERT INTO operations (date, object_id, target_object_id, partner_id, payment_type_id, \
+         currency, gross, vat, net, ext_source, ext_id, note, firm_id, kind, number, status, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
-    )
-    .bind(firm_id)
-    .bind(draft.kind.key())
-    .bind(number)
-    .bind(draft.date.to_string())
-    .bind(draft.object_id)
-    .bind(draft.target_object_id)
-    .bind(draft.partner_id)
-    .bind(draft.payment_type_id)
-    .bind(draft.currency.code())
-    .bind(totals.gross)
-    .bind(totals.vat)
-    .bind(totals.net)
-    .bind(draft.external_ref.as_ref().map(|e| e.source.clone()))
-    .bind(draft.external_ref.as_ref().map(|e| e.id.clone()))
-    .bind(draft.note.clone())
-    .bind(enum_key(&OperationStatus::Active))
-    .bind(ts_text(now))
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(map_unique)?;
+    );
+    let row = bind_fields(insert, draft)
+        .bind(firm_id)
+        .bind(draft.kind.key())
+        .bind(number)
+        .bind(enum_key(&OperationStatus::Active))
+        .bind(ts_text(now))
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(map_unique)?;
     let id: Id = get(&row, "id")?;
     insert_lines(conn, id, &draft.lines).await?;
     Ok(id)
@@ -540,28 +551,16 @@ impl Store {
         changes
             .flush(&mut w.tx, firm_id, firm.allow_negative_stock, now)
             .await?;
-        let totals = draft.totals();
-        sqlx::query(
+        let update = sqlx::query(
             "UPDATE operations SET date = $1, object_id = $2, target_object_id = $3, partner_id = $4, \
              payment_type_id = $5, currency = $6, gross = $7, vat = $8, net = $9, ext_source = $10, \
              ext_id = $11, note = $12 WHERE id = $13",
-        )
-        .bind(draft.date.to_string())
-        .bind(draft.object_id)
-        .bind(draft.target_object_id)
-        .bind(draft.partner_id)
-        .bind(draft.payment_type_id)
-        .bind(draft.currency.code())
-        .bind(totals.gross)
-        .bind(totals.vat)
-        .bind(totals.net)
-        .bind(draft.external_ref.as_ref().map(|e| e.source.clone()))
-        .bind(draft.external_ref.as_ref().map(|e| e.id.clone()))
-        .bind(draft.note.clone())
-        .bind(operation_id)
-        .execute(&mut *w.tx)
-        .await
-        .map_err(map_unique)?;
+        );
+        bind_fields(update, draft)
+            .bind(operation_id)
+            .execute(&mut *w.tx)
+            .await
+            .map_err(map_unique)?;
         sqlx::query("DELETE FROM operation_lines WHERE operation_id = $1")
             .bind(operation_id)
             .execute(&mut *w.tx)
