@@ -21,6 +21,11 @@
     sections.forEach(function (section) { section.open = false; });
   });
 
+  // A refused form: the first field with an error gets the focus (and scrolls into
+  // view), so the merchant sees what to correct without searching for it.
+  var firstInvalid = document.querySelector("main [aria-invalid=true]");
+  if (firstInvalid) { firstInvalid.focus(); }
+
   // Goods form: "add barcode" clones the last barcode input.
   document.querySelectorAll("[data-add-barcode]").forEach(function (button) {
     button.hidden = false;

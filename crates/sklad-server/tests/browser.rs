@@ -94,6 +94,26 @@ async fn merchant_round_in_bulgarian() {
     // Found by its second barcode.
     browser.open(&base, "/goods?q=3800000000028").await;
     row(&browser, "#goods", "Чаша порцелан", |_| true).await;
+    // A refused good: each error beside its field, everything typed kept.
+    browser.open(&base, "/goods/new").await;
+    browser.fill("#good-code", "CUP-1").await;
+    browser.fill("#good-name", "Чаша втора").await;
+    browser.fill("#price-retail", "9,999").await;
+    submit(&browser).await;
+    browser.find("#form-errors").await;
+    let price_error = browser.text("#price-retail-error").await;
+    assert!(price_error.contains("2 знака"), "{price_error}");
+    assert_eq!(browser.value("#good-name").await, "Чаша втора");
+    let focused = browser
+        .client
+        .execute("return document.activeElement.id;", Vec::new())
+        .await
+        .expect("focus");
+    assert_eq!(
+        focused, "price-retail",
+        "the first field with an error has the focus"
+    );
+    browser.screenshot("good-form-error").await;
 
     // A delivery of 10 at the purchase price, with live totals.
     browser.open(&base, "/operations/new/delivery").await;
@@ -203,6 +223,7 @@ async fn merchant_round_in_bulgarian() {
         ("/backup", "backup"),
         ("/shops", "shops"),
         ("/shops/new", "shops-new"),
+        ("/no-such-page", "not-found"),
     ] {
         browser.open(&base, path).await;
         browser.find("main h1").await;

@@ -217,7 +217,7 @@ stock-measure = Мярка
 ## Users
 users-title = Потребители
 users-new = Нов потребител
-user-login = Потребител
+user-login = Потребителско име
 user-display-name = Име
 user-password = Парола
 user-role = Роля

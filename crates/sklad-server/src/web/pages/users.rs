@@ -9,6 +9,7 @@ use sklad_store::StoreError;
 use crate::web::crud::{self, Saved};
 use crate::web::error::{render, WebError};
 use crate::web::form::{FormData, FormErrors};
+use crate::web::i18n::Lang;
 use crate::web::labels;
 use crate::web::screens::RecordForm;
 use crate::web::session::{Ctx, Posted};
@@ -43,13 +44,21 @@ pub async fn list(
                     Cell::text(&m.user.login),
                     Cell::text(&m.user.display_name),
                     Cell::text(labels::role(tr, m.role)),
-                    Cell::text(&m.user.language),
+                    Cell::text(tr.t(language_key(&m.user.language))),
                 ]
             })
             .collect(),
     };
     let new = ("/users/new", "users-new");
     crud::short_list(&ctx, &saved, "users-title", new, table)
+}
+
+/// The catalogue name of a stored language code (`bg` unless `en`).
+fn language_key(code: &str) -> &'static str {
+    match Lang::from_code(code) {
+        Lang::En => "lang-en",
+        Lang::Bg => "lang-bg",
+    }
 }
 
 fn show_form(ctx: &Ctx, form: &FormData, errors: &FormErrors) -> Result<Html<String>, WebError> {
