@@ -36,6 +36,7 @@ pub use auth::TOKEN_PREFIX;
 pub use backup::{BACKUP_FORMAT, BACKUP_VERSION};
 pub use error::{StoreError, StoreResult};
 pub use firms::DEFAULT_OBJECT_NAME;
+pub use outbox::STOCK_CHANGE_CLAIM_LEASE;
 pub use types::*;
 
 use std::sync::Arc;

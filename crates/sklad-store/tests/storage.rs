@@ -895,7 +895,83 @@ async fn user_language(store: Store) {
     assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
 }
 
+/// Concurrent claimers never get the same outbox row; a claim's lease runs out on
+/// the store's (virtual) clock and acknowledged rows are gone.
+async fn outbox_claims_are_disjoint_and_leased(store: Store) {
+    use sklad_store::STOCK_CHANGE_CLAIM_LEASE;
+    use std::collections::BTreeSet;
+    let clock = std::sync::Arc::new(sklad_domain::clock::ManualClock::new(
+        "2026-11-28T10:00:00Z".parse().unwrap(),
+    ));
+    let store = store.with_clock(clock.clone());
+    let (firm, _, object) = firm_with_owner(&store, "Фирма А", "ivan").await;
+    let mut lines = Vec::new();
+    for i in 0..24 {
+        let good = store
+            .create_good(firm, &good_input(&format!("G{i}"), &[]))
+            .await
+            .unwrap();
+        lines.push(line(good.id, 1, 100));
+    }
+    store
+        .create_operation(firm, &draft(Delivery, object, lines))
+        .await
+        .unwrap();
+    let all: BTreeSet<i64> = store
+        .pending_stock_changes(1000)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(all.len(), 24);
+
+    let claimers: Vec<_> = (0..4)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let mut got = Vec::new();
+                for _ in 0..24 {
+                    let batch = store.claim_stock_changes(2).await.unwrap();
+                    if batch.is_empty() {
+                        break;
+                    }
+                    got.extend(batch.iter().map(|c| c.id));
+                    tokio::task::yield_now().await;
+                }
+                got
+            })
+        })
+        .collect();
+    let mut seen = BTreeSet::new();
+    for claimer in claimers {
+        for id in claimer.await.unwrap() {
+            assert!(seen.insert(id), "outbox row {id} claimed twice");
+        }
+    }
+    assert_eq!(seen, all);
+
+    // Everything is leased: nothing to claim until the lease runs out.
+    assert!(store.claim_stock_changes(100).await.unwrap().is_empty());
+    clock.advance(STOCK_CHANGE_CLAIM_LEASE - jiff::SignedDuration::from_secs(1));
+    assert!(store.claim_stock_changes(100).await.unwrap().is_empty());
+    clock.advance(jiff::SignedDuration::from_secs(1));
+    let again = store.claim_stock_changes(100).await.unwrap();
+    assert_eq!(again.iter().map(|c| c.id).collect::<BTreeSet<_>>(), all);
+    // Acknowledged rows are gone for good; the others come back after the lease.
+    let (acked, kept) = again.split_at(10);
+    store
+        .ack_stock_changes(&acked.iter().map(|c| c.id).collect::<Vec<_>>())
+        .await
+        .unwrap();
+    clock.advance(STOCK_CHANGE_CLAIM_LEASE);
+    let last = store.claim_stock_changes(100).await.unwrap();
+    assert_eq!(last, kept);
+    assert_eq!(store.pending_stock_changes(100).await.unwrap(), kept);
+}
+
 both!(
+    outbox_claims_are_disjoint_and_leased,
     create_member_is_one_transaction,
     user_language,
     firms_and_users,
