@@ -26,6 +26,13 @@
   var firstInvalid = document.querySelector("main [aria-invalid=true]");
   if (firstInvalid) { firstInvalid.focus(); }
 
+  // Forms that cannot be undone (annul) ask first; without script they post directly.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  });
+
   // Goods form: "add barcode" clones the last barcode input.
   document.querySelectorAll("[data-add-barcode]").forEach(function (button) {
     button.hidden = false;

@@ -371,3 +371,36 @@ async fn backup_restore_with_confirmation_and_a_phone_layout() {
     }
     browser.client.clone().close().await.expect("close browser");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn annulling_asks_first() {
+    let server = start_server().await;
+    let Some(browser) = start_browser().await else {
+        return;
+    };
+    let base = server.base.clone();
+    server
+        .store
+        .create_good(server.firm_id, &browser_support::sample_good())
+        .await
+        .expect("good");
+    browser.login(&base, OWNER.0, OWNER.1).await;
+    browser.switch_firm("Демо ЕООД").await;
+    browser.open(&base, "/operations/new/delivery").await;
+    browser.fill("#line-0-good-id", "TEA-1").await;
+    browser.fill("#line-0-quantity", "2").await;
+    submit(&browser).await;
+    browser.wait_for_text("Операцията е записана.").await;
+    // Declined: nothing happens.
+    browser.click("#annul").await;
+    let question = browser.client.get_alert_text().await.expect("confirm");
+    assert!(question.contains("анулира"), "{question}");
+    browser.client.dismiss_alert().await.expect("dismiss");
+    assert_eq!(browser.text("#operation-status").await, "Активна");
+    // Accepted: annulled.
+    browser.click("#annul").await;
+    browser.client.accept_alert().await.expect("accept");
+    browser.wait_for_text("Операцията е анулирана.").await;
+    assert_eq!(browser.text("#operation-status").await, "Анулирана");
+    browser.client.clone().close().await.expect("close browser");
+}

@@ -159,7 +159,7 @@ payment-type-active = Активен
 ## Price groups
 price-groups-title = Ценови групи
 price-groups-intro = Всяка стока има 11 цени: доставна и десет продажни ценови групи. Обектите и партньорите продават по избрана група.
-price-group-key = Ключ
+price-group-key = Код в API и при внос
 price-group-name = Ценова група
 price-group-objects = Обекти с тази група
 
@@ -199,6 +199,7 @@ operation-saved = Операцията е записана.
 operation-convert = Превърни в продажба
 operation-converted = Поръчката е превърната в продажба.
 operation-annul = Анулирай
+operation-annul-confirm = Да се анулира ли операцията? Наличностите ще бъдат върнати.
 operation-annulled = Операцията е анулирана.
 operation-converted-to = Продажба по тази поръчка
 operations-filter-kind = Вид

@@ -159,7 +159,7 @@ payment-type-active = Active
 ## Price groups
 price-groups-title = Price groups
 price-groups-intro = Every good has 11 prices: the purchase price and ten selling price groups. Objects and partners sell at a chosen group.
-price-group-key = Key
+price-group-key = Code in the API and imports
 price-group-name = Price group
 price-group-objects = Objects with this group
 
@@ -199,6 +199,7 @@ operation-saved = The operation has been saved.
 operation-convert = Convert to sale
 operation-converted = The order has been converted to a sale.
 operation-annul = Annul
+operation-annul-confirm = Annul this operation? Its stock movements will be reversed.
 operation-annulled = The operation has been annulled.
 operation-converted-to = Sale made from this order
 operations-filter-kind = Kind

@@ -596,7 +596,7 @@ async fn form_of(state: &AppState, ctx: &Ctx, op: &Operation) -> Result<FormData
         form.set(&format!("lines[{i}].good_id"), good.code);
         form.set(
             &format!("lines[{i}].quantity"),
-            line.quantity.to_string().replace('.', ","),
+            super::stock::quantity(line.quantity),
         );
         form.set(&format!("lines[{i}].unit_price"), decimal(line.unit_price));
         form.set(&format!("lines[{i}].discount"), decimal(line.discount_bp));
@@ -756,7 +756,11 @@ async fn view_page(
         rows.push(vec![
             Cell::link(&good.code, format!("/goods/{}", good.id)),
             Cell::text(&good.name),
-            Cell::num(format!("{} {}", line.quantity, good.measure)),
+            Cell::num(format!(
+                "{} {}",
+                super::stock::quantity(line.quantity),
+                good.measure
+            )),
             Cell::num(amount(line.unit_price, op.currency)),
             Cell::num(format!(
                 "{} %",
