@@ -691,6 +691,12 @@ async fn unknown_addresses_get_the_404_page_and_the_api_keeps_its_own() {
             "{path}: {html}"
         );
     }
+    // A page address with the wrong method: the 405 page in the layout.
+    let typed = get_page(&server, &cookie, "/logout").await;
+    assert_eq!(typed.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let html = typed.text().await.expect("html");
+    assert!(html.contains("Тази страница не се отваря така"), "{html}");
+    assert!(html.contains("id=\"logout\""), "the signed-in layout");
     // Nobody signed in: the same page in the visitor's language, without the menu.
     let response = client()
         .get(format!("{}/no-such-page", server.base))

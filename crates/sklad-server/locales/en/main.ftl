@@ -69,6 +69,7 @@ error-not-found-title = Page not found
 error-not-found = What you are looking for does not exist or belongs to another firm.
 error-internal = Something went wrong. Please retry; if it persists, tell your administrator.
 error-bad-request = The request is invalid.
+error-method = This page cannot be opened this way. Use the buttons and menus of Sklad.
 error-home = Go to the start page
 error-choice-invalid = Choose one of the offered values.
 error-date-invalid = Enter a date, e.g. 28.11.2026.

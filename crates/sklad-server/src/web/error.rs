@@ -39,6 +39,8 @@ pub enum WebError {
     NotFound(Shell),
     /// A malformed request (400).
     BadRequest(Shell),
+    /// A page address used with a method it does not take (405).
+    MethodNotAllowed(Shell),
     /// Something failed on our side (500); details are logged, not shown.
     Internal(Shell),
 }
@@ -58,13 +60,23 @@ impl WebError {
     }
 }
 
-/// Any address no page answers (outside the API): the 404 page, in the signed-in
-/// user's layout when someone is signed in, else in the visitor's language.
-pub async fn not_found(ctx: Option<Ctx>, headers: axum::http::HeaderMap) -> WebError {
+/// What an error page of a request that reached no page is drawn in: the signed-in
+/// user's layout, else the visitor's language.
+fn shell_of(ctx: Option<Ctx>, headers: &axum::http::HeaderMap) -> Shell {
     match ctx {
-        Some(ctx) => WebError::NotFound(ctx.shell()),
-        None => WebError::NotFound(request_lang(&headers).into()),
+        Some(ctx) => ctx.shell(),
+        None => request_lang(headers).into(),
     }
+}
+
+/// Any address no page answers (outside the API): the 404 page.
+pub async fn not_found(ctx: Option<Ctx>, headers: axum::http::HeaderMap) -> WebError {
+    WebError::NotFound(shell_of(ctx, &headers))
+}
+
+/// A page address used with another method (e.g. typing `/logout`): the 405 page.
+pub async fn method_not_allowed(ctx: Option<Ctx>, headers: axum::http::HeaderMap) -> WebError {
+    WebError::MethodNotAllowed(shell_of(ctx, &headers))
 }
 
 #[derive(Template)]
@@ -109,6 +121,12 @@ impl IntoResponse for WebError {
                 l,
                 "error-title",
                 "error-bad-request",
+            ),
+            WebError::MethodNotAllowed(l) => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                l,
+                "error-title",
+                "error-method",
             ),
             WebError::Internal(l) => (
                 StatusCode::INTERNAL_SERVER_ERROR,

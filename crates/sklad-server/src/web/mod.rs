@@ -81,6 +81,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/shops/new", get(pages::shops::new))
         .route("/objects", get(pages::objects::list))
         .merge(crud::routes::<pages::objects::Objects>())
+        .method_not_allowed_fallback(error::method_not_allowed)
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(headers::security_headers))
 }
