@@ -107,6 +107,7 @@ goods-kind-good = Стока
 goods-kind-service = Услуга
 goods-vat = ДДС ставка
 goods-group = Група
+goods-retail-price = Цена на дребно
 goods-active = Активна
 goods-prices = Цени (с ДДС)
 goods-price-hint = Сума с ДДС, напр. 12,50

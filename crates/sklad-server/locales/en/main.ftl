@@ -107,6 +107,7 @@ goods-kind-good = Good
 goods-kind-service = Service
 goods-vat = VAT rate
 goods-group = Group
+goods-retail-price = Retail price
 goods-active = Active
 goods-prices = Prices (VAT incl.)
 goods-price-hint = Amount incl. VAT, e.g. 12.50

@@ -206,6 +206,20 @@ pub struct Table {
     pub id: &'static str,
 }
 
+impl Table {
+    /// Table `id` headed by the messages `columns` (key, numeric: right-aligned).
+    pub fn new(tr: Tr, id: &'static str, columns: &[(&str, bool)], rows: Vec<Vec<Cell>>) -> Self {
+        Self {
+            columns: columns
+                .iter()
+                .map(|(key, numeric)| (tr.t(key), *numeric))
+                .collect(),
+            rows,
+            id,
+        }
+    }
+}
+
 /// Previous / next links of a paged list.
 #[derive(Debug, Clone, Default)]
 pub struct Pager {

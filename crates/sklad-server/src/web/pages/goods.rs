@@ -74,19 +74,20 @@ pub async fn list(
         .await
         .map_err(|e| ctx.fail(e))?;
     let currency = ctx.firm.currency;
-    let table = Table {
-        id: "goods",
-        columns: vec![
-            (tr.t("goods-code"), false),
-            (tr.t("goods-name"), false),
-            (tr.t("goods-barcodes"), false),
-            (tr.t("goods-measure"), false),
-            (tr.t("goods-group"), false),
-            (labels::price_group(ctx.lang(), PriceGroup::Retail), true),
-            (tr.t("goods-kind"), false),
-            (tr.t("goods-active"), false),
+    let table = Table::new(
+        tr,
+        "goods",
+        &[
+            ("goods-code", false),
+            ("goods-name", false),
+            ("goods-barcodes", false),
+            ("goods-measure", false),
+            ("goods-group", false),
+            ("goods-retail-price", true),
+            ("goods-kind", false),
+            ("goods-active", false),
         ],
-        rows: found
+        found
             .items
             .iter()
             .map(|g| {
@@ -107,7 +108,7 @@ pub async fn list(
                 ]
             })
             .collect(),
-    };
+    );
     let asked = FilterForm::new(
         tr,
         &[

@@ -26,15 +26,16 @@ pub async fn list(
         .await
         .map_err(|e| ctx.fail(e))?;
     let tr = ctx.tr;
-    let table = Table {
-        id: "objects",
-        columns: vec![
-            (tr.t("object-name"), false),
-            (tr.t("object-kind"), false),
-            (tr.t("object-price-group"), false),
-            (tr.t("object-active"), false),
+    let table = Table::new(
+        tr,
+        "objects",
+        &[
+            ("object-name", false),
+            ("object-kind", false),
+            ("object-price-group", false),
+            ("object-active", false),
         ],
-        rows: objects
+        objects
             .iter()
             .map(|o| {
                 vec![
@@ -45,7 +46,7 @@ pub async fn list(
                 ]
             })
             .collect(),
-    };
+    );
     let new = ("/objects/new", "objects-new");
     crud::short_list(&ctx, &saved, "objects-title", new, table)
 }

@@ -770,19 +770,20 @@ async fn view_page(
             Cell::num(amount(line.total(), op.currency)),
         ]);
     }
-    let lines = Table {
-        id: "lines",
-        columns: vec![
-            (tr.t("goods-code"), false),
-            (tr.t("goods-name"), false),
-            (tr.t("line-quantity"), true),
-            (tr.t("line-price"), true),
-            (tr.t("line-discount"), true),
-            (tr.t("line-vat"), true),
-            (tr.t("line-total"), true),
+    let lines = Table::new(
+        tr,
+        "lines",
+        &[
+            ("goods-code", false),
+            ("goods-name", false),
+            ("line-quantity", true),
+            ("line-price", true),
+            ("line-discount", true),
+            ("line-vat", true),
+            ("line-total", true),
         ],
         rows,
-    };
+    );
     let other = match op.currency {
         Currency::Eur => Currency::Bgn,
         Currency::Bgn => Currency::Eur,
@@ -974,20 +975,21 @@ pub async fn list(
             ]
         })
         .collect();
-    let table = Table {
-        id: "operations",
-        columns: vec![
-            (tr.t("operation-number"), false),
-            (tr.t("operation-kind"), false),
-            (tr.t("operation-date"), false),
-            (tr.t("operation-object"), false),
-            (tr.t("operation-partner"), false),
-            (tr.t("totals-gross"), true),
-            (tr.t("operation-status"), false),
-            (tr.t("actions"), false),
+    let table = Table::new(
+        tr,
+        "operations",
+        &[
+            ("operation-number", false),
+            ("operation-kind", false),
+            ("operation-date", false),
+            ("operation-object", false),
+            ("operation-partner", false),
+            ("totals-gross", true),
+            ("operation-status", false),
+            ("actions", false),
         ],
         rows,
-    };
+    );
     let asked = FilterForm::new(tr, &[("kind", &q.kind), ("status", &q.status)]);
     let mut filters = asked.fields();
     let mut kinds = vec![(String::new(), tr.t("all"))];

@@ -63,16 +63,17 @@ pub async fn list(
         .partners(ctx.firm_id(), &filter)
         .await
         .map_err(|e| ctx.fail(e))?;
-    let table = Table {
-        id: "partners",
-        columns: vec![
-            (tr.t("partner-name"), false),
-            (tr.t("partner-eik"), false),
-            (tr.t("partner-city"), false),
-            (tr.t("partner-email"), false),
-            (tr.t("partner-role"), false),
+    let table = Table::new(
+        tr,
+        "partners",
+        &[
+            ("partner-name", false),
+            ("partner-eik", false),
+            ("partner-city", false),
+            ("partner-email", false),
+            ("partner-role", false),
         ],
-        rows: found
+        found
             .items
             .iter()
             .map(|p| {
@@ -85,7 +86,7 @@ pub async fn list(
                 ]
             })
             .collect(),
-    };
+    );
     let asked = FilterForm::new(tr, &[("q", &q.q), ("role", &q.role)]);
     let mut filters = asked.fields();
     let mut roles = vec![(String::new(), tr.t("all"))];

@@ -26,14 +26,15 @@ pub async fn list(
         .await
         .map_err(|e| ctx.fail(e))?;
     let tr = ctx.tr;
-    let table = Table {
-        id: "payment-types",
-        columns: vec![
-            (tr.t("payment-type-name"), false),
-            (tr.t("payment-type-method"), false),
-            (tr.t("payment-type-active"), false),
+    let table = Table::new(
+        tr,
+        "payment-types",
+        &[
+            ("payment-type-name", false),
+            ("payment-type-method", false),
+            ("payment-type-active", false),
         ],
-        rows: types
+        types
             .iter()
             .map(|p| {
                 vec![
@@ -43,7 +44,7 @@ pub async fn list(
                 ]
             })
             .collect(),
-    };
+    );
     let new = ("/payment-types/new", "payment-types-new");
     crud::short_list(&ctx, &saved, "payment-types-title", new, table)
 }

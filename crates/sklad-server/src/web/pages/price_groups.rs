@@ -19,14 +19,15 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
         .objects(ctx.firm_id())
         .await
         .map_err(|e| ctx.fail(e))?;
-    let table = Table {
-        id: "price-groups",
-        columns: vec![
-            (tr.t("price-group-name"), false),
-            (tr.t("price-group-key"), false),
-            (tr.t("price-group-objects"), false),
+    let table = Table::new(
+        tr,
+        "price-groups",
+        &[
+            ("price-group-name", false),
+            ("price-group-key", false),
+            ("price-group-objects", false),
         ],
-        rows: PriceGroup::ALL
+        PriceGroup::ALL
             .into_iter()
             .map(|group| {
                 let users: Vec<&str> = objects
@@ -41,7 +42,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
                 ]
             })
             .collect(),
-    };
+    );
     let mut screen = RecordList::simple(ctx.page("price-groups-title"), None, table);
     screen.intro = Some(tr.t("price-groups-intro"));
     render(&screen, ctx.lang())

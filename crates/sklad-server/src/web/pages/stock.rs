@@ -92,18 +92,19 @@ pub async fn show(
             Cell::num(quantity(available)),
         ]);
     }
-    let table = Table {
-        id: "stock",
-        columns: vec![
-            (tr.t("goods-code"), false),
-            (tr.t("goods-name"), false),
-            (tr.t("stock-measure"), false),
-            (tr.t("stock-on-hand"), true),
-            (tr.t("stock-reserved"), true),
-            (tr.t("stock-available"), true),
+    let table = Table::new(
+        tr,
+        "stock",
+        &[
+            ("goods-code", false),
+            ("goods-name", false),
+            ("stock-measure", false),
+            ("stock-on-hand", true),
+            ("stock-reserved", true),
+            ("stock-available", true),
         ],
         rows,
-    };
+    );
     let object = selected
         .map(|id| id.to_string())
         .unwrap_or_else(|| "all".into());

@@ -29,15 +29,16 @@ pub async fn list(
         .members(ctx.firm_id())
         .await
         .map_err(|e| ctx.fail(e))?;
-    let table = Table {
-        id: "users",
-        columns: vec![
-            (tr.t("user-login"), false),
-            (tr.t("user-display-name"), false),
-            (tr.t("user-role"), false),
-            (tr.t("user-language"), false),
+    let table = Table::new(
+        tr,
+        "users",
+        &[
+            ("user-login", false),
+            ("user-display-name", false),
+            ("user-role", false),
+            ("user-language", false),
         ],
-        rows: members
+        members
             .iter()
             .map(|m| {
                 vec![
@@ -48,7 +49,7 @@ pub async fn list(
                 ]
             })
             .collect(),
-    };
+    );
     let new = ("/users/new", "users-new");
     crud::short_list(&ctx, &saved, "users-title", new, table)
 }
