@@ -13,6 +13,15 @@ use std::sync::Arc;
 use crate::cli::ServeArgs;
 use crate::commands::{explain, open_store};
 
+/// Prints a line of the banner. A closed stdout (`sklad serve | head -1`) must not stop
+/// the server, so write errors are ignored where `println!` would panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// Login of the owner created on a fresh database.
 const FIRST_OWNER_LOGIN: &str = "admin";
 
@@ -29,15 +38,15 @@ pub async fn serve(mut config: Config, args: ServeArgs) -> Result<()> {
         .with_context(|| format!("listening on {}", config.listen))?;
     let address = listener.local_addr().context("reading the bound address")?;
     let url = format!("http://{address}/");
-    println!("Склад работи на / Sklad is running at {url}");
-    println!("REST API: {url}api/v1 (OpenAPI: {url}api/v1/openapi.json)");
+    say!("Склад работи на / Sklad is running at {url}");
+    say!("REST API: {url}api/v1 (OpenAPI: {url}api/v1/openapi.json)");
     if let Some((firm_name, password)) = first {
-        println!("Създадена е първа фирма „{firm_name}“ / A first firm was created.");
-        println!(
+        say!("Създадена е първа фирма „{firm_name}“ / A first firm was created.");
+        say!(
             "Вход / Login: {FIRST_OWNER_LOGIN}   Парола / Password: {password}   (показва се само сега / shown only now)"
         );
     }
-    println!("Спиране / Stop: Ctrl-C");
+    say!("Спиране / Stop: Ctrl-C");
     let state = AppState {
         store: store.clone(),
         clock: Arc::new(SystemClock),
@@ -47,7 +56,7 @@ pub async fn serve(mut config: Config, args: ServeArgs) -> Result<()> {
         .await
         .context("serving HTTP")?;
     store.close().await;
-    println!("Склад спря / Sklad stopped.");
+    say!("Склад спря / Sklad stopped.");
     Ok(())
 }
 
