@@ -20,7 +20,8 @@ pub struct Field {
     pub error: Option<String>,
     /// Whether it must be filled in.
     pub required: bool,
-    /// `text`, `email`, `password`, `date`, `search`, `select` or `checkbox`.
+    /// `text`, `email`, `password`, `search`, `select` or `checkbox` (dates are
+    /// `text`, typed the Bulgarian way: see [`parse_date`]).
     pub kind: &'static str,
     /// (value, label) of a select.
     pub options: Vec<(String, String)>,
@@ -103,7 +104,7 @@ impl<'a> Fields<'a> {
         self
     }
 
-    /// An input of another HTML type (`email`, `password`, `date`, `search`).
+    /// An input of another HTML type (`email`, `password`, `search`).
     pub fn input(&mut self, name: &str, label_key: &str, kind: &'static str) -> &mut Self {
         self.field(name, label_key, kind);
         self
@@ -314,8 +315,9 @@ pub fn format_date(date: jiff::civil::Date) -> String {
 pub fn parse_date(text: &str) -> Option<jiff::civil::Date> {
     let text = text.trim();
     let text = text.strip_suffix("г.").unwrap_or(text).trim_end();
+    // Four-digit years only, in either form, so what is shown reads back the same.
     if let Ok(date) = text.parse::<jiff::civil::Date>() {
-        return Some(date);
+        return (date.year() >= 1000).then_some(date);
     }
     let mut parts = text.split('.');
     let mut number = |max_len: usize| -> Option<i16> {
@@ -401,6 +403,8 @@ mod tests {
             "28.11.2026.1",
             "a.b.c",
             "+1.2.2026",
+            "0999-01-01",
+            "-000001-01-01",
             "28..2026",
             "11/28/2026",
         ] {
@@ -410,5 +414,15 @@ mod tests {
             query_string(&[("q", "чаша 1"), ("kind", "")]),
             "q=%D1%87%D0%B0%D1%88%D0%B0+1"
         );
+    }
+
+    proptest::proptest! {
+        /// Any text: no panic, and a date read is written back as it reads.
+        #[test]
+        fn typed_dates_never_panic_and_round_trip(text in "\\PC{0,16}|[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,5}") {
+            if let Some(date) = parse_date(&text) {
+                proptest::prop_assert_eq!(parse_date(&format_date(date)), Some(date));
+            }
+        }
     }
 }
