@@ -61,10 +61,17 @@ fn text(d: &[u32]) -> String {
         .collect()
 }
 
-fn with_other_last_digit(d: &[u32], last: u32) -> Vec<u32> {
-    let mut v = d.to_vec();
-    *v.last_mut().unwrap() = last;
-    v
+/// The number `d` (check digit last) with each of the nine wrong check digits instead.
+fn with_each_wrong_check_digit(d: &[u32]) -> Vec<String> {
+    let (check, body) = d.split_last().expect("a number has a check digit");
+    (0..10)
+        .filter(|other| other != check)
+        .map(|other| {
+            let mut v = body.to_vec();
+            v.push(other);
+            text(&v)
+        })
+        .collect()
 }
 
 /// Days in a month of the proleptic Gregorian calendar.
@@ -151,8 +158,7 @@ proptest! {
         prop_assert_eq!(validate_eik("eik", &eik), Ok(eik.clone()));
         prop_assert_eq!(validate_partner_id("eik", &eik), Ok(eik.clone()));
         prop_assert_eq!(validate_vat_number("vat", &format!("bg{eik}")), Ok(format!("BG{eik}")));
-        for other in (0..10).filter(|x| *x != check) {
-            let wrong = text(&with_other_last_digit(&full, other));
+        for wrong in with_each_wrong_check_digit(&full) {
             prop_assert_eq!(validate_eik("eik", &wrong).unwrap_err().code, "eik_invalid");
             prop_assert_eq!(
                 validate_vat_number("vat", &format!("BG{wrong}")).unwrap_err().code,
@@ -173,8 +179,7 @@ proptest! {
         full.push(check);
         let eik = text(&full);
         prop_assert_eq!(validate_eik("eik", &eik), Ok(eik.clone()));
-        for other in (0..10).filter(|x| *x != check) {
-            let wrong = text(&with_other_last_digit(&full, other));
+        for wrong in with_each_wrong_check_digit(&full) {
             prop_assert_eq!(validate_eik("eik", &wrong).unwrap_err().code, "eik_invalid");
         }
     }
@@ -189,8 +194,7 @@ proptest! {
         prop_assert_eq!(validate_partner_id("egn", &egn), Ok(egn.clone()));
         let vat = format!("BG{egn}");
         prop_assert_eq!(validate_vat_number("vat", &vat), Ok(vat.clone()));
-        for other in (0..10).filter(|x| *x != check) {
-            let wrong = text(&with_other_last_digit(&full, other));
+        for wrong in with_each_wrong_check_digit(&full) {
             prop_assert_eq!(validate_egn("egn", &wrong).unwrap_err().code, "egn_invalid");
         }
     }
@@ -217,8 +221,7 @@ proptest! {
         let lnch = text(&full);
         prop_assert_eq!(validate_lnch("lnch", &lnch), Ok(lnch.clone()));
         prop_assert_eq!(validate_partner_id("lnch", &lnch), Ok(lnch.clone()));
-        for other in (0..10).filter(|x| *x != check) {
-            let wrong = text(&with_other_last_digit(&full, other));
+        for wrong in with_each_wrong_check_digit(&full) {
             prop_assert_eq!(validate_lnch("lnch", &wrong).unwrap_err().code, "lnch_invalid");
         }
     }
