@@ -222,18 +222,20 @@ async fn signed_in(server: &browser_support::Server) -> (String, String) {
     let cookie = format!("sklad_session={session}");
     let home = page_html(server, &cookie, "/").await;
     let token = csrf_of(&home);
-    let switched = post_form(
-        server,
-        &cookie,
-        "/switch-firm",
-        &[
-            ("csrf", token.as_str()),
-            ("firm_id", &server.firm_id.to_string()),
-        ],
-    )
-    .await;
+    let switched = switch_to_demo_firm(server, &cookie, &token).await;
     assert_eq!(switched.status(), StatusCode::SEE_OTHER);
     (cookie, token)
+}
+
+/// Posts the firm switcher's form choosing the demo firm.
+async fn switch_to_demo_firm(
+    server: &browser_support::Server,
+    cookie: &str,
+    token: &str,
+) -> reqwest::Response {
+    let firm_id = server.firm_id.to_string();
+    let form = [("csrf", token), ("firm_id", firm_id.as_str())];
+    post_form(server, cookie, "/switch-firm", &form).await
 }
 
 #[tokio::test]
@@ -725,16 +727,7 @@ async fn signing_in_again_returns_to_the_firm_last_worked_in() {
     let server = start_server().await;
     let (cookie, token) = signed_in(&server).await;
     // `signed_in` switched to the demo firm; the switch is remembered on the browser.
-    let switched = post_form(
-        &server,
-        &cookie,
-        "/switch-firm",
-        &[
-            ("csrf", token.as_str()),
-            ("firm_id", &server.firm_id.to_string()),
-        ],
-    )
-    .await;
+    let switched = switch_to_demo_firm(&server, &cookie, &token).await;
     let firm_cookie = cookie_of(&switched, "sklad_firm").expect("firm cookie");
     assert_eq!(value_of(&firm_cookie), server.firm_id.to_string());
     // A new sign-in on this browser starts in that firm.

@@ -185,6 +185,51 @@ pub fn saved_or_form<T>(
     }
 }
 
+/// `input` with `errors` and then the domain's own checks (`validate`) added, so
+/// every error of a form shows at once.
+pub fn with_domain_checks<T, V>(
+    mut errors: ValidationErrors,
+    input: T,
+    validate: impl FnOnce(&T) -> Result<V, ValidationErrors>,
+) -> Result<T, ValidationErrors> {
+    if let Err(more) = validate(&input) {
+        errors.errors.extend(more.errors);
+    }
+    errors.into_result(input)
+}
+
+/// The [`Catalogue`] store calls of a screen, `load`, `create` and `update`, each
+/// the [`Store`] method named: `crud::store_calls!(object, create_object, update_object);`.
+macro_rules! store_calls {
+    ($load:ident, $create:ident, $update:ident) => {
+        async fn load(
+            store: &sklad_store::Store,
+            firm: sklad_domain::Id,
+            id: sklad_domain::Id,
+        ) -> Result<Self::Record, sklad_store::StoreError> {
+            store.$load(firm, id).await
+        }
+
+        async fn create(
+            store: &sklad_store::Store,
+            firm: sklad_domain::Id,
+            input: &Self::Input,
+        ) -> Result<Self::Record, sklad_store::StoreError> {
+            store.$create(firm, input).await
+        }
+
+        async fn update(
+            store: &sklad_store::Store,
+            firm: sklad_domain::Id,
+            id: sklad_domain::Id,
+            input: &Self::Input,
+        ) -> Result<Self::Record, sklad_store::StoreError> {
+            store.$update(firm, id, input).await
+        }
+    };
+}
+pub(crate) use store_calls;
+
 /// `?saved=1`, set by the redirect after a save.
 #[derive(Debug, Default, Deserialize)]
 pub struct Saved {

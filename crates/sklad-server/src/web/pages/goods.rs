@@ -9,8 +9,8 @@ use axum::response::Html;
 use serde::Deserialize;
 use sklad_domain::model::{Good, GoodInput, GoodKind};
 use sklad_domain::money::{format_bg, format_minor_plain, parse_minor};
-use sklad_domain::{Id, Money, PriceGroup, ValidationErrors, VatRate};
-use sklad_store::{GoodFilter, Paging, Store, StoreError};
+use sklad_domain::{Money, PriceGroup, ValidationErrors, VatRate};
+use sklad_store::{GoodFilter, Paging};
 
 use crate::web::crud::{self, Catalogue};
 use crate::web::error::{render, WebError};
@@ -250,10 +250,7 @@ impl Catalogue for Goods {
             active: form.checked("active"),
             prices,
         };
-        if let Err(more) = input.validate() {
-            errors.errors.extend(more.errors);
-        }
-        errors.into_result(input)
+        crud::with_domain_checks(errors, input, GoodInput::validate)
     }
 
     fn fields(ctx: &Ctx, fields: &mut Fields<'_>) {
@@ -331,20 +328,5 @@ impl Catalogue for Goods {
         render(&screen, ctx.lang())
     }
 
-    async fn load(store: &Store, firm: Id, id: Id) -> Result<Good, StoreError> {
-        store.good(firm, id).await
-    }
-
-    async fn create(store: &Store, firm: Id, input: &GoodInput) -> Result<Good, StoreError> {
-        store.create_good(firm, input).await
-    }
-
-    async fn update(
-        store: &Store,
-        firm: Id,
-        id: Id,
-        input: &GoodInput,
-    ) -> Result<Good, StoreError> {
-        store.update_good(firm, id, input).await
-    }
+    crud::store_calls!(good, create_good, update_good);
 }

@@ -3,8 +3,7 @@
 use axum::extract::{Query, State};
 use axum::response::Html;
 use sklad_domain::model::{Object, ObjectInput, ObjectKind};
-use sklad_domain::{Id, PriceGroup, ValidationErrors};
-use sklad_store::{Store, StoreError};
+use sklad_domain::{PriceGroup, ValidationErrors};
 
 use crate::web::crud::{self, Catalogue, Saved};
 use crate::web::error::WebError;
@@ -102,11 +101,7 @@ impl Catalogue for Objects {
             price_group,
             active: form.checked("active"),
         };
-        // The domain's own checks too, so every error shows at once.
-        if let Err(more) = input.validate() {
-            errors.errors.extend(more.errors);
-        }
-        errors.into_result(input)
+        crud::with_domain_checks(errors, input, ObjectInput::validate)
     }
 
     fn fields(ctx: &Ctx, fields: &mut Fields<'_>) {
@@ -122,20 +117,5 @@ impl Catalogue for Objects {
             .checkbox("active", "object-active");
     }
 
-    async fn load(store: &Store, firm: Id, id: Id) -> Result<Object, StoreError> {
-        store.object(firm, id).await
-    }
-
-    async fn create(store: &Store, firm: Id, input: &ObjectInput) -> Result<Object, StoreError> {
-        store.create_object(firm, input).await
-    }
-
-    async fn update(
-        store: &Store,
-        firm: Id,
-        id: Id,
-        input: &ObjectInput,
-    ) -> Result<Object, StoreError> {
-        store.update_object(firm, id, input).await
-    }
+    crud::store_calls!(object, create_object, update_object);
 }

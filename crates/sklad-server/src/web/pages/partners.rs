@@ -4,8 +4,8 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use serde::Deserialize;
 use sklad_domain::model::{Partner, PartnerInput, PartnerRole};
-use sklad_domain::{Id, PriceGroup, ValidationErrors};
-use sklad_store::{Paging, PartnerFilter, Store, StoreError};
+use sklad_domain::{PriceGroup, ValidationErrors};
+use sklad_store::{Paging, PartnerFilter};
 
 use crate::web::crud::{self, Catalogue};
 use crate::web::error::{render, WebError};
@@ -168,10 +168,7 @@ impl Catalogue for Partners {
             role,
             price_group,
         };
-        if let Err(more) = input.validate() {
-            errors.errors.extend(more.errors);
-        }
-        errors.into_result(input)
+        crud::with_domain_checks(errors, input, PartnerInput::validate)
     }
 
     fn fields(ctx: &Ctx, fields: &mut Fields<'_>) {
@@ -195,20 +192,5 @@ impl Catalogue for Partners {
             );
     }
 
-    async fn load(store: &Store, firm: Id, id: Id) -> Result<Partner, StoreError> {
-        store.partner(firm, id).await
-    }
-
-    async fn create(store: &Store, firm: Id, input: &PartnerInput) -> Result<Partner, StoreError> {
-        store.create_partner(firm, input).await
-    }
-
-    async fn update(
-        store: &Store,
-        firm: Id,
-        id: Id,
-        input: &PartnerInput,
-    ) -> Result<Partner, StoreError> {
-        store.update_partner(firm, id, input).await
-    }
+    crud::store_calls!(partner, create_partner, update_partner);
 }

@@ -3,8 +3,7 @@
 use axum::extract::{Query, State};
 use axum::response::Html;
 use sklad_domain::model::{PaymentType, PaymentTypeInput};
-use sklad_domain::{Id, ValidationErrors};
-use sklad_store::{Store, StoreError};
+use sklad_domain::ValidationErrors;
 
 use crate::web::crud::{self, Catalogue, Saved};
 use crate::web::error::WebError;
@@ -92,11 +91,7 @@ impl Catalogue for PaymentTypes {
             method,
             active: form.checked("active"),
         };
-        // The domain's own checks too, so every error shows at once.
-        if let Err(more) = input.validate() {
-            errors.errors.extend(more.errors);
-        }
-        errors.into_result(input)
+        crud::with_domain_checks(errors, input, PaymentTypeInput::validate)
     }
 
     fn fields(ctx: &Ctx, fields: &mut Fields<'_>) {
@@ -107,24 +102,5 @@ impl Catalogue for PaymentTypes {
             .checkbox("active", "payment-type-active");
     }
 
-    async fn load(store: &Store, firm: Id, id: Id) -> Result<PaymentType, StoreError> {
-        store.payment_type(firm, id).await
-    }
-
-    async fn create(
-        store: &Store,
-        firm: Id,
-        input: &PaymentTypeInput,
-    ) -> Result<PaymentType, StoreError> {
-        store.create_payment_type(firm, input).await
-    }
-
-    async fn update(
-        store: &Store,
-        firm: Id,
-        id: Id,
-        input: &PaymentTypeInput,
-    ) -> Result<PaymentType, StoreError> {
-        store.update_payment_type(firm, id, input).await
-    }
+    crud::store_calls!(payment_type, create_payment_type, update_payment_type);
 }
