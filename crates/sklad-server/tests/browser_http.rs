@@ -227,6 +227,13 @@ async fn signed_in(server: &browser_support::Server) -> (String, String) {
     (cookie, token)
 }
 
+/// A fresh server and a signed-in client of it: (server, cookie header, CSRF token).
+async fn start_signed_in() -> (browser_support::Server, String, String) {
+    let server = start_server().await;
+    let (cookie, token) = signed_in(&server).await;
+    (server, cookie, token)
+}
+
 /// Posts the firm switcher's form choosing the demo firm.
 async fn switch_to_demo_firm(
     server: &browser_support::Server,
@@ -240,8 +247,7 @@ async fn switch_to_demo_firm(
 
 #[tokio::test]
 async fn the_downloaded_backup_restores_to_an_equal_firm() {
-    let server = start_server().await;
-    let (cookie, _) = signed_in(&server).await;
+    let (server, cookie, _) = start_signed_in().await;
     server
         .store
         .create_good(server.firm_id, &browser_support::sample_good())
@@ -281,8 +287,7 @@ async fn the_downloaded_backup_restores_to_an_equal_firm() {
 
 #[tokio::test]
 async fn a_refused_good_form_keeps_everything_typed_and_marks_the_fields() {
-    let server = start_server().await;
-    let (cookie, token) = signed_in(&server).await;
+    let (server, cookie, token) = start_signed_in().await;
     let response = post_form(
         &server,
         &cookie,
@@ -384,8 +389,7 @@ async fn post_form(
 
 #[tokio::test]
 async fn sessions_expire_on_the_clock_and_end_at_logout() {
-    let server = start_server().await;
-    let (cookie, token) = signed_in(&server).await;
+    let (server, cookie, token) = start_signed_in().await;
     assert_eq!(
         get_page(&server, &cookie, "/goods").await.status(),
         StatusCode::OK
@@ -413,8 +417,7 @@ async fn sessions_expire_on_the_clock_and_end_at_logout() {
 
 #[tokio::test]
 async fn operation_entry_shows_line_errors_keeps_lines_and_annuls() {
-    let server = start_server().await;
-    let (cookie, token) = signed_in(&server).await;
+    let (server, cookie, token) = start_signed_in().await;
     let good = server
         .store
         .create_good(server.firm_id, &browser_support::sample_good())
@@ -506,8 +509,7 @@ async fn operation_entry_shows_line_errors_keeps_lines_and_annuls() {
 
 #[tokio::test]
 async fn an_operation_is_edited_in_the_entry_form() {
-    let server = start_server().await;
-    let (cookie, token) = signed_in(&server).await;
+    let (server, cookie, token) = start_signed_in().await;
     let good = server
         .store
         .create_good(server.firm_id, &browser_support::sample_good())
@@ -565,8 +567,7 @@ async fn an_operation_is_edited_in_the_entry_form() {
 
 #[tokio::test]
 async fn the_goods_list_searches_filters_and_pages() {
-    let server = start_server().await;
-    let (cookie, _) = signed_in(&server).await;
+    let (server, cookie, _) = start_signed_in().await;
     for i in 0..30 {
         let mut good = browser_support::sample_good();
         good.code = format!("G-{i:02}");
@@ -645,8 +646,7 @@ async fn pages_forbid_framing_and_foreign_scripts_and_are_not_cached() {
 
 #[tokio::test]
 async fn odd_addresses_get_the_error_page_not_a_crash() {
-    let server = start_server().await;
-    let (cookie, _) = signed_in(&server).await;
+    let (server, cookie, _) = start_signed_in().await;
     for (path, status) in [
         ("/goods/abc", StatusCode::NOT_FOUND),
         ("/goods/999999", StatusCode::NOT_FOUND),
@@ -676,8 +676,7 @@ async fn odd_addresses_get_the_error_page_not_a_crash() {
 
 #[tokio::test]
 async fn unknown_addresses_get_the_404_page_and_the_api_keeps_its_own() {
-    let server = start_server().await;
-    let (cookie, _) = signed_in(&server).await;
+    let (server, cookie, _) = start_signed_in().await;
     for path in ["/no-such-page", "/goods/1/extra", "/assets/missing.css"] {
         let response = get_page(&server, &cookie, path).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
@@ -724,8 +723,7 @@ async fn unknown_addresses_get_the_404_page_and_the_api_keeps_its_own() {
 
 #[tokio::test]
 async fn signing_in_again_returns_to_the_firm_last_worked_in() {
-    let server = start_server().await;
-    let (cookie, token) = signed_in(&server).await;
+    let (server, cookie, token) = start_signed_in().await;
     // `signed_in` switched to the demo firm; the switch is remembered on the browser.
     let switched = switch_to_demo_firm(&server, &cookie, &token).await;
     let firm_cookie = cookie_of(&switched, "sklad_firm").expect("firm cookie");
@@ -748,8 +746,7 @@ async fn signing_in_again_returns_to_the_firm_last_worked_in() {
 
 #[tokio::test]
 async fn the_owner_adds_users_within_the_seats() {
-    let server = start_server().await;
-    let (cookie, token) = signed_in(&server).await;
+    let (server, cookie, token) = start_signed_in().await;
     let user = |login: &'static str| {
         [
             ("csrf", token.as_str()),
