@@ -264,15 +264,14 @@ async fn every_entity_has_crud(server: TestServer) {
         .unwrap()["id"]
         .as_i64()
         .unwrap();
-    server
-        .post_expect(
-            "/operations",
-            t,
-            json!({"kind": "delivery", "date": "2026-11-20", "object_id": main,
-                   "lines": [{"good_id": good_id, "quantity": "25.5", "unit_price": "1.80"}]}),
-            StatusCode::CREATED,
-        )
-        .await;
+    let record = |operation: serde_json::Value| {
+        server.post_expect("/operations", t, operation, StatusCode::CREATED)
+    };
+    record(
+        json!({"kind": "delivery", "date": "2026-11-20", "object_id": main,
+               "lines": [{"good_id": good_id, "quantity": "25.5", "unit_price": "1.80"}]}),
+    )
+    .await;
     let fields = server
         .refused(
             "DELETE",
@@ -286,15 +285,11 @@ async fn every_entity_has_crud(server: TestServer) {
     assert_field(&fields, "", "good_in_use");
 
     // Transfer 5.5 kg to the shop, count 10 kg there.
-    server
-        .post_expect(
-            "/operations",
-            t,
-            json!({"kind": "transfer", "date": "2026-11-21", "object_id": main, "target_object_id": shop_id,
-                   "lines": [{"good_id": good_id, "quantity": "5.5", "unit_price": "1.80"}]}),
-            StatusCode::CREATED,
-        )
-        .await;
+    record(
+        json!({"kind": "transfer", "date": "2026-11-21", "object_id": main, "target_object_id": shop_id,
+               "lines": [{"good_id": good_id, "quantity": "5.5", "unit_price": "1.80"}]}),
+    )
+    .await;
     let levels = server.get_ok(&format!("/stock/goods/{good_id}"), t).await;
     let at = |object: i64| {
         levels
@@ -307,15 +302,11 @@ async fn every_entity_has_crud(server: TestServer) {
     };
     assert_eq!(at(main), "20");
     assert_eq!(at(shop_id), "5.5");
-    server
-        .post_expect(
-            "/operations",
-            t,
-            json!({"kind": "stock_taking", "date": "2026-11-22", "object_id": shop_id,
-                   "lines": [{"good_id": good_id, "quantity": "10", "unit_price": "0"}]}),
-            StatusCode::CREATED,
-        )
-        .await;
+    record(
+        json!({"kind": "stock_taking", "date": "2026-11-22", "object_id": shop_id,
+               "lines": [{"good_id": good_id, "quantity": "10", "unit_price": "0"}]}),
+    )
+    .await;
     let both = server
         .get_ok(&format!("/stock/available?object_ids={main},{shop_id}"), t)
         .await;

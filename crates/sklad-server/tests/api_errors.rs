@@ -96,28 +96,27 @@ async fn bad_bodies_are_refused_and_nothing_is_written(server: TestServer) {
     );
 
     // Invalid ЕИК, on a partner and on the firm.
-    let fields = server
-        .refused(
+    let eik_cases = [
+        (
             "POST",
             "/partners",
-            Some(t),
-            Some(json!({"name": "Лош", "eik": "831826093"})),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-        )
-        .await;
-    assert_field(&fields, "eik", "eik_invalid");
-    let fields = server
-        .refused(
-            "PATCH",
-            "/firm",
-            Some(t),
-            Some(json!({"eik": "831826093"})),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-        )
-        .await;
-    assert_field(&fields, "eik", "eik_invalid");
+            json!({"name": "Лош", "eik": "831826093"}),
+        ),
+        ("PATCH", "/firm", json!({"eik": "831826093"})),
+    ];
+    for (method, path, payload) in eik_cases {
+        let fields = server
+            .refused(
+                method,
+                path,
+                Some(t),
+                Some(payload),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+            )
+            .await;
+        assert_field(&fields, "eik", "eik_invalid");
+    }
 
     // Duplicate code and barcode.
     let fields = server
@@ -212,39 +211,24 @@ async fn bad_bodies_are_refused_and_nothing_is_written(server: TestServer) {
     }
 
     // Bad query and path parameters.
-    let fields = server
-        .refused(
-            "GET",
-            "/goods?limit=abc",
-            Some(t),
-            None,
-            StatusCode::BAD_REQUEST,
-            "parameters_invalid",
-        )
-        .await;
-    assert_field(&fields, "limit", "parameter_invalid");
-    let fields = server
-        .refused(
-            "GET",
-            "/operations?kind=gift",
-            Some(t),
-            None,
-            StatusCode::BAD_REQUEST,
-            "parameters_invalid",
-        )
-        .await;
-    assert_field(&fields, "kind", "parameter_invalid");
-    let fields = server
-        .refused(
-            "GET",
-            "/stock",
-            Some(t),
-            None,
-            StatusCode::BAD_REQUEST,
-            "parameters_invalid",
-        )
-        .await;
-    assert_field(&fields, "object_id", "required");
+    let query_cases = [
+        ("/goods?limit=abc", "limit", "parameter_invalid"),
+        ("/operations?kind=gift", "kind", "parameter_invalid"),
+        ("/stock", "object_id", "required"),
+    ];
+    for (path, field, code) in query_cases {
+        let fields = server
+            .refused(
+                "GET",
+                path,
+                Some(t),
+                None,
+                StatusCode::BAD_REQUEST,
+                "parameters_invalid",
+            )
+            .await;
+        assert_field(&fields, field, code);
+    }
     let (status, body) = server.call("GET", "/goods/abc", Some(t), None).await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
     let (status, body) = server.call("GET", "/no-such-thing", Some(t), None).await;
