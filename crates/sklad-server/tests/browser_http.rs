@@ -98,19 +98,10 @@ async fn session_cookie_is_http_only_lax_and_secure_behind_https() {
 #[tokio::test]
 async fn pages_need_a_session() {
     let server = start_server().await;
-    let response = client()
-        .get(format!("{}/goods", server.base))
-        .send()
-        .await
-        .expect("get");
+    let response = get_anonymous(&server, "/goods").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()[LOCATION], "/login");
-    let forged = client()
-        .get(format!("{}/goods", server.base))
-        .header(COOKIE, "sklad_session=not-a-session")
-        .send()
-        .await
-        .expect("get");
+    let forged = get_page(&server, "sklad_session=not-a-session", "/goods").await;
     assert_eq!(forged.headers()[LOCATION], "/login");
 }
 
@@ -338,6 +329,16 @@ async fn a_refused_good_form_keeps_everything_typed_and_marks_the_fields() {
     assert_eq!(found.total, 0, "nothing was written");
 }
 
+/// `GET path` without any cookie.
+async fn get_anonymous(server: &browser_support::Server, path: &str) -> reqwest::Response {
+    client()
+        .get(format!("{}{path}", server.base))
+        .send()
+        .await
+        .expect("get")
+}
+
+/// `GET path` with the cookie header `cookie`.
 async fn get_page(server: &browser_support::Server, cookie: &str, path: &str) -> reqwest::Response {
     client()
         .get(format!("{}{path}", server.base))
@@ -614,11 +615,7 @@ async fn the_goods_list_searches_filters_and_pages() {
 #[tokio::test]
 async fn pages_forbid_framing_and_foreign_scripts_and_are_not_cached() {
     let server = start_server().await;
-    let page = client()
-        .get(format!("{}/login", server.base))
-        .send()
-        .await
-        .expect("login");
+    let page = get_anonymous(&server, "/login").await;
     let headers = page.headers();
     assert_eq!(headers["x-frame-options"], "DENY");
     assert_eq!(headers["cache-control"], "no-store");
@@ -629,18 +626,10 @@ async fn pages_forbid_framing_and_foreign_scripts_and_are_not_cached() {
         !html.contains("style=\""),
         "no inline styles under the policy"
     );
-    let css = client()
-        .get(format!("{}/assets/sklad.css", server.base))
-        .send()
-        .await
-        .expect("css");
+    let css = get_anonymous(&server, "/assets/sklad.css").await;
     assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
     assert_ne!(css.headers()["cache-control"], "no-store");
-    let js = client()
-        .get(format!("{}/assets/sklad.js", server.base))
-        .send()
-        .await
-        .expect("js");
+    let js = get_anonymous(&server, "/assets/sklad.js").await;
     assert_eq!(js.status(), StatusCode::OK);
 }
 
@@ -699,12 +688,7 @@ async fn unknown_addresses_get_the_404_page_and_the_api_keeps_its_own() {
     assert!(html.contains("Тази страница не се отваря така"), "{html}");
     assert!(html.contains("id=\"logout\""), "the signed-in layout");
     // Nobody signed in: the same page in the visitor's language, without the menu.
-    let response = client()
-        .get(format!("{}/no-such-page", server.base))
-        .header(COOKIE, "sklad_lang=en")
-        .send()
-        .await
-        .expect("get");
+    let response = get_page(&server, "sklad_lang=en", "/no-such-page").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let html = response.text().await.expect("html");
     assert!(
@@ -712,11 +696,7 @@ async fn unknown_addresses_get_the_404_page_and_the_api_keeps_its_own() {
         "{html}"
     );
     // The API answers its unknown paths in JSON, as before.
-    let api = client()
-        .get(format!("{}/api/v1/no-such-resource", server.base))
-        .send()
-        .await
-        .expect("get");
+    let api = get_anonymous(&server, "/api/v1/no-such-resource").await;
     assert_eq!(api.status(), StatusCode::NOT_FOUND);
     assert!(content_type(&api).starts_with("application/json"));
 }
