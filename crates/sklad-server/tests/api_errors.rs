@@ -80,20 +80,16 @@ async fn bad_bodies_are_refused_and_nothing_is_written(server: TestServer) {
             .await;
         assert_field(&fields, field, "type_invalid");
     }
-    let (status, body) = server
-        .call(
+    server
+        .refused(
             "POST",
             "/goods",
             Some(t),
             Some(json!({"code": "B1", "name": "x", "colour": "red"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
         )
         .await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
 
     // Invalid ЕИК, on a partner and on the firm.
     let eik_cases = [
@@ -267,20 +263,16 @@ async fn oversized_bodies_are_413() {
     let (server, task) = api_support::start_with_body_limit(db.url(), 1024).await;
     let firm = server.tenant("Лимит ООД", "limit").await;
     let big_name = "я".repeat(2048);
-    let (status, body) = server
-        .call(
+    server
+        .refused(
             "POST",
             "/goods",
             Some(&firm.token),
             Some(json!({"code": "BIG", "name": big_name})),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
         )
         .await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "body_too_large",
-    );
     let (status, body) = server
         .call_raw("POST", "/restore", Some(&firm.token), vec![0u8; 4096])
         .await;
