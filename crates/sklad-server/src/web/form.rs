@@ -62,6 +62,14 @@ impl FormData {
             .collect()
     }
 
+    /// Ticks checkbox `name` (as a browser posts it) or clears it.
+    pub fn set_checked(&mut self, name: &str, ticked: bool) {
+        self.remove(name);
+        if ticked {
+            self.push(name, "on");
+        }
+    }
+
     /// Whether a checkbox was ticked.
     pub fn checked(&self, name: &str) -> bool {
         self.pairs.iter().any(|(n, v)| n == name && v != "false")
@@ -138,6 +146,11 @@ mod tests {
         assert!(!form.checked("other"));
         form.set("name", "Нож");
         assert_eq!(form.get("name"), "Нож");
+        form.set_checked("active", false);
+        assert!(!form.checked("active"));
+        form.set_checked("other", true);
+        assert!(form.checked("other"));
+        assert_eq!(form.all("other"), ["on"]);
     }
 
     #[test]

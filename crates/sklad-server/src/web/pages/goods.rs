@@ -175,7 +175,7 @@ impl Catalogue for Goods {
         form.set("measure", "бр.");
         form.set("kind", "good");
         form.set("vat", "20");
-        form.set("active", "on");
+        form.set_checked("active", true);
         form
     }
 
@@ -187,9 +187,7 @@ impl Catalogue for Goods {
         form.set("kind", labels::good_kind_key(good.kind));
         form.set("vat", good.vat_rate.percent().to_string());
         form.set("group", good.group.clone().unwrap_or_default());
-        if good.active {
-            form.set("active", "on");
-        }
+        form.set_checked("active", good.active);
         for barcode in &good.barcodes {
             form.push("barcode", barcode);
         }

@@ -65,7 +65,7 @@ impl Catalogue for Objects {
         let mut form = FormData::default();
         form.set("kind", "warehouse");
         form.set("price_group", PriceGroup::Retail.key());
-        form.set("active", "on");
+        form.set_checked("active", true);
         form
     }
 
@@ -74,9 +74,7 @@ impl Catalogue for Objects {
         form.set("name", &object.name);
         form.set("kind", labels::object_kind_key(object.kind));
         form.set("price_group", object.price_group.key());
-        if object.active {
-            form.set("active", "on");
-        }
+        form.set_checked("active", object.active);
         form
     }
 

@@ -62,7 +62,7 @@ impl Catalogue for PaymentTypes {
     fn blank() -> FormData {
         let mut form = FormData::default();
         form.set("method", "cash");
-        form.set("active", "on");
+        form.set_checked("active", true);
         form
     }
 
@@ -70,9 +70,7 @@ impl Catalogue for PaymentTypes {
         let mut form = FormData::default();
         form.set("name", &payment_type.name);
         form.set("method", labels::method_key(payment_type.method));
-        if payment_type.active {
-            form.set("active", "on");
-        }
+        form.set_checked("active", payment_type.active);
         form
     }
 
