@@ -416,16 +416,24 @@ async fn sessions_expire_on_the_clock_and_end_at_logout() {
     assert_eq!(after.headers()[LOCATION], "/login");
 }
 
-#[tokio::test]
-async fn operation_entry_shows_line_errors_keeps_lines_and_annuls() {
-    let (server, cookie, token) = start_signed_in().await;
+/// The sample good, stored, and the id of the firm's first object (where operations
+/// are entered).
+async fn sample_good_and_object(
+    server: &browser_support::Server,
+) -> (sklad_domain::model::Good, String) {
     let good = server
         .store
         .create_good(server.firm_id, &browser_support::sample_good())
         .await
         .expect("good");
     let objects = server.store.objects(server.firm_id).await.expect("objects");
-    let object = objects[0].id.to_string();
+    (good, objects[0].id.to_string())
+}
+
+#[tokio::test]
+async fn operation_entry_shows_line_errors_keeps_lines_and_annuls() {
+    let (server, cookie, token) = start_signed_in().await;
+    let (good, object) = sample_good_and_object(&server).await;
     let base = [
         ("csrf", token.as_str()),
         ("date", "2026-11-28"),
@@ -511,14 +519,7 @@ async fn operation_entry_shows_line_errors_keeps_lines_and_annuls() {
 #[tokio::test]
 async fn an_operation_is_edited_in_the_entry_form() {
     let (server, cookie, token) = start_signed_in().await;
-    let good = server
-        .store
-        .create_good(server.firm_id, &browser_support::sample_good())
-        .await
-        .expect("good");
-    let object = server.store.objects(server.firm_id).await.expect("objects")[0]
-        .id
-        .to_string();
+    let (good, object) = sample_good_and_object(&server).await;
     let form = [
         ("csrf", token.as_str()),
         ("date", "2026-11-28"),
