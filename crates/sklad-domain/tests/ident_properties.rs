@@ -148,7 +148,7 @@ proptest! {
     }
 
     #[test]
-    fn a_built_nine_digit_eik_validates_and_only_with_its_check_digit(
+    fn x5_a_built_nine_digit_eik_validates_and_only_with_its_check_digit(
         d in proptest::collection::vec(0u32..10, 8)
     ) {
         let check = oracle_eik9(&d);
@@ -168,7 +168,7 @@ proptest! {
     }
 
     #[test]
-    fn a_built_thirteen_digit_eik_validates_and_only_with_its_check_digit(
+    fn x5_a_built_thirteen_digit_eik_validates_and_only_with_its_check_digit(
         d in proptest::collection::vec(0u32..10, 8),
         tail in proptest::collection::vec(0u32..10, 3),
     ) {
@@ -185,7 +185,7 @@ proptest! {
     }
 
     #[test]
-    fn a_built_egn_validates_and_only_with_its_check_digit(d in egn_prefix()) {
+    fn x5_a_built_egn_validates_and_only_with_its_check_digit(d in egn_prefix()) {
         let check = oracle_egn(&d);
         let mut full = d.clone();
         full.push(check);
@@ -212,7 +212,7 @@ proptest! {
     }
 
     #[test]
-    fn a_built_lnch_validates_and_only_with_its_check_digit(
+    fn x5_a_built_lnch_validates_and_only_with_its_check_digit(
         d in proptest::collection::vec(0u32..10, 9)
     ) {
         let check = oracle_lnch(&d);

@@ -7,7 +7,7 @@ use common::*;
 use sklad_store::testing::TestDatabase;
 use sklad_store::{Store, StoreError};
 
-async fn round_trip(store: Store) {
+async fn s1_firm_backup_round_trip(store: Store) {
     let (firm, owner) = populated_firm(&store, "ivan").await;
     let before = store.export_firm_canonical(firm).await.unwrap();
     let archive = store.backup_firm(firm).await.unwrap();
@@ -59,7 +59,7 @@ async fn round_trip(store: Store) {
     assert_eq!(before["operations"].as_array().unwrap().len(), 8);
 }
 
-async fn damaged_archives_refused(store: Store) {
+async fn s1_damaged_archives_are_refused_and_nothing_is_written(store: Store) {
     let (firm, owner) = populated_firm(&store, "ivan").await;
     let archive = store.backup_firm(firm).await.unwrap();
     let cases: Vec<(Vec<u8>, &str)> = vec![
@@ -151,10 +151,13 @@ fn reseal(v: &mut serde_json::Value) {
     v["checksum"] = hex::encode(sha2::Sha256::digest(&bytes)).into();
 }
 
-both!(round_trip, damaged_archives_refused);
+both!(
+    s1_firm_backup_round_trip,
+    s1_damaged_archives_are_refused_and_nothing_is_written
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_to_postgres() {
+async fn s1_backup_restores_across_engines() {
     let Some(pg_db) = TestDatabase::postgres().await else {
         return;
     };
