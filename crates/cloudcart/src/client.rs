@@ -4,7 +4,7 @@
 use crate::config::ClientConfig;
 use crate::error::Error;
 use crate::jsonapi::{decode_value, Included, PrimaryData, RawDocument, Resource};
-use crate::limiter::{LimiterSnapshot, Priority};
+use crate::limiter::{LimiterSnapshot, Priority, RateLimiter};
 use crate::models::catalogue::{
     Category, Product, Variant, VariantOption, VariantParameter, VariantUpdate,
 };
@@ -51,9 +51,25 @@ impl Client {
     /// A client for the configured shop.
     pub fn new(config: ClientConfig) -> Result<Self, Error> {
         Ok(Self {
-            transport: Arc::new(Transport::new(config)?),
+            transport: Arc::new(Transport::new(config, None)?),
             priority: None,
         })
+    }
+
+    /// A client for the configured shop that spends `limiter`'s budget: the rate budget
+    /// belongs to the shop's domain (API.md §1.13), so every client of one shop — also
+    /// with different API keys — should share one limiter. The limiter's clock is used
+    /// for the rate window; `config`'s clock for retry backoff.
+    pub fn with_limiter(config: ClientConfig, limiter: Arc<RateLimiter>) -> Result<Self, Error> {
+        Ok(Self {
+            transport: Arc::new(Transport::new(config, Some(limiter))?),
+            priority: None,
+        })
+    }
+
+    /// The rate limiter this client spends (shared by its clones).
+    pub fn limiter(&self) -> Arc<RateLimiter> {
+        self.transport.limiter().clone()
     }
 
     /// A handle whose requests all use `priority` (shares the limiter with `self`).

@@ -57,7 +57,7 @@ enum Attempt {
 }
 
 impl Transport {
-    pub fn new(config: ClientConfig) -> Result<Self, Error> {
+    pub fn new(config: ClientConfig, limiter: Option<Arc<RateLimiter>>) -> Result<Self, Error> {
         let mut builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
@@ -79,7 +79,7 @@ impl Transport {
             )
         })?;
         api_key.set_sensitive(true);
-        let limiter = RateLimiter::new(config.clock.clone());
+        let limiter = limiter.unwrap_or_else(|| RateLimiter::new(config.clock.clone()));
         Ok(Self {
             http,
             config,

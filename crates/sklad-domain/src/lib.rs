@@ -71,6 +71,8 @@ pub mod price_group;
 #[warn(missing_docs)]
 pub mod quantity;
 #[warn(missing_docs)]
+pub mod shop;
+#[warn(missing_docs)]
 pub mod stock;
 #[warn(missing_docs)]
 pub mod vat;

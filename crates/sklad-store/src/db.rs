@@ -303,6 +303,10 @@ pub(crate) fn map_unique(e: sqlx::Error) -> StoreError {
 pub(crate) enum Arg {
     Int(i64),
     Text(String),
+    /// An integer or NULL (typed, so PostgreSQL accepts the NULL in an integer column).
+    OptInt(Option<i64>),
+    /// A text or NULL.
+    OptText(Option<String>),
 }
 
 /// A query built piece by piece with `$n` placeholders numbered in order of first
@@ -357,6 +361,8 @@ impl Sql {
             q = match arg {
                 Arg::Int(i) => q.bind(*i),
                 Arg::Text(s) => q.bind(s.as_str()),
+                Arg::OptInt(i) => q.bind(*i),
+                Arg::OptText(s) => q.bind(s.as_deref()),
             };
         }
         q

@@ -18,7 +18,8 @@ pub enum StoreError {
     #[error("{entity} not found")]
     NotFound {
         /// Stable entity key: `firm`, `user`, `object`, `good`, `partner`,
-        /// `payment_type`, `operation`, `api_token`, `session`.
+        /// `payment_type`, `operation`, `api_token`, `session`, `shop_connection`,
+        /// `shop_job`, `shop_link`.
         entity: &'static str,
     },
     /// A backup archive that cannot be restored (corrupt, truncated, tampered, wrong
@@ -151,6 +152,9 @@ fn entity_label_bg(entity: &str) -> &'static str {
         "operation" => "операция",
         "api_token" => "API ключ",
         "session" => "сесия",
+        "shop_connection" => "връзка с ел. магазин",
+        "shop_job" => "задача",
+        "shop_link" => "връзка между стока и вариант",
         _ => "запис",
     }
 }
@@ -166,6 +170,9 @@ fn entity_label_en(entity: &str) -> &'static str {
         "operation" => "Operation",
         "api_token" => "API token",
         "session" => "Session",
+        "shop_connection" => "E-shop connection",
+        "shop_job" => "Job",
+        "shop_link" => "Link between good and variant",
         _ => "Record",
     }
 }

@@ -106,7 +106,7 @@ impl Store {
     /// Updates name, ЕИК, VAT flag, seats and the negative-stock setting. The
     /// currency changes only through [`Store::euro_changeover`]: a different
     /// currency here is a validation error (`currency_change`). Fewer seats than
-    /// members is `seats_exceeded`.
+    /// members and e-shop connections in use is `seats_exceeded`.
     pub async fn update_firm(&self, firm_id: Id, input: &FirmInput) -> StoreResult<Firm> {
         let input = input.validate()?;
         let mut w = self.write().await?;
@@ -120,14 +120,7 @@ impl Store {
                 "The currency changes only through the euro changeover.",
             ));
         }
-        let members: i64 = get(
-            &sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE firm_id = $1")
-                .bind(firm_id)
-                .fetch_one(&mut *w.tx)
-                .await?,
-            "n",
-        )?;
-        if members > input.seats {
+        if crate::users::seats_used(&mut w.tx, firm_id).await? > input.seats {
             return Err(crate::users::seats_exceeded(input.seats));
         }
         sqlx::query(

@@ -68,7 +68,7 @@ pub(crate) async fn goods_with_details(
     Ok(goods)
 }
 
-async fn one_good(
+pub(crate) async fn one_good(
     conn: &mut sqlx::AnyConnection,
     firm_id: Id,
     filter: &str,
@@ -86,7 +86,7 @@ async fn one_good(
 }
 
 /// Checks code and barcodes are free in the firm (except for `own_id`).
-async fn check_unique(
+pub(crate) async fn check_unique(
     conn: &mut sqlx::AnyConnection,
     firm_id: Id,
     own_id: Option<Id>,
@@ -159,7 +159,7 @@ async fn write_details(
 }
 
 /// Inserts a validated good with its barcodes and prices; returns its id.
-async fn insert_good(
+pub(crate) async fn insert_good(
     conn: &mut sqlx::AnyConnection,
     firm_id: Id,
     input: &GoodInput,
@@ -183,6 +183,42 @@ async fn insert_good(
     let id: Id = get(&row, "id")?;
     write_details(conn, firm_id, id, input).await?;
     Ok(id)
+}
+
+/// Replaces a validated good's fields, barcodes and prices (code and barcodes checked
+/// free first). The caller has checked the good is the firm's.
+pub(crate) async fn replace_good(
+    conn: &mut sqlx::AnyConnection,
+    firm_id: Id,
+    good_id: Id,
+    input: &GoodInput,
+) -> StoreResult<()> {
+    check_unique(conn, firm_id, Some(good_id), input).await?;
+    sqlx::query(
+        "UPDATE goods SET code = $1, name = $2, measure = $3, kind = $4, vat_rate = $5, \
+             grp = $6, active = $7, search_text = $8 WHERE firm_id = $9 AND id = $10",
+    )
+    .bind(&input.code)
+    .bind(&input.name)
+    .bind(&input.measure)
+    .bind(enum_key(&input.kind))
+    .bind(input.vat_rate.percent())
+    .bind(input.group.clone())
+    .bind(flag(input.active))
+    .bind(search_text(input))
+    .bind(firm_id)
+    .bind(good_id)
+    .execute(&mut *conn)
+    .await
+    .map_err(map_unique)?;
+    for table in ["good_barcodes", "good_prices"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE good_id = $1"))
+            .bind(good_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    write_details(conn, firm_id, good_id, input).await?;
+    Ok(())
 }
 
 impl Store {
@@ -280,31 +316,7 @@ impl Store {
         let mut w = self.write().await?;
         self.lock_firm(&mut w.tx, firm_id).await?;
         one_good(&mut w.tx, firm_id, " AND id = ", Arg::Int(good_id)).await?;
-        check_unique(&mut w.tx, firm_id, Some(good_id), &input).await?;
-        sqlx::query(
-            "UPDATE goods SET code = $1, name = $2, measure = $3, kind = $4, vat_rate = $5, \
-             grp = $6, active = $7, search_text = $8 WHERE firm_id = $9 AND id = $10",
-        )
-        .bind(&input.code)
-        .bind(&input.name)
-        .bind(&input.measure)
-        .bind(enum_key(&input.kind))
-        .bind(input.vat_rate.percent())
-        .bind(input.group.clone())
-        .bind(flag(input.active))
-        .bind(search_text(&input))
-        .bind(firm_id)
-        .bind(good_id)
-        .execute(&mut *w.tx)
-        .await
-        .map_err(map_unique)?;
-        for table in ["good_barcodes", "good_prices"] {
-            sqlx::query(&format!("DELETE FROM {table} WHERE good_id = $1"))
-                .bind(good_id)
-                .execute(&mut *w.tx)
-                .await?;
-        }
-        write_details(&mut w.tx, firm_id, good_id, &input).await?;
+        replace_good(&mut w.tx, firm_id, good_id, &input).await?;
         let good = one_good(&mut w.tx, firm_id, " AND id = ", Arg::Int(good_id)).await?;
         w.commit().await?;
         Ok(good)
@@ -327,6 +339,23 @@ impl Store {
                 "good_in_use",
                 "Стоката участва в операции; направете я неактивна.",
                 "The good is used by operations; make it inactive instead.",
+            ));
+        }
+        let special = sqlx::query(
+            "SELECT name FROM shop_connections WHERE firm_id = $1 AND \
+             (delivery_good_id = $2 OR discount_good_id = $2 OR fee_good_id = $2)",
+        )
+        .bind(firm_id)
+        .bind(good_id)
+        .fetch_optional(&mut *w.tx)
+        .await?;
+        if let Some(row) = special {
+            let name: String = get(&row, "name")?;
+            return Err(invalid(
+                "",
+                "good_in_use",
+                format!("Стоката е специална стока на връзката с ел. магазин „{name}“."),
+                format!("The good is a special good of the e-shop connection \"{name}\"."),
             ));
         }
         sqlx::query("DELETE FROM goods WHERE firm_id = $1 AND id = $2")

@@ -26,6 +26,7 @@ mod operations;
 mod outbox;
 mod partners;
 mod payment_types;
+pub mod shops;
 mod stock;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -80,6 +81,11 @@ impl Store {
     /// Applies the engine's pending migrations (idempotent).
     pub async fn migrate(&self) -> StoreResult<()> {
         db::migrate(self).await
+    }
+
+    /// The clock the store dates its records by.
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
     }
 
     /// The engine this store runs on.

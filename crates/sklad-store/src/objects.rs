@@ -100,13 +100,16 @@ impl Store {
         })
     }
 
-    /// Deletes an object that no operation or stock refers to (else `object_in_use`).
+    /// Deletes an object that no operation, stock or e-shop connection refers to (else
+    /// `object_in_use`).
     pub async fn delete_object(&self, firm_id: Id, object_id: Id) -> StoreResult<()> {
         let mut w = self.write().await?;
         object_in(&mut *w.tx, firm_id, object_id).await?;
         let used = sqlx::query(
             "SELECT 1 AS x FROM operations WHERE object_id = $1 OR target_object_id = $1 \
-             UNION ALL SELECT 1 AS x FROM stock WHERE object_id = $1",
+             UNION ALL SELECT 1 AS x FROM stock WHERE object_id = $1 \
+             UNION ALL SELECT 1 AS x FROM shop_connections WHERE operations_object_id = $1 \
+             UNION ALL SELECT 1 AS x FROM shop_connection_objects WHERE object_id = $1",
         )
         .bind(object_id)
         .fetch_optional(&mut *w.tx)
@@ -115,8 +118,10 @@ impl Store {
             return Err(invalid(
                 "",
                 "object_in_use",
-                "Обектът има операции или наличности и не може да бъде изтрит.",
-                "The object has operations or stock and cannot be deleted.",
+                "Обектът има операции или наличности или е избран във връзка с ел. магазин и не \
+                 може да бъде изтрит.",
+                "The object has operations or stock, or an e-shop connection uses it, and cannot \
+                 be deleted.",
             ));
         }
         sqlx::query("DELETE FROM objects WHERE firm_id = $1 AND id = $2")

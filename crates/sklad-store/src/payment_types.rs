@@ -92,19 +92,25 @@ impl Store {
         })
     }
 
-    /// Deletes a payment type no operation refers to (else `payment_type_in_use`).
+    /// Deletes a payment type no operation or e-shop connection refers to (else
+    /// `payment_type_in_use`).
     pub async fn delete_payment_type(&self, firm_id: Id, payment_type_id: Id) -> StoreResult<()> {
         let mut w = self.write().await?;
-        let used = sqlx::query("SELECT id FROM operations WHERE payment_type_id = $1")
-            .bind(payment_type_id)
-            .fetch_optional(&mut *w.tx)
-            .await?;
+        let used = sqlx::query(
+            "SELECT id FROM operations WHERE payment_type_id = $1 \
+             UNION ALL SELECT connection_id AS id FROM shop_payments WHERE payment_type_id = $1",
+        )
+        .bind(payment_type_id)
+        .fetch_optional(&mut *w.tx)
+        .await?;
         if used.is_some() {
             return Err(invalid(
                 "",
                 "payment_type_in_use",
-                "Типът плащане се използва в операции; направете го неактивен.",
-                "The payment type is used by operations; make it inactive instead.",
+                "Типът плащане се използва в операции или във връзка с ел. магазин; направете \
+                 го неактивен.",
+                "The payment type is used by operations or an e-shop connection; make it \
+                 inactive instead.",
             ));
         }
         let done = sqlx::query("DELETE FROM payment_types WHERE firm_id = $1 AND id = $2")

@@ -51,9 +51,28 @@ pub(crate) fn seats_exceeded(seats: i64) -> StoreError {
     invalid(
         "seats",
         "seats_exceeded",
-        format!("Абонаментът позволява най-много {seats} потребители."),
-        format!("The subscription allows at most {seats} users."),
+        format!(
+            "Абонаментът позволява най-много {seats} потребители (всяка връзка с ел. магазин \
+             в употреба заема едно място)."
+        ),
+        format!(
+            "The subscription allows at most {seats} users (each e-shop connection in use \
+             takes one seat)."
+        ),
     )
+}
+
+/// Seats the firm uses: its members and its e-shop connections in use (SPEC P1: a
+/// connection acts as a user).
+pub(crate) async fn seats_used(conn: &mut sqlx::AnyConnection, firm_id: Id) -> StoreResult<i64> {
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM memberships WHERE firm_id = $1) \
+         + (SELECT COUNT(*) FROM shop_connections WHERE firm_id = $1 AND active = 1) AS n",
+    )
+    .bind(firm_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    get(&row, "n")
 }
 
 fn hash_password(password: &str) -> StoreResult<String> {
@@ -124,7 +143,7 @@ async fn insert_user(
 }
 
 /// Adds a user who is not yet a member to the firm (locked by the caller), within
-/// the firm's seats (`seats_exceeded`).
+/// the firm's seats, which its e-shop connections in use share (`seats_exceeded`).
 async fn insert_membership(
     conn: &mut sqlx::AnyConnection,
     firm_id: Id,
@@ -132,14 +151,7 @@ async fn insert_membership(
     role: Role,
 ) -> StoreResult<()> {
     let firm = crate::firms::firm_in(&mut *conn, firm_id).await?;
-    let members: i64 = get(
-        &sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE firm_id = $1")
-            .bind(firm_id)
-            .fetch_one(&mut *conn)
-            .await?,
-        "n",
-    )?;
-    if members >= firm.seats {
+    if seats_used(conn, firm_id).await? >= firm.seats {
         return Err(seats_exceeded(firm.seats));
     }
     sqlx::query("INSERT INTO memberships (firm_id, user_id, role) VALUES ($1, $2, $3)")

@@ -61,6 +61,9 @@ pub struct Product {
     /// Minimum order quantity.
     #[serde(deserialize_with = "opt_decimal")]
     pub minimum: Option<Decimal3>,
+    /// Long description (HTML text).
+    #[serde(deserialize_with = "opt_text")]
+    pub description: Option<String>,
     /// Parameter names (read-only).
     #[serde(deserialize_with = "opt_text")]
     pub p1: Option<String>,

@@ -1,0 +1,263 @@
+//! The bridge between a Sklad firm and its CloudCart shops (SPEC P, C, S, G, K, X).
+//!
+//! [`Bridge`] is what the server, the CLI and the tests hold. It talks to shops only
+//! through the `cloudcart` client and to the database only through `sklad-store`:
+//!
+//! - **Connections** (`connections`): create and change them (the API key sealed at rest
+//!   by [`secret::SecretBox`]), the settings, the special goods, the first-push
+//!   confirmation.
+//! - **Jobs** (`jobs`): every action that talks to a shop is a job row in the database —
+//!   „Провери връзката“ (`test`), K1 (`check`), K2 (`import`), opening stock
+//!   (`opening_stock`), the first-push preview (`push_preview`), K4 (`webhooks`) and its
+//!   watchdog (`watchdog`). Whoever asks queues it; the process that holds the shop's
+//!   lease runs it ([`Bridge::tick`]) with progress, cancellation and a result table.
+//!   One process at a time spends a shop's API budget (a lease row per shop host), and
+//!   one rate limiter per shop host is shared by every connection to it in a process.
+//! - **Webhooks** (`hooks`): the per-connection, per-event URLs K4 registers and the
+//!   authentication of the deliveries that arrive on them.
+//!
+//! Time: schedules use the store's clock, rate windows the client clock of
+//! [`ClientSettings`], so tests run both on virtual time.
+
+#![warn(missing_docs)]
+
+mod catalogue;
+mod clients;
+mod connections;
+mod error;
+pub mod hooks;
+mod jobs;
+pub mod secret;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sklad_domain::Id;
+use sklad_store::shops::ShopJob;
+use sklad_store::Store;
+use tokio::sync::Notify;
+
+pub use clients::ClientSettings;
+pub use connections::ConnectionView;
+pub use error::{SyncError, SyncResult};
+pub use jobs::JobKind;
+pub use secret::SecretBox;
+
+/// How the bridge runs.
+#[derive(Debug, Clone)]
+pub struct BridgeConfig {
+    /// The address shops reach this server at (`https://sklad.example.bg`, no trailing
+    /// slash): webhooks are registered under it.
+    pub public_url: String,
+    /// How clients talk to shops.
+    pub clients: ClientSettings,
+    /// How long a shop's lease lasts without renewal.
+    pub lease_ttl: jiff::SignedDuration,
+    /// How often the worker loop looks for work (real time).
+    pub poll_interval: Duration,
+    /// How often the webhook watchdog checks each connection's subscriptions.
+    pub watchdog_interval: jiff::SignedDuration,
+    /// Most jobs running at once in this process.
+    pub max_parallel_jobs: usize,
+}
+
+impl BridgeConfig {
+    /// Defaults with `public_url`.
+    pub fn new(public_url: &str) -> BridgeConfig {
+        BridgeConfig {
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            clients: ClientSettings::default(),
+            lease_ttl: jiff::SignedDuration::from_secs(60),
+            poll_interval: Duration::from_secs(1),
+            watchdog_interval: jiff::SignedDuration::from_mins(15),
+            max_parallel_jobs: 4,
+        }
+    }
+}
+
+/// The bridge. Cheap to clone; clones share clients, limiters and workers.
+#[derive(Clone)]
+pub struct Bridge {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    secrets: SecretBox,
+    clients: clients::ShopClients,
+    config: BridgeConfig,
+    /// This process's name in shop leases and job claims.
+    holder: String,
+    /// Jobs running in this process: id → shop host.
+    running: Mutex<HashMap<Id, String>>,
+    /// Rung when a job is queued in this process.
+    job_queued: Notify,
+    /// Rung when a job of this process finishes.
+    job_done: Notify,
+}
+
+impl std::fmt::Debug for Bridge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bridge")
+            .field("holder", &self.inner.holder)
+            .field("public_url", &self.inner.config.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Bridge {
+    /// A bridge over `store`, sealing secrets with `secrets`.
+    pub fn new(store: Store, secrets: SecretBox, config: BridgeConfig) -> Bridge {
+        Bridge {
+            inner: Arc::new(Inner {
+                store,
+                secrets,
+                clients: clients::ShopClients::new(config.clients.clone()),
+                holder: format!("sklad-{}", secret::random_token(8)),
+                config,
+                running: Mutex::new(HashMap::new()),
+                job_queued: Notify::new(),
+                job_done: Notify::new(),
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &BridgeConfig {
+        &self.inner.config
+    }
+
+    /// One round of background work: take or renew the leases of the shops this process
+    /// may work with (those of connections in use, of queued jobs and of its running
+    /// jobs), queue due watchdog checks, and start the queued jobs of the shops it
+    /// holds. [`Bridge::run`] calls it in a loop; tests call it on virtual time.
+    pub async fn tick(&self) -> SyncResult<()> {
+        let store = self.store();
+        let active = store.active_shop_connections().await?;
+        let mut hosts: BTreeSet<String> = active.iter().map(|(_, c)| c.shop_host.clone()).collect();
+        hosts.extend(store.queued_shop_hosts().await?);
+        hosts.extend(self.running_hosts());
+        let mut held = Vec::new();
+        for host in hosts {
+            if store
+                .acquire_shop_lease(&host, &self.inner.holder, self.inner.config.lease_ttl)
+                .await?
+            {
+                held.push(host);
+            }
+        }
+        jobs::schedule_watchdogs(self, &active, &held).await?;
+        while self.running_count() < self.inner.config.max_parallel_jobs {
+            let Some((firm_id, job)) = store.claim_shop_job(&self.inner.holder, &held).await?
+            else {
+                break;
+            };
+            self.spawn_job(firm_id, job);
+        }
+        Ok(())
+    }
+
+    /// Runs [`Bridge::tick`] until `shutdown` completes, then gives the leases up.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            if let Err(e) = self.tick().await {
+                tracing::warn!(code = e.code(), error = %e.message_en(), "bridge round failed");
+            }
+            tokio::select! {
+                () = &mut shutdown => break,
+                () = self.inner.job_queued.notified() => {}
+                () = tokio::time::sleep(self.inner.config.poll_interval) => {}
+            }
+        }
+        let hosts: BTreeSet<String> = match self.store().active_shop_connections().await {
+            Ok(active) => active.into_iter().map(|(_, c)| c.shop_host).collect(),
+            Err(_) => BTreeSet::new(),
+        };
+        for host in hosts.into_iter().chain(self.running_hosts()) {
+            let _ = self
+                .store()
+                .release_shop_lease(&host, &self.inner.holder)
+                .await;
+        }
+    }
+
+    /// Waits until the job has finished, at most `timeout` (real time; other processes'
+    /// jobs are polled every 250 ms). Returns the job as it then is.
+    pub async fn wait_job(
+        &self,
+        firm_id: Id,
+        job_id: Id,
+        timeout: Duration,
+    ) -> SyncResult<ShopJob> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let done = self.inner.job_done.notified();
+            tokio::pin!(done);
+            done.as_mut().enable();
+            let job = self.store().shop_job(firm_id, job_id).await?;
+            let now = tokio::time::Instant::now();
+            if job.finished() || now >= deadline {
+                return Ok(job);
+            }
+            let pause = (deadline - now).min(Duration::from_millis(250));
+            tokio::select! {
+                () = done => {}
+                () = tokio::time::sleep(pause) => {}
+            }
+        }
+    }
+
+    fn running_hosts(&self) -> Vec<String> {
+        self.inner
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .cloned()
+            .collect()
+    }
+
+    fn running_count(&self) -> usize {
+        self.inner
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .len()
+    }
+
+    fn spawn_job(&self, firm_id: Id, job: ShopJob) {
+        let bridge = self.clone();
+        self.inner
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(job.id, job.shop_host.clone());
+        let span = tracing::info_span!(
+            "shop_job",
+            job = job.id,
+            kind = %job.kind,
+            connection = job.connection_id
+        );
+        tokio::spawn(tracing::Instrument::instrument(
+            async move {
+                let job_id = job.id;
+                jobs::run(&bridge, firm_id, job).await;
+                bridge
+                    .inner
+                    .running
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(&job_id);
+                bridge.inner.job_done.notify_waiters();
+            },
+            span,
+        ));
+    }
+}
