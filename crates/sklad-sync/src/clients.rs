@@ -94,10 +94,16 @@ impl ShopClients {
             }
         }
         let key = secrets_box.open(Purpose::ShopApiKey, sealed)?;
-        let config = ClientConfig::new(&connection.shop_url, key)?
+        let mut config = ClientConfig::new(&connection.shop_url, key)?
             .clock(self.settings.clock.clone())
             .timeouts(self.settings.connect_timeout, self.settings.request_timeout)
             .user_agent(format!("Sklad/{}", env!("CARGO_PKG_VERSION")));
+        // `*.localhost` names are loopback by definition (RFC 6761), whatever the
+        // system resolver says: test and demo shops live there.
+        let host = &connection.shop_host;
+        if host.ends_with(".localhost") || host == "localhost" {
+            config = config.resolve_to_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
         let client = Client::with_limiter(config, self.limiter(&connection.shop_host))?;
         guard(&self.clients).insert(connection.id, (fingerprint, client.clone()));
         Ok(client)

@@ -1,0 +1,179 @@
+//! The rig of the bridge tests: a fresh store (SQLite file, or PostgreSQL when
+//! configured), a firm, the CloudCart emulator on loopback with a virtual clock, and a
+//! bridge whose clients run on that virtual clock too. Jobs run on the bridge's own
+//! worker round ([`Bridge::tick`]); every wait is bounded.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use cloudcart_sim::{ClockMode, ShopConfig, Sim, SimConfig};
+use sklad_domain::clock::ManualClock;
+use sklad_domain::model::{FirmInput, ObjectInput, ObjectKind};
+use sklad_domain::shop::ConnectionInput;
+use sklad_domain::{Currency, Id, PriceGroup};
+use sklad_store::shops::{ShopConnection, ShopJob};
+use sklad_store::testing::TestDatabase;
+use sklad_store::{Engine, Store};
+use sklad_sync::{Bridge, BridgeConfig, ClientSettings, JobKind, SecretBox};
+
+/// How long any job may take before the test fails.
+pub const JOB_WAIT: Duration = Duration::from_secs(60);
+
+pub struct Rig {
+    pub sim: Sim,
+    pub store: Store,
+    pub bridge: Bridge,
+    pub clock: ManualClock,
+    pub firm_id: Id,
+    pub host: String,
+    _db: TestDatabase,
+}
+
+/// Starts the emulator with `shop`, a store on `engine` with a firm in `currency` (3
+/// seats) and a bridge. `None` when the engine is not configured.
+pub async fn rig(engine: Engine, shop: ShopConfig, currency: Currency) -> Option<Rig> {
+    let db = TestDatabase::fresh(engine).await?;
+    let host = shop.host.clone();
+    let sim = Sim::start(SimConfig {
+        shops: vec![shop],
+        clock: ClockMode::Virtual,
+        ..SimConfig::default()
+    })
+    .await
+    .expect("emulator");
+    let clock = ManualClock::new("2026-11-30T08:00:00Z".parse().unwrap());
+    let store = db.store().await.with_clock(Arc::new(clock.clone()));
+    let firm = store
+        .create_firm(&FirmInput {
+            name: "Мост ООД".into(),
+            eik: Some("831826092".into()),
+            currency,
+            vat_registered: true,
+            seats: 3,
+            allow_negative_stock: false,
+        })
+        .await
+        .expect("firm");
+    let mut config = BridgeConfig::new("http://127.0.0.1:9");
+    config.clients = ClientSettings {
+        clock: Arc::new(cloudcart::clock::VirtualClock::new()),
+        connect_timeout: Duration::from_secs(5),
+        request_timeout: Duration::from_secs(20),
+    };
+    let bridge = Bridge::new(store.clone(), SecretBox::random(), config);
+    Some(Rig {
+        sim,
+        store,
+        bridge,
+        clock,
+        firm_id: firm.id,
+        host,
+        _db: db,
+    })
+}
+
+impl Rig {
+    /// The emulated shop's API key.
+    pub fn api_key(&self) -> String {
+        self.sim
+            .control()
+            .shops()
+            .into_iter()
+            .find(|s| s.host == self.host)
+            .expect("shop")
+            .api_keys[0]
+            .clone()
+    }
+
+    /// A connection to the emulated shop, in use, created by the bridge (which queues
+    /// its first test; see [`Rig::settle`]).
+    pub async fn connect(&self) -> ShopConnection {
+        self.bridge
+            .create_connection(
+                self.firm_id,
+                &ConnectionInput {
+                    name: "CloudCart".into(),
+                    shop_url: self.sim.base_url(&self.host),
+                    api_key: Some(self.api_key()),
+                    active: true,
+                    currency: None,
+                    prices_with_vat: true,
+                },
+                "test",
+            )
+            .await
+            .expect("connection")
+    }
+
+    /// Runs the bridge's rounds until no job of the connection is queued or running.
+    pub async fn settle(&self, connection_id: Id) {
+        for _ in 0..100 {
+            self.bridge.tick().await.expect("tick");
+            let jobs = self
+                .store
+                .shop_jobs(self.firm_id, connection_id, None, Default::default())
+                .await
+                .unwrap();
+            let open: Vec<_> = jobs.items.iter().filter(|j| !j.finished()).collect();
+            let Some(job) = open.first() else { return };
+            self.bridge
+                .wait_job(self.firm_id, job.id, JOB_WAIT)
+                .await
+                .unwrap();
+        }
+        panic!("jobs did not settle");
+    }
+
+    /// Starts a job and waits for its end.
+    pub async fn run(&self, connection_id: Id, kind: JobKind, dry_run: bool) -> ShopJob {
+        let job = self
+            .bridge
+            .start_job(self.firm_id, connection_id, kind, dry_run, "test")
+            .await
+            .expect("start job");
+        self.bridge.tick().await.expect("tick");
+        let done = self
+            .bridge
+            .wait_job(self.firm_id, job.id, JOB_WAIT)
+            .await
+            .unwrap();
+        assert!(done.finished(), "job {} did not finish: {done:?}", job.id);
+        done
+    }
+
+    /// A second object (shop „Онлайн“, wholesale prices).
+    pub async fn second_object(&self) -> Id {
+        self.store
+            .create_object(
+                self.firm_id,
+                &ObjectInput {
+                    name: "Онлайн".into(),
+                    kind: ObjectKind::Shop,
+                    price_group: PriceGroup::Wholesale,
+                    active: true,
+                },
+            )
+            .await
+            .unwrap()
+            .id
+    }
+}
+
+/// Runs `test` on SQLite and on PostgreSQL as `<name>::sqlite` / `<name>::postgres`.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(sklad_store::Engine::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name(sklad_store::Engine::Postgres).await
+            }
+        }
+    )*};
+}
