@@ -44,7 +44,20 @@ pub enum ApiFault {
         /// How many requests.
         count: u32,
     },
+    /// Hold the next `count` requests without answering until the emulator's clock has moved
+    /// `seconds` past each request's arrival ([`crate::Control::advance`] or
+    /// `POST /_sim/clock/advance` on virtual time), or until the faults are cleared; then they
+    /// are answered normally. A client with a short timeout sees a timeout.
+    Hang {
+        /// Virtual seconds to hold each request (at most a year).
+        seconds: u64,
+        /// How many requests.
+        count: u32,
+    },
 }
+
+/// Longest [`ApiFault::Hang`] hold: a year of emulator time.
+const MAX_HANG_SECONDS: u64 = 366 * 86_400;
 
 const MEDIA: &str = "application/vnd.api+json";
 
@@ -188,16 +201,16 @@ pub async fn handle(
             now,
         );
     };
-    // 3. key known for that store?
-    if !lock(&shop_ref).config.api_keys.iter().any(|k| k == key) {
+    // 3. key known for that store, and not switched off?
+    if !lock(&shop_ref).key_accepted(key) {
         return finish(ApiError::new(401).into(), peek, now);
     }
     // Rate limit, then injected faults.
-    let (rate, fault) = {
+    let (rate, fault, hang_epoch) = {
         let mut shop = lock(&shop_ref);
         let rate = shop.rate.check(now, limit);
         let fault = next_fault(&mut shop);
-        (rate, fault)
+        (rate, fault, shop.hang_epoch)
     };
     if !rate.allowed {
         return too_many(rate, 60, limit == 0, now);
@@ -225,8 +238,15 @@ pub async fn handle(
         Some(ApiFault::Latency { millis, .. }) => {
             tokio::time::sleep(Duration::from_millis(millis.min(60_000))).await
         }
+        Some(ApiFault::Hang { seconds, .. }) => {
+            let hold = jiff::SignedDuration::from_secs(seconds.min(MAX_HANG_SECONDS) as i64);
+            let until = now.checked_add(hold).unwrap_or(jiff::Timestamp::MAX);
+            crate::outage::hold(&state, &shop_ref, hang_epoch, until).await;
+        }
         None => {}
     }
+    // A held or delayed request is answered at the time it is released.
+    let now = state.clock.now();
     let answer = {
         let mut shop = lock(&shop_ref);
         if shop.config.subscription_expired {
@@ -270,7 +290,8 @@ fn next_fault(shop: &mut Shop) -> Option<ApiFault> {
     let count = match front {
         ApiFault::Status { count, .. }
         | ApiFault::TooManyRequests { count, .. }
-        | ApiFault::Latency { count, .. } => count,
+        | ApiFault::Latency { count, .. }
+        | ApiFault::Hang { count, .. } => count,
     };
     *count = count.saturating_sub(1);
     if *count == 0 {

@@ -24,6 +24,9 @@ pub enum Currency {
     /// Bulgarian lev (pre-euro shops and old orders).
     #[serde(rename = "BGN")]
     Bgn,
+    /// US dollar (a shop selling abroad; MERCHANT.md §7.1: one base currency per shop, any code).
+    #[serde(rename = "USD")]
+    Usd,
 }
 
 impl Currency {
@@ -32,6 +35,7 @@ impl Currency {
         match self {
             Currency::Eur => "EUR",
             Currency::Bgn => "BGN",
+            Currency::Usd => "USD",
         }
     }
 }
@@ -161,6 +165,10 @@ pub struct BrokenCases {
     pub duplicate_barcode: usize,
     /// Products with an empty name.
     pub missing_name: usize,
+    /// Products without a description (the first ones by id; every other seeded product has a
+    /// short Bulgarian description).
+    #[serde(default)]
+    pub missing_description: usize,
 }
 
 /// Rate limits of the public plans (API.md §1.13).

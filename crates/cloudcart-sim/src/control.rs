@@ -34,6 +34,23 @@ pub struct ControlError {
     pub status: u16,
 }
 
+impl ControlError {
+    /// A refusal with its stable code, HTTP status and both texts.
+    pub(crate) fn new(
+        code: &'static str,
+        status: u16,
+        bg: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Self {
+            code,
+            message_bg: bg.into(),
+            message_en: en.into(),
+            status,
+        }
+    }
+}
+
 impl From<RuleError> for ControlError {
     fn from(e: RuleError) -> Self {
         let status = if e.code == "order_not_found" {
@@ -50,7 +67,7 @@ impl From<RuleError> for ControlError {
     }
 }
 
-fn unknown_shop(host: &str) -> ControlError {
+pub(crate) fn unknown_shop(host: &str) -> ControlError {
     ControlError {
         code: "unknown_shop",
         message_bg: format!("Няма магазин с домейн `{host}`."),
@@ -81,6 +98,20 @@ pub struct VariantView {
     pub price: i64,
     /// Stock; `None` = unlimited.
     pub quantity: Option<f64>,
+}
+
+impl VariantView {
+    /// The view of a stored variant.
+    pub(crate) fn of(v: &crate::store::Variant) -> Self {
+        Self {
+            id: v.id,
+            product_id: v.product_id,
+            sku: v.sku.clone(),
+            barcode: v.barcode.clone(),
+            price: v.price,
+            quantity: v.quantity.map(|m| m as f64 / 1000.0),
+        }
+    }
 }
 
 /// A webhook subscription as the control surface shows it.
@@ -152,7 +183,7 @@ impl std::fmt::Debug for Control {
 }
 
 impl Control {
-    fn with_shop<T>(
+    pub(crate) fn with_shop<T>(
         &self,
         host: &str,
         f: impl FnOnce(&mut Shop, &mut Emit, jiff::Timestamp) -> Result<T, ControlError>,
@@ -304,14 +335,7 @@ impl Control {
     pub fn variant(&self, host: &str, sku: &str) -> Option<VariantView> {
         let shop = self.state.shops.get(&host.to_ascii_lowercase())?;
         let s = lock(shop);
-        s.variant_by_sku(sku).map(|v| VariantView {
-            id: v.id,
-            product_id: v.product_id,
-            sku: v.sku.clone(),
-            barcode: v.barcode.clone(),
-            price: v.price,
-            quantity: v.quantity.map(|m| m as f64 / 1000.0),
-        })
+        s.variant_by_sku(sku).map(VariantView::of)
     }
 
     /// All variants of a shop (for seed checks).
@@ -320,17 +344,7 @@ impl Control {
             return Vec::new();
         };
         let s = lock(shop);
-        s.variants
-            .values()
-            .map(|v| VariantView {
-                id: v.id,
-                product_id: v.product_id,
-                sku: v.sku.clone(),
-                barcode: v.barcode.clone(),
-                price: v.price,
-                quantity: v.quantity.map(|m| m as f64 / 1000.0),
-            })
-            .collect()
+        s.variants.values().map(VariantView::of).collect()
     }
 
     /// The order as its JSON:API resource object (attributes include the totals).
@@ -413,12 +427,15 @@ impl Control {
         })
     }
 
-    /// Remove all queued API faults.
+    /// Remove all queued API faults and release the requests an [`ApiFault::Hang`] holds.
     pub fn clear_api_faults(&self, host: &str) -> Result<(), ControlError> {
         self.with_shop(host, |s, _, _| {
             s.api_faults.clear();
+            s.hang_epoch = s.hang_epoch.wrapping_add(1);
             Ok(())
-        })
+        })?;
+        self.state.tick();
+        Ok(())
     }
 
     /// Set the webhook fault switches.
@@ -503,11 +520,13 @@ impl Control {
         })
     }
 
-    /// Move the clock forward and run every delivery that became due.
+    /// Move the clock forward, release the requests an [`ApiFault::Hang`] held until then, and
+    /// run every delivery that became due.
     pub async fn advance(&self, by: Duration) {
         self.state
             .clock
             .advance(SignedDuration::try_from(by).unwrap_or(SignedDuration::ZERO));
+        self.state.tick();
         self.flush_webhooks().await;
     }
 
@@ -553,6 +572,8 @@ pub fn routes() -> Router<Arc<SimState>> {
         .route("/_sim/shops/{host}/webhooks/release", post(h_release))
         .route("/_sim/shops/{host}/deliveries", get(h_deliveries))
         .route("/_sim/shops/{host}/writes", get(h_writes))
+        .merge(crate::merchant_routes::routes())
+        .merge(crate::outage::routes())
 }
 
 type St = State<Arc<SimState>>;
@@ -568,7 +589,7 @@ impl IntoResponse for ControlError {
     }
 }
 
-fn bad_body(e: impl std::fmt::Display) -> ControlError {
+pub(crate) fn bad_body(e: impl std::fmt::Display) -> ControlError {
     ControlError {
         code: "invalid_body",
         message_bg: format!("Невалидно JSON тяло: {e}"),
@@ -577,7 +598,9 @@ fn bad_body(e: impl std::fmt::Display) -> ControlError {
     }
 }
 
-fn parse_body<T: serde::de::DeserializeOwned + Default>(body: &[u8]) -> Result<T, ControlError> {
+pub(crate) fn parse_body<T: serde::de::DeserializeOwned + Default>(
+    body: &[u8],
+) -> Result<T, ControlError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
@@ -659,7 +682,7 @@ struct ActionBody {
     fulfil: FulfilInput,
 }
 
-fn missing(field: &str) -> ControlError {
+pub(crate) fn missing(field: &str) -> ControlError {
     ControlError {
         code: "missing_field",
         message_bg: format!("Липсва поле `{field}`."),

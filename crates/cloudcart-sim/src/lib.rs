@@ -33,7 +33,8 @@
 //!
 //! ## Public API (`/api/v2/…`, API.md §1–§6)
 //!
-//! Auth order: missing `X-CloudCart-ApiKey` → 401; unknown `Host` → 404; unknown key → 401.
+//! Auth order: missing `X-CloudCart-ApiKey` → 401; unknown `Host` → 404; unknown or
+//! switched-off key → 401.
 //! Then the sliding-60 s rate limiter (`limit − 1` admissions, `X-RateLimit-*` on every
 //! response including the auth refusals — 0 / 0 for an unknown host — JSON 429 with `Retry-After: 60`; alias domains and limit 0 refuse the first call
 //! with the "no API access" message), injected faults, 402 when the subscription is expired,
@@ -69,12 +70,59 @@
 //!   are replaced when the attribute is present; dates are UTC `YYYY-MM-DD HH:MM:SS`.
 //!   Events fired: `order.created`, `order.updated` (API/merchant status changes, fulfilment
 //!   create/amend/delete, line edits, plain order saves — not gateway `pending → paid`),
-//!   `category.*`, `customer.*`, `product.deleted`. Never `product.created/updated`.
+//!   `category.*`, `customer.*`, `product.deleted`. API product/variant writes never fire
+//!   `product.created/updated`; the merchant's admin-panel edits on the control surface do
+//!   (next section).
 //! * Customer e-mail PATCH goes to `email_for_confirmation` (`email_confirmed = no`) until
 //!   `email_confirmed` is PATCHed to `yes`. Images: POST (jpeg/jpg/png/gif/webp URL or data
 //!   URI; SVG refused), DELETE, PATCH → 405, `thumbs` always empty.
 //! * Bounds (refused with 422, never overflow): prices/weights 0–10¹⁰, order lines ≤ 500,
 //!   line quantity ≤ 100 000, variant quantity |q| ≤ 50 000 000; money uses i128 internally.
+//! * Seeded products carry a short Bulgarian `description` (a plain attribute, kept by
+//!   `fields[products]=…,description`), except the first [`BrokenCases::missing_description`].
+//! * Currencies: EUR, BGN and USD ([`Currency`]); a [`SettingsPatch`] change applies to new
+//!   orders only (each order keeps the currency it was placed in).
+//! * Checkout fields are free text: [`OrderRequest::billing_address`] replaces the billing
+//!   address derived from the buyer, so `company_registration_number` may hold a 10-digit ЕГН
+//!   (API.md §7 and §9 item 18: no EGN field is documented). [`Buyer::Company`] still checks
+//!   that its ЕИК has 9 or 13 digits.
+//!
+//! ## Merchant's admin-panel work and outages (choices where API.md is silent)
+//!
+//! * Catalogue edits ([`Control::create_product`], `edit_product`, `add_variant`,
+//!   `edit_variant`, `delete_variant`, `delete_product`) fire what admin saves fire
+//!   (MERCHANT.md §13.4): `product.created`, `product.updated` on every save (a variant save,
+//!   addition or deletion fires `product.updated` of its product — no variant events,
+//!   API.md §6.2), `product.deleted`. New products get the admin defaults (active, tracked,
+//!   shipped); a new category name fires `category.created`; parameters and options are found
+//!   by name (case-insensitive) or created. SKUs are unique per shop (`sku_taken`), at most 3
+//!   parameters and 500 variants, one option-less variant per product without parameters, the
+//!   last variant of a product cannot be deleted on its own (`last_variant`), quantities are
+//!   floored at 0 (`null` = unlimited). Every refusal happens before anything is written.
+//!   A deleted product and its variants answer 404 (as after the API DELETE).
+//!   [`Control::set_variant_quantity`] stays the silent stock-only edit of the Inventory
+//!   screen (stock changes firing `product.updated` are disputed, MERCHANT.md §13.4).
+//! * Payment methods: added active by default, the Active switch hides a method from checkout
+//!   and from `filter[active]=yes`; the title defaults to the code.
+//! * Webhook subscriptions: switching one off or deleting it drops its queued attempts;
+//!   switching it on again starts a fresh retry budget, with no replay (API.md §6.6).
+//! * API keys are numbered from 1 (`api_key_id`). Rotation gives a key a new value under the
+//!   same id: the old value gets 401 at once and subscriptions linked to the key send the new
+//!   value from their next attempt (API.md §6.4). A switched-off key gets 401 and keeps its
+//!   value; webhooks linked to it keep being delivered with that value (API.md says nothing
+//!   about a delivery check on the key's switch; the subscription still references the key).
+//!   See [`merchant_settings`].
+//! * [`Control::go_offline`] closes the listening socket and cuts the open connections
+//!   (keep-alive ones and requests in flight): connections are refused until
+//!   [`Control::go_online`] binds the same 127.0.0.1 port again. Shops, clock and webhook
+//!   dispatch keep running. Over HTTP, `POST /_sim/offline` answers first, then stays offline
+//!   for `for_ms` real milliseconds (nobody could reach the control surface to end it).
+//! * [`ApiFault::Hang`] holds each of the next `count` API requests until the clock is
+//!   `seconds` past its arrival (advance it) or the faults are cleared; the request is then
+//!   answered normally. [`Control::held_requests`] / [`Control::wait_for_held_requests`] tell a
+//!   test that its client's request is being held.
+//! * [`WebhookFaults::duplicate_count`] sends each attempt N times (≤ [`MAX_COPIES`]); the old
+//!   `duplicate: true` still means twice.
 //!
 //! ## Not emulated (deliberately)
 //!
@@ -106,7 +154,8 @@
 //! | §6.7.5 event rules | `webhooks::s6_3_order_updated_fires_for_api_and_fulfilment_but_not_for_gateway_pending_to_paid`, `webhooks::s6_3_order_updated_on_merchant_line_edit_and_plain_api_save_category_updated_on_patch`, `webhooks::s6_3_non_order_events_categories_customers_and_product_deleted_payload_shapes` |
 //!
 //! **Left out on purpose:** the switch that makes API product writes fire `product.created` /
-//! `product.updated`. The emulator never fires them, and it does fire `product.deleted`. API.md §9
+//! `product.updated`. API writes never fire them (admin-panel edits on the control surface
+//! do), and API deletes fire `product.deleted`. API.md §9
 //! item 5 says the documentation pages disagree on these events, and a client that treats
 //! webhooks as hints (§8 client item 8) re-fetches the product in either case. A switch nobody
 //! could check against the real platform would only add an untested path.
@@ -116,7 +165,7 @@
 //! | Verb + path | Body | Effect |
 //! |---|---|---|
 //! | `GET /_sim/shops` | — | hosts, URLs, keys, counts |
-//! | `GET /_sim/clock` · `POST /_sim/clock/advance` | `{"seconds":120}` | read / advance time, then run due webhooks |
+//! | `GET /_sim/clock` · `POST /_sim/clock/advance` | `{"seconds":120}` | read / advance time, release requests held by a hang that are due, then run due webhooks |
 //! | `POST /_sim/webhooks/flush` | — | run due webhook deliveries now |
 //! | `POST /_sim/snapshot` | — | write the JSON snapshot (when configured) |
 //! | `POST /_sim/shops/{host}/orders` | [`OrderRequest`] | checkout → `{"id":…}` |
@@ -125,12 +174,45 @@
 //! | `GET /_sim/shops/{host}/variants/{sku}` · `POST …/quantity` | `{"quantity":12}` | read / merchant stock edit (`null` = unlimited) |
 //! | `PATCH /_sim/shops/{host}/settings` | [`SettingsPatch`] | rate limit, currency, VAT mode/rate, stock setting, fees, expiry |
 //! | `POST /_sim/shops/{host}/statuses` | `{"name":…}` | custom status → `{"slug":"order-…"}` |
-//! | `POST`/`DELETE /_sim/shops/{host}/faults/api` | [`ApiFault`] | queue / clear API faults |
-//! | `PUT /_sim/shops/{host}/faults/webhooks` | [`WebhookFaults`] | duplicate / hold for reorder / defer 60 s / drop next N |
+//! | `POST`/`DELETE /_sim/shops/{host}/faults/api` | [`ApiFault`] | queue / clear API faults (clearing releases held requests) |
+//! | `PUT /_sim/shops/{host}/faults/webhooks` | [`WebhookFaults`] | duplicate (×2 or `duplicate_count`) / hold for reorder / defer 60 s / drop next N |
 //! | `POST /_sim/shops/{host}/webhooks/release` | — | release held deliveries newest first |
 //! | `GET /_sim/shops/{host}/webhooks` · `…/deliveries` · `…/writes` | — | subscriptions, attempts, received writes |
+//! | `POST /_sim/shops/{host}/products` | [`NewProduct`] | admin creates a product with its variants → 201 [`ProductView`]; `product.created` |
+//! | `GET`/`PATCH`/`DELETE /_sim/shops/{host}/products/{id}` | [`ProductEdit`] `{"name":…,"description":…\|null}` | read / save (`product.updated`) → [`ProductView`] / delete → 204 (`product.deleted`) |
+//! | `POST /_sim/shops/{host}/products/{id}/variants` | [`NewVariant`] `{"sku","barcode","price","quantity"\|null,"options":[{"parameter","value"}]}` | add a variant → 201 [`VariantView`]; `product.updated` |
+//! | `PATCH`/`DELETE /_sim/shops/{host}/products/{id}/variants/{vid}` | [`VariantEdit`] (any of `sku`, `barcode`, `price`, `quantity`; `null` clears / unlimited) | save → [`VariantView`] / delete → 204; `product.updated` |
+//! | `GET`/`POST /_sim/shops/{host}/payment-providers` | [`NewPaymentProvider`] `{"code","title","active"?,"offline"?}` | list / install → 201 [`PaymentProviderView`] |
+//! | `PATCH /_sim/shops/{host}/payment-providers/{code}` | `{"active":false}` | switch off / on → [`PaymentProviderView`] |
+//! | `PATCH`/`DELETE /_sim/shops/{host}/webhooks/{id}` | `{"active":false}` | subscription switch → [`WebhookView`] / delete → 204 |
+//! | `GET /_sim/shops/{host}/api-keys` | — | `[{"id":1,"key":…,"active":true}]` ([`ApiKeyView`]) |
+//! | `POST /_sim/shops/{host}/api-keys/{id}/rotate` · `PATCH …/api-keys/{id}` | — · `{"active":false}` | new value / switch → [`ApiKeyView`] |
+//! | `POST /_sim/offline` | `{"for_ms":2000}` (1–600 000) | 204, then connections refused for that long, then the same port again |
+//! | `POST /_sim/shops/{host}/faults/api` | `{"kind":"hang","seconds":30,"count":1}` | [`ApiFault::Hang`]: held until `/_sim/clock/advance` passes it or `DELETE …/faults/api` |
+//! | `PUT /_sim/shops/{host}/faults/webhooks` | `{"duplicate_count":3}` | each attempt sent N times |
 //!
-//! Errors: `{"error":{"code":…,"message_bg":…,"message_en":…}}` with 400/404/422.
+//! In process the same operations are [`Control`] methods (`create_product`, `product`,
+//! `edit_product`, `delete_product`, `add_variant`, `edit_variant`, `delete_variant`,
+//! `payment_providers`, `add_payment_provider`, `set_payment_provider_active`,
+//! `set_webhook_active`, `delete_webhook`, `api_keys`, `rotate_api_key`, `set_api_key_active`,
+//! `go_offline`, `go_online`, `is_online`, `held_requests`, `wait_for_held_requests`), and
+//! these tests hold them:
+//!
+//! | Control | Tests |
+//! |---|---|
+//! | Catalogue edits and their `product.*` events, SKU uniqueness | `merchant::merchant_creates_products_with_and_without_options_and_fires_product_created`, `merchant::merchant_product_and_variant_saves_fire_product_updated_of_the_product`, `merchant::merchant_sku_uniqueness_and_validation_refusals_change_nothing`, `merchant::merchant_deletes_a_product_the_api_answers_404_for_it_and_its_variants`, `merchant::merchant_catalogue_over_the_http_control_surface` |
+//! | Seeded descriptions, `missing_description`, sparse fieldsets | `seed_and_control::seed_descriptions_are_bulgarian_attributes_except_the_broken_ones_and_sparse_fieldsets_keep_them` |
+//! | Payment methods | `merchant::payment_providers_added_switched_off_and_on_show_in_the_active_filter` |
+//! | Webhook subscription switch and delete | `merchant::webhook_subscriptions_switched_off_on_and_deleted_by_the_merchant` |
+//! | API key rotation / switch, delivery key | `merchant::api_key_rotation_and_deactivation_and_deliveries_carry_the_current_value`, `seed_and_control::snapshot_persists_shops_across_restarts_and_rejects_garbage` |
+//! | USD currency, ЕГН in the billing address | `orders::s7_shop_currency_usd_is_frozen_onto_new_orders_and_their_webhooks`, `orders::s7_billing_registration_number_may_hold_a_10_digit_egn_and_reads_back_intact` |
+//! | Offline / online on the same port | `outages::go_offline_refuses_connections_and_go_online_serves_the_same_port_again`, `outages::sim_offline_over_http_answers_then_refuses_then_comes_back_on_the_same_port` |
+//! | Hang fault | `outages::hang_fault_holds_requests_until_the_virtual_clock_advances_or_the_fault_is_cleared` |
+//! | Duplicate count | `webhooks::fault_switch_duplicate_count_sends_each_attempt_n_times_and_the_bool_still_means_twice` |
+//! | No server error on any control body | `never_panics::control_surface_answers_every_body_without_a_server_error` |
+//!
+//! Errors: `{"error":{"code":…,"message_bg":…,"message_en":…}}` with 400/404/422 (500 only
+//! for `snapshot_failed` and `port_unavailable`).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -140,7 +222,12 @@ pub mod clock;
 pub mod config;
 pub mod control;
 mod errors;
+pub mod merchant_catalogue;
+mod merchant_control;
+mod merchant_routes;
+pub mod merchant_settings;
 mod orders;
+mod outage;
 mod persist;
 mod query;
 mod ratelimit;
@@ -163,12 +250,16 @@ pub use config::{
     SimConfig, StockDecrease, VatMode,
 };
 pub use control::{Control, ControlError, SettingsPatch, ShopInfo, VariantView, WebhookView};
+pub use merchant_catalogue::{
+    NewProduct, NewVariant, OptionChoice, ProductEdit, ProductView, VariantEdit,
+};
+pub use merchant_settings::{ApiKeyView, NewPaymentProvider, PaymentProviderView};
 pub use orders::{
     Actor, Buyer, FulfilInput, LineRequest, OrderRequest, MAX_LINES, MAX_LINE_QUANTITY,
 };
 pub use persist::SnapshotError;
 pub use store::{Address, DiscountSpec, ReceivedWrite};
-pub use webhooks::{DeliveryRecord, Outcome, WebhookFaults};
+pub use webhooks::{DeliveryRecord, Outcome, WebhookFaults, MAX_COPIES};
 
 use crate::api::lock;
 use crate::clock::SimClock;
@@ -207,6 +298,13 @@ pub struct SimState {
     webhook_timeout: Duration,
     pub(crate) addr: SocketAddr,
     pub(crate) snapshot: Option<std::path::PathBuf>,
+    /// The serving task(s) and the switch that closes the listener (outages, shutdown).
+    pub(crate) server: Mutex<outage::Server>,
+    /// Serialises `go_offline` / `go_online`.
+    pub(crate) transition: tokio::sync::Mutex<()>,
+    /// Bumped whenever the clock is advanced or held requests are released, so requests held
+    /// by [`ApiFault::Hang`] re-check their deadline.
+    pub(crate) ticks: tokio::sync::watch::Sender<u64>,
 }
 
 impl SimState {
@@ -238,6 +336,11 @@ impl SimState {
         }
     }
 
+    /// Wake every request held by [`ApiFault::Hang`] so it re-checks its release condition.
+    pub(crate) fn tick(&self) {
+        self.ticks.send_modify(|t| *t = t.wrapping_add(1));
+    }
+
     fn next_due(&self) -> Option<jiff::Timestamp> {
         self.shops
             .values()
@@ -249,9 +352,7 @@ impl SimState {
 /// A running emulator.
 pub struct Sim {
     state: Arc<SimState>,
-    server: tokio::task::JoinHandle<()>,
     dispatcher: tokio::task::JoinHandle<()>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl std::fmt::Debug for Sim {
@@ -335,25 +436,13 @@ impl Sim {
             webhook_timeout: Duration::from_millis(config.webhook_timeout_ms),
             addr,
             snapshot: config.snapshot.clone(),
+            server: Mutex::new(outage::Server::default()),
+            transition: tokio::sync::Mutex::new(()),
+            ticks: tokio::sync::watch::Sender::new(0),
         });
-        let app = control::routes()
-            .fallback(api::handle)
-            .with_state(state.clone());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
+        outage::serve(&state, listener);
         let dispatcher = tokio::spawn(dispatch_loop(state.clone()));
-        Ok(Sim {
-            state,
-            server,
-            dispatcher,
-            stop: Some(tx),
-        })
+        Ok(Sim { state, dispatcher })
     }
 
     /// The bound address (127.0.0.1:PORT).
@@ -378,25 +467,27 @@ impl Sim {
     }
 
     /// Stop serving and stop the webhook dispatcher; writes the snapshot when configured.
-    pub async fn shutdown(mut self) {
+    pub async fn shutdown(self) {
         if let Err(e) = self.control().save_snapshot() {
             tracing::warn!(error = %e.message_en, "snapshot not written");
         }
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
         self.dispatcher.abort();
-        let _ = (&mut self.server).await;
+        for task in outage::close(&self.state) {
+            let _ = task.await;
+        }
     }
 }
 
 impl Drop for Sim {
     fn drop(&mut self) {
         self.dispatcher.abort();
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
+        drop(outage::close(&self.state));
     }
+}
+
+/// The HTTP application: the `/_sim/` control surface, then the public API.
+pub(crate) fn app(state: Arc<SimState>) -> axum::Router {
+    control::routes().fallback(api::handle).with_state(state)
 }
 
 async fn dispatch_loop(state: Arc<SimState>) {

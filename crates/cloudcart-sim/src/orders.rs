@@ -176,6 +176,11 @@ pub struct OrderRequest {
     /// Shipping address (a default Sofia address when absent).
     #[serde(default)]
     pub shipping_address: Option<Address>,
+    /// Billing address exactly as typed at checkout, replacing the one derived from `buyer`
+    /// (the checkout fields are free text: `company_registration_number` may hold a 10-digit
+    /// ЕГН of a person who wants an invoice instead of an ЕИК).
+    #[serde(default)]
+    pub billing_address: Option<Address>,
 }
 
 impl OrderRequest {
@@ -199,6 +204,7 @@ impl OrderRequest {
             discount: None,
             note: None,
             shipping_address: None,
+            billing_address: None,
         }
     }
 }
@@ -567,6 +573,7 @@ pub fn place(
         post_code: Some("1504".into()),
         ..Default::default()
     });
+    let billing = req.billing_address.clone().unwrap_or(billing);
     let mut o = Order {
         id,
         status: "pending".into(),

@@ -40,6 +40,9 @@ pub struct ShopSnapshot {
     webhooks: BTreeMap<u64, Webhook>,
     custom_statuses: Vec<CustomStatus>,
     invoice_counter: u64,
+    /// API keys switched off by the merchant (indexes into `config.api_keys`).
+    #[serde(default)]
+    disabled_keys: std::collections::BTreeSet<usize>,
 }
 
 /// The whole file.
@@ -90,6 +93,7 @@ impl ShopSnapshot {
             webhooks: shop.webhooks.clone(),
             custom_statuses: shop.custom_statuses.clone(),
             invoice_counter: shop.invoice_counter,
+            disabled_keys: shop.disabled_keys.clone(),
         }
     }
 
@@ -118,6 +122,7 @@ impl ShopSnapshot {
         shop.webhooks = self.webhooks;
         shop.custom_statuses = self.custom_statuses;
         shop.invoice_counter = self.invoice_counter;
+        shop.disabled_keys = self.disabled_keys;
         shop
     }
 }

@@ -76,6 +76,8 @@ pub fn ean13(serial: u64) -> String {
 struct Kind {
     noun: &'static str,
     code: &'static str,
+    /// Second sentence of the seeded description.
+    blurb: &'static str,
     category: &'static str,
     /// Index into the parameter table: 0 = size+colour, 1 = colour, 2 = weight, 3 = none.
     grid: usize,
@@ -87,6 +89,7 @@ const KINDS: &[Kind] = &[
     Kind {
         noun: "Тениска",
         code: "TSH",
+        blurb: "Памучна тениска с щампа, удобна за всеки ден.",
         category: "Тениски",
         grid: 0,
         price: (1490, 3490),
@@ -95,6 +98,7 @@ const KINDS: &[Kind] = &[
     Kind {
         noun: "Суитшърт",
         code: "SWT",
+        blurb: "Топъл суитшърт от мек памук с начес.",
         category: "Суитшърти",
         grid: 0,
         price: (3990, 6990),
@@ -103,6 +107,7 @@ const KINDS: &[Kind] = &[
     Kind {
         noun: "Рокля",
         code: "DRS",
+        blurb: "Лека лятна рокля от ленена материя.",
         category: "Рокли",
         grid: 0,
         price: (4990, 12990),
@@ -111,6 +116,7 @@ const KINDS: &[Kind] = &[
     Kind {
         noun: "Чаша",
         code: "MUG",
+        blurb: "Керамична чаша, подходяща за съдомиялна машина.",
         category: "Чаши",
         grid: 1,
         price: (990, 2490),
@@ -119,6 +125,7 @@ const KINDS: &[Kind] = &[
     Kind {
         noun: "Кафе на зърна",
         code: "COF",
+        blurb: "Прясно изпечено кафе на зърна, 100% арабика.",
         category: "Кафе",
         grid: 2,
         price: (890, 3990),
@@ -127,6 +134,7 @@ const KINDS: &[Kind] = &[
     Kind {
         noun: "Мед",
         code: "HON",
+        blurb: "Натурален пчелен мед от български пчелини.",
         category: "Пчелни продукти",
         grid: 2,
         price: (1190, 2990),
@@ -135,6 +143,7 @@ const KINDS: &[Kind] = &[
     Kind {
         noun: "Книга",
         code: "BOK",
+        blurb: "Книга с твърди корици от българско издателство.",
         category: "Книги",
         grid: 3,
         price: (1290, 3590),
@@ -143,6 +152,7 @@ const KINDS: &[Kind] = &[
     Kind {
         noun: "Розово масло",
         code: "ROS",
+        blurb: "Натурално розово масло от Розовата долина.",
         category: "Козметика",
         grid: 3,
         price: (1990, 8990),
@@ -196,6 +206,12 @@ const WEIGHTS: &[(&str, &str, i64)] = &[
     ("500 г", "500", 510),
     ("1 кг", "1000", 1010),
 ];
+
+/// The short Bulgarian description of a seeded product (no random draw, so adding it left
+/// every other seeded value unchanged).
+fn description(k: &Kind, place: &str) -> String {
+    format!("{} от серията „{place}“. {}", k.noun, k.blurb)
+}
 
 fn slug(s: &str, id: u64) -> String {
     format!("p-{id}-{}", s.len())
@@ -270,12 +286,8 @@ pub(crate) fn generate(shop: &mut Shop, n: usize, seed: u64, broken: BrokenCases
     for i in 0..n {
         let ki = rng.below(KINDS.len() as u64) as usize;
         let k = &KINDS[ki];
-        let name = format!(
-            "{} „{}“ №{}",
-            k.noun,
-            NAMES[rng.below(NAMES.len() as u64) as usize],
-            i + 1
-        );
+        let place = NAMES[rng.below(NAMES.len() as u64) as usize];
+        let name = format!("{} „{}“ №{}", k.noun, place, i + 1);
         let pid = shop.ids.allocate();
         let params = match k.grid {
             0 => vec![size_p, col_p],
@@ -299,7 +311,7 @@ pub(crate) fn generate(shop: &mut Shop, n: usize, seed: u64, broken: BrokenCases
                 new: false,
                 category_id: cat_ids[ki],
                 parameters: params,
-                description: None,
+                description: Some(description(k, place)),
                 image_id: None,
                 date_added: now,
                 date_modified: now,
@@ -378,6 +390,11 @@ pub(crate) fn generate(shop: &mut Shop, n: usize, seed: u64, broken: BrokenCases
     for pid in pids.iter().rev().take(broken.missing_name) {
         if let Some(p) = shop.products.get_mut(pid) {
             p.name = String::new();
+        }
+    }
+    for pid in pids.iter().take(broken.missing_description) {
+        if let Some(p) = shop.products.get_mut(pid) {
+            p.description = None;
         }
     }
 }

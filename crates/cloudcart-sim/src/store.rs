@@ -369,6 +369,13 @@ pub struct Shop {
     pub invoice_counter: u64,
     pub hooks: WebhookState,
     pub api_faults: std::collections::VecDeque<crate::api::ApiFault>,
+    /// Indexes into `config.api_keys` of keys the merchant switched off (`active = 0` → 401).
+    pub disabled_keys: std::collections::BTreeSet<usize>,
+    /// Bumped when the API faults are cleared: requests held by [`crate::ApiFault::Hang`]
+    /// remember the epoch they started in and are released when it changes.
+    pub hang_epoch: u64,
+    /// Requests an [`crate::ApiFault::Hang`] holds right now.
+    pub held_requests: usize,
 }
 
 impl Shop {
@@ -415,6 +422,9 @@ impl Shop {
             invoice_counter: 0,
             hooks: WebhookState::new(hooks),
             api_faults: std::collections::VecDeque::new(),
+            disabled_keys: std::collections::BTreeSet::new(),
+            hang_epoch: 0,
+            held_requests: 0,
         };
         for (name, kind, price) in [
             ("Еконт", "econt", 599),
@@ -441,6 +451,15 @@ impl Shop {
         self.variants
             .values()
             .find(|v| v.sku.as_deref() == Some(sku))
+    }
+
+    /// Whether `key` is one of the shop's API keys and switched on.
+    pub fn key_accepted(&self, key: &str) -> bool {
+        self.config
+            .api_keys
+            .iter()
+            .enumerate()
+            .any(|(i, k)| k == key && !self.disabled_keys.contains(&i))
     }
 
     /// Whether another variant (not `except`) uses this SKU.

@@ -46,9 +46,14 @@ pub const PERMANENT_STATUSES: [u16; 8] = [400, 401, 403, 404, 405, 406, 410, 411
 /// Fault switches of a shop's webhook delivery.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookFaults {
-    /// Every attempt is sent twice.
+    /// Every attempt is sent twice (kept for existing callers; see `duplicate_count`).
     #[serde(default)]
     pub duplicate: bool,
+    /// Every attempt is sent this many times in a row (the last answer counts; one
+    /// [`DeliveryRecord`] per attempt). 0 = not set: `duplicate` decides (2 or 1). At most
+    /// [`MAX_COPIES`].
+    #[serde(default)]
+    pub duplicate_count: u32,
     /// New deliveries are held back until released, then sent newest first (out of order).
     #[serde(default)]
     pub hold_for_reorder: bool,
@@ -58,6 +63,20 @@ pub struct WebhookFaults {
     /// The next N attempts are dropped silently (never sent, no retry).
     #[serde(default)]
     pub drop_next: u32,
+}
+
+/// Most copies of one attempt [`WebhookFaults::duplicate_count`] sends.
+pub const MAX_COPIES: u32 = 100;
+
+impl WebhookFaults {
+    /// How many times each attempt is sent (1 = no duplicate).
+    pub fn copies(&self) -> u32 {
+        match self.duplicate_count {
+            0 if self.duplicate => 2,
+            0 => 1,
+            n => n.min(MAX_COPIES),
+        }
+    }
 }
 
 /// Engine settings copied from [`crate::SimConfig`].
@@ -380,8 +399,8 @@ pub struct Job {
     pub headers: BTreeMap<String, String>,
     /// Drop instead of sending.
     pub drop: bool,
-    /// Send twice.
-    pub duplicate: bool,
+    /// How many times to send it (≥ 1).
+    pub copies: u32,
 }
 
 /// Take every due attempt of a shop (in due order), resolving the subscription now.
@@ -421,7 +440,7 @@ pub fn take_due(shop: &mut Shop, now: Timestamp) -> Vec<Job> {
             key,
             headers: w.request_headers.clone(),
             drop,
-            duplicate: shop.hooks.faults.duplicate,
+            copies: shop.hooks.faults.copies(),
             q,
         });
     }
@@ -448,7 +467,7 @@ pub async fn deliver(
         )
     };
     let mut result = deliver().await;
-    if job.duplicate {
+    for _ in 1..job.copies {
         result = deliver().await;
     }
     Some(match result {

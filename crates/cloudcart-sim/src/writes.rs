@@ -430,7 +430,7 @@ fn fulfil_input(doc: &Doc) -> Result<FulfilInput, ApiError> {
     })
 }
 
-fn slugify(name: &str, id: u64) -> String {
+pub(crate) fn slugify(name: &str, id: u64) -> String {
     let s: String = name
         .chars()
         .map(|c| {

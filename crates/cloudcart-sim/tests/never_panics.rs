@@ -133,3 +133,74 @@ fn write_endpoints_answer_every_body_without_a_server_error() {
         assert_eq!(c.order(HOST, id).unwrap()["attributes"]["subtotal"], 500_000_000_000_000_000i64);
     });
 }
+
+/// A merchant-edit body: the expected shape with arbitrary leaves, or arbitrary JSON.
+fn arb_control_body() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        (arb_json(), arb_json(), arb_json(), arb_json(), arb_json()).prop_map(
+            |(name, sku, price, quantity, options)| json!({"name": name, "description": sku.clone(),
+                "variants": [{"sku": sku, "price": price, "quantity": quantity, "options": options}],
+                "sku": name, "price": price, "quantity": quantity, "options": [{"parameter": options, "value": "M"}],
+                "code": sku, "title": name, "active": quantity})
+        ),
+        arb_json(),
+    ]
+}
+
+#[test]
+fn control_surface_answers_every_body_without_a_server_error() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let h = rt.block_on(start(shop().seed_products(3)));
+    let (pid, vid) = rt.block_on(async {
+        let v = h.sim.control().variants(HOST)[0].clone();
+        (v.product_id, v.id)
+    });
+    let wid = rt.block_on(subscribe(&h, "http://127.0.0.1:9/h", "product.updated"));
+    let on_shop = |p: &str| format!("/_sim/shops/{HOST}{p}");
+    let targets = [
+        (reqwest::Method::POST, on_shop("/products")),
+        (reqwest::Method::PATCH, on_shop(&format!("/products/{pid}"))),
+        (
+            reqwest::Method::POST,
+            on_shop(&format!("/products/{pid}/variants")),
+        ),
+        (
+            reqwest::Method::PATCH,
+            on_shop(&format!("/products/{pid}/variants/{vid}")),
+        ),
+        (reqwest::Method::POST, on_shop("/payment-providers")),
+        (reqwest::Method::PATCH, on_shop("/payment-providers/cod")),
+        (reqwest::Method::PATCH, on_shop(&format!("/webhooks/{wid}"))),
+        (reqwest::Method::PATCH, on_shop("/settings")),
+        (reqwest::Method::POST, on_shop("/faults/api")),
+        (reqwest::Method::PUT, on_shop("/faults/webhooks")),
+    ];
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 96,
+        ..ProptestConfig::default()
+    });
+    runner
+        .run(&(arb_control_body(), 0usize..targets.len()), |(body, t)| {
+            let (method, path) = &targets[t];
+            let r = rt.block_on(h.sim(method.clone(), path, Some(body.clone())));
+            prop_assert!(r.status < 500, "{path} answered {} to {body}", r.status);
+            if r.status >= 400 {
+                prop_assert!(r.body["error"]["code"].is_string(), "{path}: {:?}", r.body);
+            }
+            Ok(())
+        })
+        .unwrap();
+    // Hostile paths answer in the control surface's shape too.
+    rt.block_on(async {
+        for path in [
+            on_shop("/products/18446744073709551616"),
+            on_shop("/products/-1/variants/1"),
+            on_shop("/api-keys/99999999999999999999/rotate"),
+        ] {
+            let r = h.sim(reqwest::Method::GET, &path, None).await;
+            assert!(r.status < 500, "{path} → {}", r.status);
+            let r = h.sim(reqwest::Method::POST, &path, None).await;
+            assert!(r.status < 500, "{path} → {}", r.status);
+        }
+    });
+}

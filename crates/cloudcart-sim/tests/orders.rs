@@ -4,8 +4,8 @@
 mod common;
 
 use cloudcart_sim::{
-    Actor, Buyer, Currency, DiscountSpec, FeeRule, FulfilInput, OrderRequest, SettingsPatch,
-    StockDecrease, VatMode,
+    Actor, Address, Buyer, Currency, DiscountSpec, FeeRule, FulfilInput, OrderRequest,
+    SettingsPatch, StockDecrease, VatMode,
 };
 use common::*;
 use serde_json::{json, Value};
@@ -510,4 +510,143 @@ async fn s3_6_line_edits_move_stock_by_the_difference() {
         c.edit_line(HOST, id, "DRS-1", 2).unwrap_err().code,
         "order_not_editable"
     );
+}
+
+#[tokio::test]
+async fn s7_shop_currency_usd_is_frozen_onto_new_orders_and_their_webhooks() {
+    let h = start(shop()).await;
+    item(&h, "USD-1", 1000, 10, false).await;
+    let (rx, addr) = Receiver::start(vec![]).await;
+    subscribe(&h, &format!("http://{addr}/created"), "order.created").await;
+    let c = h.sim.control();
+    let euro = c
+        .place_order(
+            HOST,
+            &OrderRequest::person("a@example.com", &[("USD-1", 1)]),
+        )
+        .unwrap();
+    let r = h
+        .sim(
+            reqwest::Method::PATCH,
+            &format!("/_sim/shops/{HOST}/settings"),
+            Some(json!({"currency": "USD"})),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{:?}", r.body);
+    let dollar = c
+        .place_order(
+            HOST,
+            &OrderRequest::person("a@example.com", &[("USD-1", 2)]),
+        )
+        .unwrap();
+    let r = h
+        .get(&format!("/api/v2/orders/{dollar}?include=payment"))
+        .await;
+    assert_eq!(r.body["data"]["attributes"]["currency"], "USD");
+    assert_eq!(
+        r.body["included"][0]["attributes"]["provider_data"]["currency"],
+        "USD"
+    );
+    let r = h.get(&format!("/api/v2/orders/{euro}")).await;
+    assert_eq!(r.body["data"]["attributes"]["currency"], "EUR", "frozen");
+    c.flush_webhooks().await;
+    let bodies = rx.bodies();
+    assert_eq!(bodies.len(), 2);
+    assert_eq!(bodies[0][0]["currency"], "EUR");
+    assert_eq!(bodies[1][0]["currency"], "USD");
+    // In process too, and an unknown code is refused before anything changes.
+    c.update_settings(
+        HOST,
+        &SettingsPatch {
+            currency: Some(Currency::Bgn),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(serde_json::to_value(Currency::Usd).unwrap(), "USD");
+    let r = h
+        .sim(
+            reqwest::Method::PATCH,
+            &format!("/_sim/shops/{HOST}/settings"),
+            Some(json!({"currency": "XYZ"})),
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body["error"]["code"], "invalid_body");
+    let lev = c
+        .place_order(
+            HOST,
+            &OrderRequest::person("a@example.com", &[("USD-1", 1)]),
+        )
+        .unwrap();
+    assert_eq!(c.order(HOST, lev).unwrap()["attributes"]["currency"], "BGN");
+}
+
+/// The order-billing-address of order `id`, read through the public API.
+async fn billing_of(h: &Harness, id: u64) -> Value {
+    let r = h
+        .get(&format!("/api/v2/orders/{id}?include=billing-address"))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    r.body["included"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["type"] == "order-billing-address")
+        .cloned()
+        .expect("billing address included")
+}
+
+#[tokio::test]
+async fn s7_billing_registration_number_may_hold_a_10_digit_egn_and_reads_back_intact() {
+    let h = start(shop()).await;
+    item(&h, "EGN-1", 1500, 5, false).await;
+    let c = h.sim.control();
+    // In process: a person asks for an invoice on their ЕГН instead of an ЕИК.
+    let mut req = OrderRequest::person("petar@example.bg", &[("EGN-1", 1)]);
+    req.billing_address = Some(Address {
+        first_name: Some("Петър".into()),
+        last_name: Some("Петров".into()),
+        company_name: Some("Петър Петров".into()),
+        company_registration_number: Some("7501020018".into()),
+        company_person: Some("Петър Петров".into()),
+        country_iso2: Some("BG".into()),
+        city_name: Some("Пловдив".into()),
+        street_name: Some("ул. Капитан Райчо".into()),
+        street_number: Some("5".into()),
+        post_code: Some("4000".into()),
+        ..Default::default()
+    });
+    let id = c.place_order(HOST, &req).unwrap();
+    let bill = billing_of(&h, id).await;
+    assert_eq!(
+        bill["attributes"]["company_registration_number"],
+        "7501020018"
+    );
+    assert_eq!(bill["attributes"]["company_name"], "Петър Петров");
+    assert_eq!(bill["attributes"]["city_name"], "Пловдив");
+    // Over the control surface: a leading zero (born in 2000) survives as text.
+    let r = h
+        .sim(
+            reqwest::Method::POST,
+            &format!("/_sim/shops/{HOST}/orders"),
+            Some(json!({"lines": [{"sku": "EGN-1", "quantity": 1}],
+                "buyer": {"kind": "person", "email": "maria@example.bg", "first_name": "Мария"},
+                "billing_address": {"first_name": "Мария", "last_name": "Иванова",
+                    "company_registration_number": "0041010018", "country_iso2": "BG"}})),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let id2 = r.body["id"].as_u64().unwrap();
+    let bill = billing_of(&h, id2).await;
+    assert_eq!(
+        bill["attributes"]["company_registration_number"],
+        "0041010018"
+    );
+    assert_eq!(bill["attributes"]["last_name"], "Иванова");
+    // Without a billing address the buyer's one is used, as before.
+    let id3 = c
+        .place_order(HOST, &OrderRequest::person("x@example.bg", &[("EGN-1", 1)]))
+        .unwrap();
+    assert!(billing_of(&h, id3).await["attributes"]["company_registration_number"].is_null());
 }

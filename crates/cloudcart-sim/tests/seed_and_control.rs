@@ -69,6 +69,7 @@ async fn seed_generator_broken_cases_on_request() {
         missing_sku: 2,
         duplicate_barcode: 3,
         missing_name: 1,
+        missing_description: 0,
     };
     let h = start(shop().seed_products(50).broken(broken)).await;
     let vs = h.sim.control().variants(HOST);
@@ -82,6 +83,58 @@ async fn seed_generator_broken_cases_on_request() {
     assert_eq!(dups, 3);
     let r = h.get("/api/v2/products?filter[name]=").await;
     assert_eq!(r.body["meta"]["page"]["total"], 1);
+}
+
+#[tokio::test]
+async fn seed_descriptions_are_bulgarian_attributes_except_the_broken_ones_and_sparse_fieldsets_keep_them(
+) {
+    let broken = BrokenCases {
+        missing_description: 3,
+        ..Default::default()
+    };
+    let h = start(shop().seed_products(12).broken(broken)).await;
+    let r = h.get("/api/v2/products?page[size]=100&sort=id").await;
+    assert_eq!(r.status, 200);
+    let data = r.body["data"].as_array().unwrap();
+    assert_eq!(data.len(), 12);
+    for (i, p) in data.iter().enumerate() {
+        let d = &p["attributes"]["description"];
+        if i < 3 {
+            assert!(d.is_null(), "product {i} is a broken case: {d}");
+        } else {
+            let text = d.as_str().expect("description");
+            assert!(text.chars().any(|c| ('а'..='я').contains(&c)), "{text}");
+            assert!(text.chars().count() < 200, "short: {text}");
+        }
+    }
+    // Sparse fieldsets keep exactly the named attributes, in collections and single records.
+    let r = h
+        .get("/api/v2/products?fields[products]=name,description&page[size]=100")
+        .await;
+    for p in r.body["data"].as_array().unwrap() {
+        let mut keys: Vec<&String> = p["attributes"].as_object().unwrap().keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["description", "name"], "{p}");
+    }
+    let id = data[5]["id"].as_str().unwrap();
+    let r = h
+        .get(&format!(
+            "/api/v2/products/{id}?fields[products]=description"
+        ))
+        .await;
+    assert_eq!(
+        r.body["data"]["attributes"]["description"],
+        data[5]["attributes"]["description"]
+    );
+    assert_eq!(r.body["data"]["attributes"].as_object().unwrap().len(), 1);
+    // Deterministic, and the descriptions did not change any other seeded value.
+    let again = start(shop().seed_products(12)).await;
+    let r2 = again.get("/api/v2/products?page[size]=100&sort=id").await;
+    assert_eq!(
+        r2.body["data"][5]["attributes"]["description"],
+        data[5]["attributes"]["description"]
+    );
+    assert!(r2.body["data"][0]["attributes"]["description"].is_string());
 }
 
 #[tokio::test]
@@ -237,6 +290,8 @@ async fn snapshot_persists_shops_across_restarts_and_rejects_garbage() {
         .unwrap();
     c.pay(HOST, id, cloudcart_sim::Actor::Merchant).unwrap();
     subscribe(&h, "http://127.0.0.1:9/h", "order.updated").await;
+    let rotated = c.rotate_api_key(HOST, 1).unwrap().key;
+    c.set_api_key_active(HOST, 1, false).unwrap();
     h.sim.shutdown().await;
     assert!(path.exists());
     let h2 = start_with(cfg(&path)).await;
@@ -244,6 +299,11 @@ async fn snapshot_persists_shops_across_restarts_and_rejects_garbage() {
     assert_eq!(c2.variant(HOST, &sku).unwrap().quantity, Some(75.0));
     assert_eq!(c2.order(HOST, id).unwrap()["attributes"]["status"], "paid");
     assert_eq!(c2.webhooks(HOST).len(), 1);
+    let keys = c2.api_keys(HOST);
+    assert_eq!(
+        (keys[0].key.as_str(), keys[0].active),
+        (rotated.as_str(), false)
+    );
     // New records get fresh ids after a restore.
     let id2 = c2
         .place_order(

@@ -451,3 +451,71 @@ async fn s6_3_order_updated_on_merchant_line_edit_and_plain_api_save_category_up
     assert_eq!(b[1][0]["id"], id);
     assert_eq!(b[2][0]["attributes"]["name"], "Кафе и чай");
 }
+
+#[tokio::test]
+async fn fault_switch_duplicate_count_sends_each_attempt_n_times_and_the_bool_still_means_twice() {
+    let (h, rx, _) = hooked(vec![], "order.updated", "/u").await;
+    let c = h.sim.control();
+    let id = c.place_order(HOST, &order()).unwrap();
+    let mut sent = 0;
+    // In process: each attempt four times, one log record per attempt.
+    c.set_webhook_faults(
+        HOST,
+        WebhookFaults {
+            duplicate_count: 4,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    c.set_status(HOST, id, "authorized", Actor::Merchant)
+        .unwrap();
+    c.flush_webhooks().await;
+    sent += 4;
+    assert_eq!(rx.count(), sent);
+    let b = rx.bodies();
+    assert!(b.iter().all(|x| *x == b[0]));
+    assert_eq!(c.deliveries(HOST).len(), 1);
+    assert_eq!(c.deliveries(HOST)[0].outcome, Outcome::Delivered);
+    // The count wins over the bool; 1 = once.
+    c.set_webhook_faults(
+        HOST,
+        WebhookFaults {
+            duplicate: true,
+            duplicate_count: 1,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    c.set_status(HOST, id, "pending", Actor::Merchant).unwrap();
+    c.flush_webhooks().await;
+    sent += 1;
+    assert_eq!(rx.count(), sent);
+    // Over HTTP: a count, then the old bool (twice).
+    let path = format!("/_sim/shops/{HOST}/faults/webhooks");
+    for (body, copies) in [
+        (json!({"duplicate_count": 3}), 3),
+        (json!({"duplicate": true}), 2),
+    ] {
+        let r = h.sim(reqwest::Method::PUT, &path, Some(body)).await;
+        assert_eq!(r.status, 204);
+        let status = if c.order(HOST, id).unwrap()["attributes"]["status"] == "pending" {
+            "authorized"
+        } else {
+            "pending"
+        };
+        c.set_status(HOST, id, status, Actor::Merchant).unwrap();
+        c.flush_webhooks().await;
+        sent += copies;
+        assert_eq!(rx.count(), sent);
+    }
+    // The count is capped; nothing set = once.
+    assert_eq!(
+        WebhookFaults {
+            duplicate_count: 1_000,
+            ..Default::default()
+        }
+        .copies(),
+        cloudcart_sim::MAX_COPIES
+    );
+    assert_eq!(WebhookFaults::default().copies(), 1);
+}

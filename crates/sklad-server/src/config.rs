@@ -7,6 +7,13 @@
 //! | database        | `database_url`  | `SKLAD_DATABASE_URL`  | `sqlite://<data dir>/sklad.db`|
 //! | listen address  | `listen`        | `SKLAD_LISTEN`        | `127.0.0.1:8080`              |
 //! | body limit      | `body_limit`    | `SKLAD_BODY_LIMIT`    | 32 MiB (restore archives)     |
+//! | public address  | `public_url`    | `SKLAD_PUBLIC_URL`    | `http://<listen address>`     |
+//! | secret key file | `secret_key_file` | `SKLAD_SECRET_KEY_FILE` | `<data dir>/secret.key`, created on first start |
+//!
+//! `public_url` is where shops reach this server (behind a TLS reverse proxy in
+//! production, e.g. `https://sklad.example.bg`): webhooks are registered under it. The
+//! secret key file holds the key that seals shops' API keys at rest; a configured file
+//! must exist, the default one is created (owner-only) when missing.
 //!
 //! The file is read from the path given by the caller (`sklad --config FILE`) or from
 //! `SKLAD_CONFIG`. The database URL may hold a password, so [`Config`]'s `Debug` and
@@ -37,6 +44,10 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Largest accepted request body in bytes.
     pub body_limit: usize,
+    /// Where shops reach this server; `None` means `http://<listen>`.
+    pub public_url: Option<String>,
+    /// The key file sealing secrets; `None` means `secret.key` in the data directory.
+    pub secret_key_file: Option<PathBuf>,
 }
 
 /// Why the configuration could not be loaded. Never contains the database URL.
@@ -76,6 +87,8 @@ struct FileLayer {
     database_url: Option<String>,
     listen: Option<String>,
     body_limit: Option<usize>,
+    public_url: Option<String>,
+    secret_key_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -87,6 +100,8 @@ impl Default for Config {
                 .parse()
                 .expect("the default address is valid"),
             body_limit: DEFAULT_BODY_LIMIT,
+            public_url: None,
+            secret_key_file: None,
         }
     }
 }
@@ -125,6 +140,12 @@ impl Config {
         if let Some(listen) = env("SKLAD_LISTEN").filter(|s| !s.is_empty()) {
             config.listen = parse_listen("SKLAD_LISTEN", &listen)?;
         }
+        if let Some(url) = env("SKLAD_PUBLIC_URL").filter(|s| !s.is_empty()) {
+            config.public_url = Some(parse_public_url("SKLAD_PUBLIC_URL", &url)?);
+        }
+        if let Some(file) = env("SKLAD_SECRET_KEY_FILE").filter(|s| !s.is_empty()) {
+            config.secret_key_file = Some(PathBuf::from(file));
+        }
         if let Some(limit) = env("SKLAD_BODY_LIMIT").filter(|s| !s.is_empty()) {
             config.body_limit = limit.trim().parse().map_err(|_| ConfigError::Invalid {
                 setting: "SKLAD_BODY_LIMIT".into(),
@@ -151,7 +172,28 @@ impl Config {
         if let Some(limit) = layer.body_limit {
             self.body_limit = limit;
         }
+        if let Some(url) = layer.public_url {
+            self.public_url = Some(parse_public_url("public_url", &url)?);
+        }
+        if let Some(file) = layer.secret_key_file {
+            self.secret_key_file = Some(file);
+        }
         Ok(())
+    }
+
+    /// Where shops reach this server, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+    }
+
+    /// The secret key file and whether it is the default one (created when missing).
+    pub fn secret_key_path(&self) -> (PathBuf, bool) {
+        match &self.secret_key_file {
+            Some(path) => (path.clone(), false),
+            None => (self.data_dir.join("secret.key"), true),
+        }
     }
 
     /// The database to open: the configured URL, or the SQLite file `sklad.db` in the
@@ -181,6 +223,8 @@ impl fmt::Debug for Config {
             .field("database_url", &self.database_url_redacted())
             .field("listen", &self.listen)
             .field("body_limit", &self.body_limit)
+            .field("public_url", &self.public_url)
+            .field("secret_key_file", &self.secret_key_file)
             .finish()
     }
 }
@@ -190,6 +234,25 @@ fn parse_listen(setting: &str, text: &str) -> Result<SocketAddr, ConfigError> {
         setting: setting.into(),
         message: format!("expected an address such as {DEFAULT_LISTEN}, got {text:?}"),
     })
+}
+
+/// An `http(s)://host[:port][/path]` URL without a trailing slash, query or password.
+fn parse_public_url(setting: &str, text: &str) -> Result<String, ConfigError> {
+    let invalid = || ConfigError::Invalid {
+        setting: setting.into(),
+        message: format!("expected an address such as https://sklad.example.bg, got {text:?}"),
+    };
+    let url = url::Url::parse(text.trim()).map_err(|_| invalid())?;
+    let plain = matches!(url.scheme(), "http" | "https")
+        && url.host().is_some()
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && url.username().is_empty()
+        && url.password().is_none();
+    if !plain {
+        return Err(invalid());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 /// A URL with its password (and, for unparseable text, everything) hidden.
@@ -248,6 +311,40 @@ mod tests {
         assert_eq!(config.listen.to_string(), "127.0.0.1:9100");
         assert_eq!(config.body_limit, 1024);
         assert_eq!(config.database_url(), "sqlite:///srv/sklad/sklad.db");
+    }
+
+    #[test]
+    fn public_url_and_secret_key_file_have_defaults_and_are_checked() {
+        let config = Config::load_with(None, env_of(&[])).unwrap();
+        assert_eq!(config.public_url(), "http://127.0.0.1:8080");
+        assert_eq!(
+            config.secret_key_path(),
+            (PathBuf::from("./data/secret.key"), true)
+        );
+        let config = Config::load_with(
+            None,
+            env_of(&[
+                ("SKLAD_PUBLIC_URL", "https://sklad.example.bg/"),
+                ("SKLAD_SECRET_KEY_FILE", "/etc/sklad/secret.key"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.public_url(), "https://sklad.example.bg");
+        assert_eq!(
+            config.secret_key_path(),
+            (PathBuf::from("/etc/sklad/secret.key"), false)
+        );
+        for bad in [
+            "sklad.example.bg",
+            "ftp://x",
+            "https://x/?a=1",
+            "https://u:p@x",
+        ] {
+            assert!(
+                Config::load_with(None, env_of(&[("SKLAD_PUBLIC_URL", bad)])).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Sklad's HTTP face: the REST API under `/api/v1` and the back-office pages, two
-//! faces of one service layer ([`sklad_store::Store`]).
+//! faces of one service layer ([`sklad_store::Store`]), and the door the shops'
+//! webhooks knock on (`/hooks/cloudcart/…`, served by the bridge, `sklad_sync`).
 
 pub mod api;
 pub mod config;
 pub mod error;
+pub mod hooks;
 mod state;
 pub mod web;
 
@@ -26,6 +28,7 @@ pub fn app(state: AppState) -> axum::Router {
 pub fn app_with_body_limit(state: AppState, body_limit: usize) -> axum::Router {
     axum::Router::new()
         .nest("/api/v1", api::router())
+        .merge(hooks::router())
         .merge(web::router())
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))

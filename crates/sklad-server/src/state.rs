@@ -4,6 +4,7 @@
 
 use sklad_domain::clock::SharedClock;
 use sklad_store::Store;
+use sklad_sync::Bridge;
 
 /// What every handler shares. Cheap to clone; its `Debug` shows no secrets (the
 /// store's never shows the database URL).
@@ -13,4 +14,6 @@ pub struct AppState {
     pub store: Store,
     /// The injected clock: default dates, backup file names, session expiry.
     pub clock: SharedClock,
+    /// The e-shop bridge: connections, the control panel's jobs, webhook doors.
+    pub bridge: Bridge,
 }

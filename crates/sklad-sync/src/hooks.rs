@@ -21,6 +21,9 @@ use crate::Bridge;
 /// Our custom header on every delivery (its value is a per-connection secret).
 pub const HOOK_HEADER: &str = "X-Sklad-Hook";
 
+/// The header carrying the shop's API key on every delivery.
+pub use cloudcart::API_KEY_HEADER as SHOP_KEY_HEADER;
+
 /// The path prefix of every webhook door.
 pub const HOOK_PATH: &str = "/hooks/cloudcart";
 

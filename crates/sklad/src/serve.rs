@@ -46,18 +46,54 @@ pub async fn serve(mut config: Config, args: ServeArgs) -> Result<()> {
             "Вход / Login: {FIRST_OWNER_LOGIN}   Парола / Password: {password}   (показва се само сега / shown only now)"
         );
     }
+    let bridge = start_bridge(&config, &store)?;
+    say!(
+        "Адрес за известията от магазините / Public address for shop webhooks: {}",
+        config.public_url()
+    );
     say!("Спиране / Stop: Ctrl-C");
     let state = AppState {
         store: store.clone(),
         clock: Arc::new(SystemClock),
+        bridge: bridge.clone(),
     };
     let app = sklad_server::app_with_body_limit(state, config.body_limit);
-    sklad_server::serve(listener, app, shutdown_signal())
-        .await
-        .context("serving HTTP")?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let workers = tokio::spawn(bridge.run(async move {
+        let mut stopped = stopped;
+        let _ = stopped.wait_for(|s| *s).await;
+    }));
+    sklad_server::serve(listener, app, async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    })
+    .await
+    .context("serving HTTP")?;
+    let _ = workers.await;
     store.close().await;
     say!("Склад спря / Sklad stopped.");
     Ok(())
+}
+
+/// The bridge with the sealing key from the configuration; the default key file is
+/// created on first start (owner-only), and the banner says so once.
+fn start_bridge(config: &Config, store: &Store) -> Result<sklad_sync::Bridge> {
+    let (path, default) = config.secret_key_path();
+    let (secrets, created) = sklad_sync::SecretBox::load(&path, default)
+        .with_context(|| format!("loading the secret key file {}", path.display()))?;
+    if created {
+        say!(
+            "Създаден е ключ за шифриране на API ключовете на магазините: {} (пазете го заедно с \
+             архивите) / An encryption key for shop API keys was created: {} (keep it with your backups)",
+            path.display(),
+            path.display()
+        );
+    }
+    Ok(sklad_sync::Bridge::new(
+        store.clone(),
+        secrets,
+        sklad_sync::BridgeConfig::new(&config.public_url()),
+    ))
 }
 
 /// On a database without any firm, creates „Моята фирма“ (EUR, 2 seats) and its owner

@@ -41,9 +41,25 @@ pub use sklad_store::Engine;
 pub struct TestServer {
     /// `http://127.0.0.1:<port>/api/v1`
     pub api: String,
+    /// `http://127.0.0.1:<port>`
+    pub base: String,
     /// The same store the server uses (for setup that the API does not offer).
     pub store: Store,
+    /// The server's bridge (its worker loop runs; tests may also call `tick`).
+    pub bridge: sklad_sync::Bridge,
     pub http: reqwest::Client,
+}
+
+/// A bridge for a test server at `public_url`: a fresh sealing key, shop clients on a
+/// virtual clock (rate windows and backoff never wait for real time).
+pub fn test_bridge(store: &Store, public_url: &str) -> sklad_sync::Bridge {
+    let mut config = sklad_sync::BridgeConfig::new(public_url);
+    config.clients = sklad_sync::ClientSettings {
+        clock: Arc::new(cloudcart::clock::VirtualClock::new()),
+        connect_timeout: std::time::Duration::from_secs(5),
+        request_timeout: std::time::Duration::from_secs(20),
+    };
+    sklad_sync::Bridge::new(store.clone(), sklad_sync::SecretBox::random(), config)
 }
 
 /// Starts the server on `engine`, runs `test`, stops everything and cleans up.
@@ -84,21 +100,27 @@ pub async fn start_with_body_limit(
         .expect("open store")
         .with_clock(clock.clone());
     store.migrate().await.expect("migrate");
-    let state = AppState {
-        store: store.clone(),
-        clock,
-    };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind loopback");
     let addr = listener.local_addr().expect("address");
+    let bridge = test_bridge(&store, &format!("http://{addr}"));
+    let state = AppState {
+        store: store.clone(),
+        clock,
+        bridge: bridge.clone(),
+    };
     let app = sklad_server::app_with_body_limit(state, body_limit);
+    let worker = bridge.clone();
     let task = tokio::spawn(async move {
+        tokio::spawn(worker.run(std::future::pending()));
         axum::serve(listener, app).await.expect("serve");
     });
     let server = TestServer {
         api: format!("http://{addr}/api/v1"),
+        base: format!("http://{addr}"),
         store,
+        bridge,
         http: reqwest::Client::new(),
     };
     (server, task)

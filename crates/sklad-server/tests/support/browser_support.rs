@@ -103,16 +103,21 @@ pub async fn start_server() -> Server {
         .add_member(second.id, owner, Role::Owner)
         .await
         .expect("second firm member");
-    let state = AppState {
-        store: store.clone(),
-        clock: Arc::new(clock.clone()),
-    };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let mut config = sklad_sync::BridgeConfig::new(&base);
+    config.clients.clock = Arc::new(cloudcart::clock::VirtualClock::new());
+    let bridge = sklad_sync::Bridge::new(store.clone(), sklad_sync::SecretBox::random(), config);
+    let state = AppState {
+        store: store.clone(),
+        clock: Arc::new(clock.clone()),
+        bridge: bridge.clone(),
+    };
     let app = sklad_server::app(state);
     let task = tokio::spawn(async move {
+        tokio::spawn(bridge.run(std::future::pending()));
         let _ = axum::serve(listener, app).await;
     });
     Server {

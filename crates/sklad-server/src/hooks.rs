@@ -1,0 +1,74 @@
+//! The webhook door (`POST /hooks/cloudcart/{token}/{event}`): authenticates a delivery
+//! through the bridge and answers so the shop keeps a genuine subscription alive.
+//!
+//! | delivery | answer |
+//! |---|---|
+//! | a token or event no connection has (a stale subscription) | `404`, no body |
+//! | a known token, but the key or our header does not match | `503` (retryable; journaled) |
+//! | genuine | `202` |
+//!
+//! Never 400/401/403/405/406/410/411, which make CloudCart disable a subscription for
+//! good (API.md §6.6), and never a body that could echo "please unsubscribe me". The
+//! durable inbox behind the door comes with the orders import (issue 8); until then a
+//! genuine delivery is acknowledged and logged.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use sklad_sync::hooks::{Delivery, HOOK_HEADER, HOOK_PATH, SHOP_KEY_HEADER};
+
+use crate::AppState;
+
+/// The door's routes.
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new().route(
+        &format!("{HOOK_PATH}/{{token}}/{{event}}"),
+        post(receive).fallback(|| async { StatusCode::NOT_FOUND }),
+    )
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+async fn receive(
+    State(state): State<AppState>,
+    Path((token, event)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> StatusCode {
+    let delivery = state
+        .bridge
+        .authenticate_delivery(
+            &token,
+            &event,
+            header(&headers, SHOP_KEY_HEADER),
+            header(&headers, HOOK_HEADER),
+        )
+        .await;
+    match delivery {
+        Ok(Delivery::UnknownPath) => StatusCode::NOT_FOUND,
+        Ok(Delivery::Refused { connection_id, .. }) => {
+            tracing::warn!(
+                connection = connection_id,
+                "webhook refused: key or header mismatch"
+            );
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        Ok(Delivery::Accepted {
+            connection_id,
+            event,
+            ..
+        }) => {
+            tracing::info!(connection = connection_id, event, "webhook received");
+            StatusCode::ACCEPTED
+        }
+        Err(e) => {
+            tracing::error!(
+                code = e.code(),
+                "webhook could not be checked: {}",
+                e.message_en()
+            );
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
+}
