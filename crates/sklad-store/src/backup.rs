@@ -20,7 +20,10 @@ use crate::{ArchiveSummary, Engine, Store, StoreError, StoreResult};
 /// The archive's format name.
 pub const BACKUP_FORMAT: &str = "sklad-firm-backup";
 /// The archive format version this build writes and reads.
-pub const BACKUP_VERSION: i64 = 1;
+pub const BACKUP_VERSION: i64 = 2;
+
+/// The oldest archive version this build restores (version 1 had no e-shop tables).
+pub const BACKUP_MIN_VERSION: i64 = 1;
 /// The largest decompressed archive accepted.
 const MAX_ARCHIVE_BYTES: u64 = 4 << 30;
 
@@ -91,6 +94,14 @@ fn is_timestamp(text: &str) -> bool {
     text.parse::<jiff::Timestamp>().is_ok()
 }
 
+fn is_sale_rule(text: &str) -> bool {
+    sklad_domain::shop::SaleRule::from_key(text).is_some()
+}
+
+fn is_shop_stock_status(text: &str) -> bool {
+    sklad_domain::shop::ShopStockStatus::from_key(text).is_some()
+}
+
 fn is_json(text: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(text).is_ok()
 }
@@ -103,6 +114,10 @@ struct Table {
     has_firm_id: bool,
     cols: &'static [Col],
     select: &'static str,
+    /// The archive version that introduced the table (older archives lack it).
+    since: i64,
+    /// Columns set on restore that the archive does not carry (see [`restore_extra`]).
+    restore_extra: &'static [&'static str],
 }
 
 const FIRM_COLS: &[Col] = &[
@@ -127,6 +142,8 @@ const TABLES: &[Table] = &[
             col("active", Kind::Int),
         ],
         select: "FROM objects WHERE firm_id = $1 ORDER BY id",
+        since: 1,
+        restore_extra: &[],
     },
     Table {
         name: "goods",
@@ -144,6 +161,8 @@ const TABLES: &[Table] = &[
             col("search_text", Kind::Text),
         ],
         select: "FROM goods WHERE firm_id = $1 ORDER BY id",
+        since: 1,
+        restore_extra: &[],
     },
     Table {
         name: "good_barcodes",
@@ -155,6 +174,8 @@ const TABLES: &[Table] = &[
             col("barcode", Kind::Text),
         ],
         select: "FROM good_barcodes WHERE firm_id = $1 ORDER BY good_id, position",
+        since: 1,
+        restore_extra: &[],
     },
     Table {
         name: "good_prices",
@@ -167,6 +188,8 @@ const TABLES: &[Table] = &[
         ],
         select: "FROM good_prices WHERE good_id IN (SELECT id FROM goods WHERE firm_id = $1) \
                  ORDER BY good_id, price_group",
+        since: 1,
+        restore_extra: &[],
     },
     Table {
         name: "partners",
@@ -187,6 +210,8 @@ const TABLES: &[Table] = &[
             col("search_text", Kind::Text),
         ],
         select: "FROM partners WHERE firm_id = $1 ORDER BY id",
+        since: 1,
+        restore_extra: &[],
     },
     Table {
         name: "payment_types",
@@ -199,6 +224,8 @@ const TABLES: &[Table] = &[
             col("active", Kind::Int),
         ],
         select: "FROM payment_types WHERE firm_id = $1 ORDER BY id",
+        since: 1,
+        restore_extra: &[],
     },
     Table {
         name: "operations",
@@ -225,6 +252,8 @@ const TABLES: &[Table] = &[
             col("created_at", Kind::Key(is_timestamp)),
         ],
         select: "FROM operations WHERE firm_id = $1 ORDER BY id",
+        since: 1,
+        restore_extra: &[],
     },
     Table {
         name: "operation_lines",
@@ -241,6 +270,8 @@ const TABLES: &[Table] = &[
         ],
         select: "FROM operation_lines WHERE operation_id IN \
                  (SELECT id FROM operations WHERE firm_id = $1) ORDER BY operation_id, position",
+        since: 1,
+        restore_extra: &[],
     },
     Table {
         name: "stock",
@@ -253,6 +284,8 @@ const TABLES: &[Table] = &[
             col("reserved", Kind::Int),
         ],
         select: "FROM stock WHERE firm_id = $1 ORDER BY object_id, good_id",
+        since: 1,
+        restore_extra: &[],
     },
     Table {
         name: "stock_ledger",
@@ -267,6 +300,8 @@ const TABLES: &[Table] = &[
             col("at", Kind::Key(is_timestamp)),
         ],
         select: "FROM stock_ledger WHERE firm_id = $1 ORDER BY id",
+        since: 1,
+        restore_extra: &[],
     },
     Table {
         name: "firm_journal",
@@ -279,8 +314,123 @@ const TABLES: &[Table] = &[
             col("details", Kind::Key(is_json)),
         ],
         select: "FROM firm_journal WHERE firm_id = $1 ORDER BY id",
+        since: 1,
+        restore_extra: &[],
+    },
+    // E-shop connections travel without their secrets (the API key, the webhook token
+    // and header secret are not in the archive): a restored connection is not in use,
+    // has auto-sync off and asks for the API key again.
+    Table {
+        name: "shop_connections",
+        has_id: true,
+        has_firm_id: true,
+        cols: &[
+            col("id", Kind::Int),
+            col("name", Kind::Text),
+            col("kind", Kind::Text),
+            col("shop_url", Kind::Text),
+            col("shop_host", Kind::Text),
+            col("currency", Kind::Key(is_currency)),
+            col("currency_auto", Kind::Int),
+            col("prices_with_vat", Kind::Int),
+            col("feed_all", Kind::Int),
+            refs("operations_object_id", "objects", true),
+            col("sale_rule", Kind::Key(is_sale_rule)),
+            col("shop_stock_status", Kind::Key(is_shop_stock_status)),
+            refs("delivery_good_id", "goods", true),
+            refs("discount_good_id", "goods", true),
+            refs("fee_good_id", "goods", true),
+            col("created_at", Kind::Key(is_timestamp)),
+            col("updated_at", Kind::Key(is_timestamp)),
+        ],
+        select: "FROM shop_connections WHERE firm_id = $1 ORDER BY id",
+        since: 2,
+        restore_extra: &["hook_token", "active", "auto_sync"],
+    },
+    Table {
+        name: "shop_connection_objects",
+        has_id: false,
+        has_firm_id: false,
+        cols: &[
+            refs("connection_id", "shop_connections", false),
+            refs("object_id", "objects", false),
+        ],
+        select: "FROM shop_connection_objects WHERE connection_id IN \
+                 (SELECT id FROM shop_connections WHERE firm_id = $1) ORDER BY connection_id, object_id",
+        since: 2,
+        restore_extra: &[],
+    },
+    Table {
+        name: "shop_payments",
+        has_id: false,
+        has_firm_id: false,
+        cols: &[
+            refs("connection_id", "shop_connections", false),
+            col("provider", Kind::Text),
+            col("title", Kind::Text),
+            col("active", Kind::Int),
+            refs("payment_type_id", "payment_types", true),
+            col("seen_at", Kind::Key(is_timestamp)),
+        ],
+        select: "FROM shop_payments WHERE connection_id IN \
+                 (SELECT id FROM shop_connections WHERE firm_id = $1) ORDER BY connection_id, provider",
+        since: 2,
+        restore_extra: &[],
+    },
+    Table {
+        name: "shop_links",
+        has_id: false,
+        has_firm_id: false,
+        cols: &[
+            refs("connection_id", "shop_connections", false),
+            col("shop_variant_id", Kind::Text),
+            col("shop_product_id", Kind::Text),
+            refs("good_id", "goods", false),
+            col("sync_excluded", Kind::Int),
+            col("shop_quantity", Kind::OptInt),
+            col("shop_unlimited", Kind::Int),
+            col("shop_price", Kind::OptInt),
+            col("created_at", Kind::Key(is_timestamp)),
+        ],
+        select: "FROM shop_links WHERE connection_id IN \
+                 (SELECT id FROM shop_connections WHERE firm_id = $1) \
+                 ORDER BY connection_id, shop_variant_id",
+        since: 2,
+        restore_extra: &[],
+    },
+    Table {
+        name: "shop_journal",
+        has_id: false,
+        has_firm_id: true,
+        cols: &[
+            refs("connection_id", "shop_connections", true),
+            col("at", Kind::Key(is_timestamp)),
+            col("actor", Kind::Text),
+            col("action", Kind::Text),
+            col("outcome", Kind::Text),
+            col("message_bg", Kind::Text),
+            col("message_en", Kind::Text),
+            col("details", Kind::Key(is_json)),
+        ],
+        select: "FROM shop_journal WHERE firm_id = $1 ORDER BY id",
+        since: 2,
+        restore_extra: &[],
     },
 ];
+
+/// The values a restored row gets for the table's `restore_extra` columns.
+fn restore_extra(table: &str) -> Vec<Cell> {
+    match table {
+        // A fresh webhook token (the old one stays with the original firm), not in
+        // use, auto-sync off.
+        "shop_connections" => vec![
+            Cell::Text(hex::encode(rand::random::<[u8; 24]>())),
+            Cell::Int(0),
+            Cell::Int(0),
+        ],
+        _ => Vec::new(),
+    }
+}
 
 /// What the checksum covers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -427,14 +577,21 @@ fn decode(archive: &[u8]) -> StoreResult<Archive> {
             "The file is not a Sklad firm archive.",
         ));
     }
-    let version = value.get("version").and_then(|v| v.as_i64());
-    if version != Some(BACKUP_VERSION) {
+    let version = value
+        .get("version")
+        .and_then(|v| v.as_i64())
+        .filter(|v| (BACKUP_MIN_VERSION..=BACKUP_VERSION).contains(v));
+    let Some(version) = version else {
         return Err(StoreError::archive(
             "archive_version",
-            format!("Версията на архива не се поддържа (поддържа се {BACKUP_VERSION})."),
-            format!("The archive version is not supported (this build reads {BACKUP_VERSION})."),
+            format!(
+                "Версията на архива не се поддържа (поддържат се {BACKUP_MIN_VERSION} до {BACKUP_VERSION})."
+            ),
+            format!(
+                "The archive version is not supported (this build reads {BACKUP_MIN_VERSION} to {BACKUP_VERSION})."
+            ),
         ));
-    }
+    };
     let archive: Archive = serde_json::from_value(value).map_err(|_| corrupt("structure"))?;
     if archive.payload.checksum()? != archive.checksum {
         return Err(StoreError::archive(
@@ -443,16 +600,27 @@ fn decode(archive: &[u8]) -> StoreResult<Archive> {
             "The archive's checksum does not match: it was altered or damaged; nothing was written.",
         ));
     }
+    let mut archive = archive;
+    // Tables newer than the archive are empty in it.
+    for table in TABLES.iter().filter(|t| t.since > version) {
+        if archive.payload.tables.contains_key(table.name) {
+            return Err(corrupt("unexpected tables"));
+        }
+        archive
+            .payload
+            .tables
+            .insert(table.name.to_owned(), Vec::new());
+    }
     let payload = &archive.payload;
+    if payload.tables.len() != TABLES.len() {
+        return Err(corrupt("unexpected tables"));
+    }
     let mut ids: HashMap<&str, BTreeSet<i64>> = HashMap::new();
     for table in TABLES {
         let rows = payload
             .tables
             .get(table.name)
             .ok_or_else(|| corrupt(&format!("table {} missing", table.name)))?;
-        if payload.tables.len() != TABLES.len() {
-            return Err(corrupt("unexpected tables"));
-        }
         if table.has_id {
             let mut set = BTreeSet::new();
             for row in rows {
@@ -592,6 +760,7 @@ impl Store {
             if table.has_firm_id {
                 names.insert(0, "firm_id");
             }
+            names.extend(table.restore_extra);
             let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "INSERT INTO {} ({}) VALUES ({}){}",
@@ -630,6 +799,9 @@ impl Store {
                         (_, cell) => cell,
                     };
                     q = bind_cell(q, c.kind, cell);
+                }
+                for cell in restore_extra(table.name) {
+                    q = bind_cell(q, Kind::OptText, cell);
                 }
                 if let Some(old_id) = old_id {
                     let new_id: i64 = get(
@@ -696,6 +868,9 @@ fn canonical(payload: &Payload) -> serde_json::Value {
             json!([cell_json(&r[1]), cell_json(&r[2])])
         }),
         ("payment_types", |r: &[Cell]| cell_json(&r[1])),
+        ("shop_connections", |r: &[Cell]| {
+            json!([cell_json(&r[1]), cell_json(&r[3])])
+        }),
         ("operations", |r: &[Cell]| {
             json!([cell_json(&r[1]), cell_json(&r[2])])
         }),
@@ -743,7 +918,7 @@ fn canonical(payload: &Payload) -> serde_json::Value {
                 Value::Object(obj)
             })
             .collect();
-        if table.name != "stock_ledger" && table.name != "firm_journal" {
+        if !matches!(table.name, "stock_ledger" | "firm_journal" | "shop_journal") {
             rows.sort_by_key(|v| v.to_string());
         }
         out.insert(table.name.to_owned(), Value::Array(rows));

@@ -34,7 +34,7 @@ mod types;
 mod users;
 
 pub use auth::TOKEN_PREFIX;
-pub use backup::{BACKUP_FORMAT, BACKUP_VERSION};
+pub use backup::{BACKUP_FORMAT, BACKUP_MIN_VERSION, BACKUP_VERSION};
 pub use error::{StoreError, StoreResult};
 pub use firms::DEFAULT_OBJECT_NAME;
 pub use outbox::STOCK_CHANGE_CLAIM_LEASE;

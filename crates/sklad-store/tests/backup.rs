@@ -78,7 +78,7 @@ async fn s1_damaged_archives_are_refused_and_nothing_is_written(store: Store) {
             "archive_checksum",
         ),
         (
-            tamper(&archive, |v| v["version"] = 2.into()),
+            tamper(&archive, |v| v["version"] = 99.into()),
             "archive_version",
         ),
         (
