@@ -133,6 +133,12 @@ impl Bridge {
         &self.inner.config
     }
 
+    /// What this process's rate limiter of `host` knows (the learned per-minute limit,
+    /// requests in the sliding window), once it has talked to that shop.
+    pub fn rate_budget(&self, host: &str) -> Option<cloudcart::limiter::LimiterSnapshot> {
+        self.inner.clients.rate_budget(host)
+    }
+
     /// One round of background work: take or renew the leases of the shops this process
     /// may work with (those of connections in use, of queued jobs and of its running
     /// jobs), queue due watchdog checks, and start the queued jobs of the shops it

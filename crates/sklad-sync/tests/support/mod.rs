@@ -25,6 +25,8 @@ pub struct Rig {
     pub sim: Sim,
     pub store: Store,
     pub bridge: Bridge,
+    /// The sealing key (another process on the same database needs the same one).
+    pub secrets: SecretBox,
     pub clock: ManualClock,
     pub firm_id: Id,
     pub host: String,
@@ -62,11 +64,13 @@ pub async fn rig(engine: Engine, shop: ShopConfig, currency: Currency) -> Option
         connect_timeout: Duration::from_secs(5),
         request_timeout: Duration::from_secs(20),
     };
-    let bridge = Bridge::new(store.clone(), SecretBox::random(), config);
+    let secrets = SecretBox::random();
+    let bridge = Bridge::new(store.clone(), secrets.clone(), config);
     Some(Rig {
         sim,
         store,
         bridge,
+        secrets,
         clock,
         firm_id: firm.id,
         host,
