@@ -90,7 +90,8 @@ impl StoreError {
         }
     }
 
-    pub(crate) fn not_found(entity: &'static str) -> Self {
+    /// A `NotFound` of `entity` (one of the keys documented on the variant).
+    pub fn not_found(entity: &'static str) -> Self {
         StoreError::NotFound { entity }
     }
 

@@ -70,8 +70,26 @@ impl SyncError {
         }
     }
 
-    /// The job error a failed job records.
+    /// The job error a failed job records: for refused input, the first field error's
+    /// code and every field error on a line of its own.
     pub fn to_job_error(&self) -> sklad_store::shops::JobError {
+        if let Some(v) = match self {
+            SyncError::Store(e) => e.validation(),
+            _ => None,
+        } {
+            let lines = |text: fn(&sklad_domain::FieldError) -> &str| {
+                v.errors
+                    .iter()
+                    .map(|e| format!("{} [{}: {}]", text(e), e.field, e.code))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            return sklad_store::shops::JobError {
+                code: v.errors.first().map_or("validation", |e| e.code).to_owned(),
+                message_bg: lines(|e| &e.message_bg),
+                message_en: lines(|e| &e.message_en),
+            };
+        }
         sklad_store::shops::JobError {
             code: self.code().to_owned(),
             message_bg: self.message_bg(),

@@ -24,6 +24,7 @@
 mod catalogue;
 mod clients;
 mod connections;
+pub mod csv;
 mod error;
 pub mod hooks;
 mod jobs;
@@ -91,6 +92,8 @@ struct Inner {
     holder: String,
     /// Jobs running in this process: id → shop host.
     running: Mutex<HashMap<Id, String>>,
+    /// The shop hosts whose lease this process took in its last round.
+    held: Mutex<BTreeSet<String>>,
     /// Rung when a job is queued in this process.
     job_queued: Notify,
     /// Rung when a job of this process finishes.
@@ -117,6 +120,7 @@ impl Bridge {
                 holder: format!("sklad-{}", secret::random_token(8)),
                 config,
                 running: Mutex::new(HashMap::new()),
+                held: Mutex::new(BTreeSet::new()),
                 job_queued: Notify::new(),
                 job_done: Notify::new(),
             }),
@@ -158,6 +162,7 @@ impl Bridge {
                 held.push(host);
             }
         }
+        *self.inner.held.lock().unwrap_or_else(|p| p.into_inner()) = held.iter().cloned().collect();
         jobs::schedule_watchdogs(self, &active, &held).await?;
         while self.running_count() < self.inner.config.max_parallel_jobs {
             let Some((firm_id, job)) = store.claim_shop_job(&self.inner.holder, &held).await?
@@ -182,14 +187,22 @@ impl Bridge {
                 () = tokio::time::sleep(self.inner.config.poll_interval) => {}
             }
         }
-        let hosts: BTreeSet<String> = match self.store().active_shop_connections().await {
-            Ok(active) => active.into_iter().map(|(_, c)| c.shop_host).collect(),
-            Err(_) => BTreeSet::new(),
-        };
-        for host in hosts.into_iter().chain(self.running_hosts()) {
+        self.release_leases().await;
+    }
+
+    /// Gives up the leases this process holds (when it stops working with shops: at
+    /// shutdown, or when a command-line run is done), so another process need not wait
+    /// for them to lapse. Leases of shops with jobs still running here are kept.
+    pub async fn release_leases(&self) {
+        let held: Vec<String> =
+            std::mem::take(&mut *self.inner.held.lock().unwrap_or_else(|p| p.into_inner()))
+                .into_iter()
+                .collect();
+        let running = self.running_hosts();
+        for host in held.iter().filter(|h| !running.contains(h)) {
             let _ = self
                 .store()
-                .release_shop_lease(&host, &self.inner.holder)
+                .release_shop_lease(host, &self.inner.holder)
                 .await;
         }
     }

@@ -562,7 +562,13 @@ async fn k4_webhooks_registered_and_the_watchdog_repairs_what_the_merchant_broke
     // Not before the settings are complete.
     let refused = rig.run(connection.id, JobKind::Webhooks, false).await;
     assert_eq!(refused.status, "failed");
-    assert_eq!(refused.error.unwrap().code, "validation");
+    let error = refused.error.unwrap();
+    assert_eq!(error.code, "special_good_missing");
+    assert!(
+        error.message_en.contains("payment_unmapped"),
+        "{}",
+        error.message_en
+    );
     complete_settings(&rig, connection.id).await;
     let done = rig.run(connection.id, JobKind::Webhooks, false).await;
     assert_eq!(summary(&done)["events"]["order.created"], "created");

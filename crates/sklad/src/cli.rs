@@ -45,6 +45,111 @@ pub enum Command {
     /// Switches a BGN firm to EUR for good: prices converted at 1.95583, half up to the
     /// cent; documents keep their amounts.
     EuroChangeover(EuroChangeoverArgs),
+    /// E-shop connections (Връзка с ел. магазини) and the CloudCart control panel.
+    #[command(subcommand)]
+    Shop(ShopCommand),
+}
+
+/// `sklad shop …`: what the connection pages and the control panel do, for scripts.
+/// Shop actions run as jobs: a running `sklad serve` on the same database runs them
+/// when it holds the shop's lease, otherwise this command runs them itself.
+#[derive(Debug, Subcommand)]
+pub enum ShopCommand {
+    /// Adds a CloudCart connection („Нова връзка“) and tests it.
+    Add(ShopAddArgs),
+    /// Lists the firm's connections.
+    List(FirmArg),
+    /// „Провери връзката“: key, address, plan, counts, currency.
+    Test(ShopJobArgs),
+    /// K1 „Провери съответствието“: every shop variant beside its good.
+    Check(ShopCheckArgs),
+    /// K2 „Импортирай ВСИЧКИ стоки от магазина“ (use --dry-run first).
+    Import(ShopDryRunArgs),
+    /// The shop's quantities as opening stock: one Ревизия (use --dry-run first).
+    OpeningStock(ShopDryRunArgs),
+    /// Creates the special goods Доставка, Търговска отстъпка and Такса (services).
+    SpecialGoods(ShopJobArgs),
+    /// K4 „Активирай известията“: registers the webhooks at the public address.
+    Webhooks(ShopJobArgs),
+}
+
+/// `--firm`.
+#[derive(Debug, Args)]
+pub struct FirmArg {
+    /// The firm's id.
+    #[arg(long)]
+    pub firm: i64,
+}
+
+/// A currency of a shop connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShopCurrencyArg {
+    /// From the shop's latest order (the API does not tell the shop's currency).
+    Auto,
+    /// Euro.
+    Eur,
+    /// Bulgarian lev.
+    Bgn,
+}
+
+/// Options of `sklad shop add`.
+#[derive(Debug, Args)]
+pub struct ShopAddArgs {
+    /// The firm's id.
+    #[arg(long)]
+    pub firm: i64,
+    /// A name to recognise the connection by.
+    #[arg(long, default_value = "CloudCart")]
+    pub name: String,
+    /// The shop's primary address, e.g. https://sampleshop.cloudcart.net.
+    #[arg(long)]
+    pub url: String,
+    /// The API key (CloudCart: Настройки → API ключове). Prefer SKLAD_SHOP_API_KEY, so
+    /// the key stays out of the shell history and the process list.
+    #[arg(long, env = "SKLAD_SHOP_API_KEY", hide_env_values = true)]
+    pub key: String,
+    /// Put the connection in use (it takes one of the firm's seats).
+    #[arg(long)]
+    pub in_use: bool,
+    /// The shop's currency.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub currency: ShopCurrencyArg,
+    /// The shop's prices are without VAT.
+    #[arg(long)]
+    pub net_prices: bool,
+}
+
+/// `--firm` and `--connection`.
+#[derive(Debug, Args)]
+pub struct ShopJobArgs {
+    /// The firm's id.
+    #[arg(long)]
+    pub firm: i64,
+    /// The connection's id (see `sklad shop list`).
+    #[arg(long)]
+    pub connection: i64,
+}
+
+/// Options of `sklad shop check`.
+#[derive(Debug, Args)]
+pub struct ShopCheckArgs {
+    /// The firm and connection.
+    #[command(flatten)]
+    pub target: ShopJobArgs,
+    /// Also write every row to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+}
+
+/// Options of the actions with a dry run.
+#[derive(Debug, Args)]
+pub struct ShopDryRunArgs {
+    /// The firm and connection.
+    #[command(flatten)]
+    pub target: ShopJobArgs,
+    /// Show what would be done; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Options of `sklad serve`.

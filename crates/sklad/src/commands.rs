@@ -24,6 +24,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Backup(args) => backup(&config, args).await,
         Command::Restore(args) => restore(&config, args).await,
         Command::EuroChangeover(args) => euro_changeover(&config, args).await,
+        Command::Shop(command) => crate::shop::run(&config, command).await,
     }
 }
 

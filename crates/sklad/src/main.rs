@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod serve;
+mod shop;
 
 use clap::Parser;
 use std::process::ExitCode;

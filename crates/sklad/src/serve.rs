@@ -46,11 +46,13 @@ pub async fn serve(mut config: Config, args: ServeArgs) -> Result<()> {
             "Вход / Login: {FIRST_OWNER_LOGIN}   Парола / Password: {password}   (показва се само сега / shown only now)"
         );
     }
-    let bridge = start_bridge(&config, &store)?;
-    say!(
-        "Адрес за известията от магазините / Public address for shop webhooks: {}",
-        config.public_url()
-    );
+    // Without a configured public address, shops are told the bound one.
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{address}"));
+    let bridge = start_bridge(&config, &store, &public_url)?;
+    say!("Адрес за известията от магазините / Public address for shop webhooks: {public_url}");
     say!("Спиране / Stop: Ctrl-C");
     let state = AppState {
         store: store.clone(),
@@ -77,7 +79,7 @@ pub async fn serve(mut config: Config, args: ServeArgs) -> Result<()> {
 
 /// The bridge with the sealing key from the configuration; the default key file is
 /// created on first start (owner-only), and the banner says so once.
-fn start_bridge(config: &Config, store: &Store) -> Result<sklad_sync::Bridge> {
+fn start_bridge(config: &Config, store: &Store, public_url: &str) -> Result<sklad_sync::Bridge> {
     let (path, default) = config.secret_key_path();
     let (secrets, created) = sklad_sync::SecretBox::load(&path, default)
         .with_context(|| format!("loading the secret key file {}", path.display()))?;
@@ -92,7 +94,7 @@ fn start_bridge(config: &Config, store: &Store) -> Result<sklad_sync::Bridge> {
     Ok(sklad_sync::Bridge::new(
         store.clone(),
         secrets,
-        sklad_sync::BridgeConfig::new(&config.public_url()),
+        sklad_sync::BridgeConfig::new(public_url),
     ))
 }
 
