@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use sklad_domain::{FieldError, ValidationErrors};
 use sklad_store::StoreError;
+use sklad_sync::SyncError;
 
 /// An error answered to an API client.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,6 +203,9 @@ fn is_conflict_code(code: &str) -> bool {
                 | "already_eur"
                 | "last_owner"
                 | "seats_exceeded"
+                | "seats_for_connection"
+                | "special_good_code_taken"
+                | "job_running"
         )
 }
 
@@ -241,6 +245,45 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %other, "store error");
                 ApiError::internal()
             }
+        }
+    }
+}
+
+/// What the e-shop bridge fails with: storage as [`StoreError`]; a shop that refused
+/// or could not be reached is a 502 with the client's stable code (`cloudcart.…`) and
+/// text (never a key: the client's messages carry none); a connection without a usable
+/// API key, or a cancelled job, conflicts with the stored state (409).
+impl From<SyncError> for ApiError {
+    fn from(error: SyncError) -> Self {
+        match error {
+            SyncError::Store(e) => e.into(),
+            SyncError::Shop(e) => {
+                tracing::warn!(code = e.code(), "the shop refused or was unreachable");
+                ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    e.code(),
+                    e.message_bg(),
+                    e.message_en(),
+                )
+            }
+            SyncError::NoKey => ApiError::new(
+                StatusCode::CONFLICT,
+                "api_key_needed",
+                error.message_bg(),
+                error.message_en(),
+            ),
+            SyncError::Secret(_) => ApiError::new(
+                StatusCode::CONFLICT,
+                "secret_unreadable",
+                error.message_bg(),
+                error.message_en(),
+            ),
+            SyncError::Cancelled => ApiError::new(
+                StatusCode::CONFLICT,
+                "cancelled",
+                error.message_bg(),
+                error.message_en(),
+            ),
         }
     }
 }
@@ -286,6 +329,33 @@ mod tests {
         assert_eq!(
             status(StoreError::Validation(mixed)),
             StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+
+    #[test]
+    fn bridge_errors_map_to_their_status() {
+        let status = |e: SyncError| {
+            let api = ApiError::from(e);
+            assert!(!api.message_bg.is_empty() && !api.message_en.is_empty());
+            (api.status, api.code)
+        };
+        assert_eq!(
+            status(SyncError::NoKey),
+            (StatusCode::CONFLICT, "api_key_needed")
+        );
+        assert_eq!(
+            status(SyncError::Cancelled),
+            (StatusCode::CONFLICT, "cancelled")
+        );
+        assert_eq!(
+            status(SyncError::Store(StoreError::NotFound {
+                entity: "shop_job"
+            })),
+            (StatusCode::NOT_FOUND, "not_found")
+        );
+        assert_eq!(
+            status(SyncError::Store(field("job_running").into())),
+            (StatusCode::CONFLICT, "conflict")
         );
     }
 

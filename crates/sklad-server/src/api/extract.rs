@@ -303,6 +303,34 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
     }
 }
 
+/// The numeric record ids of a path with several, e.g. `/shops/{id}/jobs/{job_id}`, in
+/// path order; anything else is a 404 (no such record).
+#[derive(Debug, Clone, Copy)]
+pub struct PathIds<const N: usize>(pub [Id; N]);
+
+impl<S: Send + Sync, const N: usize> FromRequestParts<S> for PathIds<N> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(pairs) =
+            axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| ApiError::no_route())?;
+        if pairs.len() != N {
+            return Err(ApiError::no_route());
+        }
+        let mut ids = [0; N];
+        for (slot, (_, text)) in ids.iter_mut().zip(&pairs) {
+            *slot = text
+                .parse::<Id>()
+                .ok()
+                .filter(|id| *id > 0)
+                .ok_or_else(|| ApiError::not_found("Запис", "Record"))?;
+        }
+        Ok(PathIds(ids))
+    }
+}
+
 /// A text segment from the path, e.g. a code in `/goods/by-code/{code}`.
 #[derive(Debug, Clone)]
 pub struct PathText(pub String);

@@ -16,6 +16,7 @@ mod operations;
 mod partners;
 mod payment_types;
 pub mod routes;
+mod shops;
 mod stock;
 
 use axum::Json;
@@ -54,6 +55,7 @@ fn schemas() -> Map<String, Value> {
     operations::schemas(&mut out);
     stock::schemas(&mut out);
     admin::schemas(&mut out);
+    shops::schemas(&mut out);
     out
 }
 
@@ -82,6 +84,7 @@ fn build() -> (axum::Router<AppState>, Vec<Endpoint>) {
     let api = operations::routes(api);
     let api = stock::routes(api);
     let api = admin::routes(api);
+    let api = shops::routes(api);
     api.finish()
 }
 

@@ -117,6 +117,9 @@ fn content(body: Body) -> Option<Value> {
         Body::Binary => Some(json!({
             "application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}
         })),
+        Body::Csv => Some(json!({
+            "text/csv": {"schema": {"type": "string", "contentMediaType": "text/csv"}}
+        })),
         Body::Empty => None,
     }
 }

@@ -130,6 +130,8 @@ pub enum Body {
     JsonList(&'static str),
     /// Raw bytes (`application/octet-stream`), e.g. a firm archive.
     Binary,
+    /// A CSV file (`text/csv; charset=utf-8`), e.g. a job's result rows.
+    Csv,
     /// No body.
     Empty,
 }
@@ -160,8 +162,8 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// A member endpoint answering 200 with no body yet; path parameters (`{id}` as an
-    /// integer, any other `{name}` as a string) are documented from the path.
+    /// A member endpoint answering 200 with no body yet; path parameters (`{id}` and
+    /// `{…_id}` as integers, any other `{name}` as a string) are documented from the path.
     pub fn new(
         method: Method,
         path: &'static str,
@@ -173,8 +175,8 @@ impl Endpoint {
             .split('/')
             .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
             .map(|name| {
-                if name == "id" {
-                    Param::path("id", "integer", "Record id.")
+                if name == "id" || name.ends_with("_id") {
+                    Param::path(name, "integer", "Record id.")
                 } else {
                     Param::path(name, "string", "Text from the path.")
                 }

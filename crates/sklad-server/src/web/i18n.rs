@@ -112,6 +112,42 @@ impl Tr {
         self.format(id, Some(&args))
     }
 
+    /// The text of message `id` with several named arguments.
+    pub fn ta(&self, id: &str, named: &[(&str, &str)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in named {
+            args.set(*name, FluentValue::from(*value));
+        }
+        self.format(id, Some(&args))
+    }
+
+    /// Whether the catalogue has message `id` (for ids built from stable keys).
+    pub fn has(&self, id: &str) -> bool {
+        self.bundle()
+            .get_message(id)
+            .is_some_and(|m| m.value().is_some())
+    }
+
+    /// The text of the message `{prefix}-{key}` (underscores and dots of `key` as
+    /// dashes), or `key` itself when the catalogue has none (a key newer than the
+    /// catalogue).
+    pub fn keyed(&self, prefix: &str, key: &str) -> String {
+        let id = format!("{prefix}-{}", key.replace(['_', '.'], "-"));
+        if self.has(&id) {
+            self.t(&id)
+        } else {
+            key.to_owned()
+        }
+    }
+
+    /// The text in this language of a pair of texts (Bulgarian, English).
+    pub fn pick<'a>(&self, bg: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Bg => bg,
+            Lang::En => en,
+        }
+    }
+
     /// A domain error's message in this language.
     pub fn field_error(&self, error: &FieldError) -> String {
         match self.lang {
@@ -166,7 +202,7 @@ mod tests {
         }
         let mut missing = Vec::new();
         // First argument is a message id: tr.t("…"), page.t1("…", …), ctx.page("…").
-        let first = [".t(\"", ".t1(\"", ".page(\""];
+        let first = [".t(\"", ".t1(\"", ".ta(\"", ".page(\""];
         // Second argument is a label id: fields.text("name", "…", …).
         let second = [".text(\"", ".select(\"", ".checkbox(\"", ".input(\""];
         for path in files {

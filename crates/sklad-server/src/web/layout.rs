@@ -34,6 +34,8 @@ pub struct Page {
     pub csrf: String,
     /// A one-line confirmation shown above the content.
     pub notice: Option<String>,
+    /// The page reloads itself every 2 seconds (a job still running), without script.
+    pub refresh: bool,
 }
 
 /// One menu section, e.g. Номенклатури.
@@ -136,6 +138,7 @@ impl Page {
             user,
             csrf: csrf.to_owned(),
             notice: None,
+            refresh: false,
         }
     }
 

@@ -12,7 +12,9 @@
 //! | `/operations/new/{kind}`, `/operations`, `/operations/{id}` (+ `/edit`, `/convert`, `/annul`) | Операции |
 //! | `/stock` | Справки → Наличности |
 //! | `/payment-types`, `/price-groups` | За фирмата |
-//! | `/users`, `/backup`, `/shops` | Администриране (users and backups: owners only) |
+//! | `/users`, `/backup` | Администриране (owners only) |
+//! | `/shops`, `/shops/new`, `/shops/{id}` (+ `/edit`, `/test`, `/delete`, `/settings`, `/special-goods`) | Администриране → Връзка с ел. магазини (changes: owners only) |
+//! | `/shops/{id}/panel`, `/shops/{id}/jobs` (+ `/{job_id}`, `/cancel`, `/rows.csv`), `/shops/{id}/first-push/confirm`, `/shops/{id}/journal`, `/shops/panel?id=` | CloudCart контролен панел, its jobs and the sync journal |
 //! | any other path outside `/api/v1` | the 404 page in the layout |
 //!
 //! Forms post `application/x-www-form-urlencoded` with the session's `csrf` field
@@ -78,7 +80,42 @@ pub fn router() -> axum::Router<AppState> {
         .route("/backup/restore", post(pages::backup::upload))
         .route("/backup/restore/confirm", post(pages::backup::confirm))
         .route("/shops", get(pages::shops::list))
-        .route("/shops/new", get(pages::shops::new))
+        .route(
+            "/shops/new",
+            get(pages::shops::new).post(pages::shops::create),
+        )
+        .route("/shops/panel", get(pages::shop_panel::choose))
+        .route("/shops/{id}", get(pages::shops::view))
+        .route(
+            "/shops/{id}/edit",
+            get(pages::shops::edit).post(pages::shops::update),
+        )
+        .route("/shops/{id}/test", post(pages::shops::test))
+        .route("/shops/{id}/delete", post(pages::shops::delete))
+        .route(
+            "/shops/{id}/settings",
+            get(pages::shop_settings::show_settings).post(pages::shop_settings::save_settings),
+        )
+        .route(
+            "/shops/{id}/special-goods",
+            post(pages::shop_settings::create_special_goods),
+        )
+        .route("/shops/{id}/panel", get(pages::shop_panel::panel))
+        .route("/shops/{id}/jobs", post(pages::shop_panel::start))
+        .route(
+            "/shops/{id}/first-push/confirm",
+            post(pages::shop_panel::confirm_first_push),
+        )
+        .route("/shops/{id}/jobs/{job_id}", get(pages::shop_jobs::show))
+        .route(
+            "/shops/{id}/jobs/{job_id}/cancel",
+            post(pages::shop_jobs::cancel),
+        )
+        .route(
+            "/shops/{id}/jobs/{job_id}/rows.csv",
+            get(pages::shop_jobs::csv),
+        )
+        .route("/shops/{id}/journal", get(pages::shop_jobs::journal))
         .route("/objects", get(pages::objects::list))
         .merge(crud::routes::<pages::objects::Objects>())
         .method_not_allowed_fallback(error::method_not_allowed)

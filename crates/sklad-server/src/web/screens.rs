@@ -37,6 +37,9 @@ pub struct RecordList {
     pub table: Table,
     /// Paging, for long lists.
     pub pager: Option<Pager>,
+    /// The firm's e-shop connections (id, name): the goods list offers the CloudCart
+    /// control panel of each under its title (one button, or a chooser for several).
+    pub shop_panels: Vec<(sklad_domain::Id, String)>,
 }
 
 impl RecordList {
@@ -49,6 +52,7 @@ impl RecordList {
             new_link,
             table,
             pager: None,
+            shop_panels: Vec::new(),
         }
     }
 
@@ -67,6 +71,7 @@ impl RecordList {
             new_link,
             table,
             pager: Some(pager),
+            shop_panels: Vec::new(),
         }
     }
 }

@@ -27,6 +27,8 @@ pub struct Field {
     pub options: Vec<(String, String)>,
     /// Takes the whole row of the form grid.
     pub wide: bool,
+    /// A line of help under the input.
+    pub hint: Option<String>,
 }
 
 impl Field {
@@ -49,6 +51,7 @@ impl Field {
             kind: "text",
             options: Vec::new(),
             wide: false,
+            hint: None,
         }
     }
 }
@@ -93,6 +96,7 @@ impl<'a> Fields<'a> {
             kind,
             options: Vec::new(),
             wide: false,
+            hint: None,
         });
         let last = self.list.len() - 1;
         &mut self.list[last]
@@ -131,6 +135,14 @@ impl<'a> Fields<'a> {
     pub fn wide(&mut self) -> &mut Self {
         if let Some(last) = self.list.last_mut() {
             last.wide = true;
+        }
+        self
+    }
+
+    /// Puts a line of help (already translated) under the last field.
+    pub fn hint(&mut self, text: impl Into<String>) -> &mut Self {
+        if let Some(last) = self.list.last_mut() {
+            last.hint = Some(text.into());
         }
         self
     }

@@ -33,20 +33,31 @@ pub struct Rig {
     _db: TestDatabase,
 }
 
-/// Starts the emulator with `shop`, a store on `engine` with a firm in `currency` (3
-/// seats) and a bridge. `None` when the engine is not configured.
+/// Starts the emulator with `shop` on virtual time, a store on `engine` with a firm in
+/// `currency` (3 seats) and a bridge. `None` when the engine is not configured.
 pub async fn rig(engine: Engine, shop: ShopConfig, currency: Currency) -> Option<Rig> {
+    rig_on(engine, shop, currency, ClockMode::Virtual).await
+}
+
+/// [`rig`] with the emulator on `clock`; the bridge's clients run on virtual time with a
+/// virtual emulator and on real time with a real one.
+pub async fn rig_on(
+    engine: Engine,
+    shop: ShopConfig,
+    currency: Currency,
+    clock: ClockMode,
+) -> Option<Rig> {
     let db = TestDatabase::fresh(engine).await?;
     let host = shop.host.clone();
     let sim = Sim::start(SimConfig {
         shops: vec![shop],
-        clock: ClockMode::Virtual,
+        clock,
         ..SimConfig::default()
     })
     .await
     .expect("emulator");
-    let clock = ManualClock::new("2026-11-30T08:00:00Z".parse().unwrap());
-    let store = db.store().await.with_clock(Arc::new(clock.clone()));
+    let store_clock = ManualClock::new("2026-11-30T08:00:00Z".parse().unwrap());
+    let store = db.store().await.with_clock(Arc::new(store_clock.clone()));
     let firm = store
         .create_firm(&FirmInput {
             name: "Мост ООД".into(),
@@ -59,8 +70,12 @@ pub async fn rig(engine: Engine, shop: ShopConfig, currency: Currency) -> Option
         .await
         .expect("firm");
     let mut config = BridgeConfig::new("http://127.0.0.1:9");
+    let client_clock: cloudcart::clock::SharedClock = match clock {
+        ClockMode::Virtual => Arc::new(cloudcart::clock::VirtualClock::new()),
+        _ => Arc::new(cloudcart::clock::SystemClock::new()),
+    };
     config.clients = ClientSettings {
-        clock: Arc::new(cloudcart::clock::VirtualClock::new()),
+        clock: client_clock,
         connect_timeout: Duration::from_secs(5),
         request_timeout: Duration::from_secs(20),
     };
@@ -71,7 +86,7 @@ pub async fn rig(engine: Engine, shop: ShopConfig, currency: Currency) -> Option
         store,
         bridge,
         secrets,
-        clock,
+        clock: store_clock,
         firm_id: firm.id,
         host,
         _db: db,

@@ -134,13 +134,23 @@ pub async fn list(
                 ("no".into(), tr.t("goods-only-inactive")),
             ],
         );
-    let screen = RecordList::paged(
+    let mut screen = RecordList::paged(
         crud::list_page(&ctx, "goods-title", q.saved.is_some()),
         filters.done(),
         Some(("/goods/new".into(), tr.t("goods-new"))),
         table,
         asked.pager("/goods", page_no, PER_PAGE, found.total),
     );
+    // Под заглавието: „Проверка съответствието на стоките…“ of each e-shop connection
+    // (the CloudCart контролен панел, SPEC K).
+    screen.shop_panels = state
+        .store
+        .shop_connections(ctx.firm_id())
+        .await
+        .map_err(|e| ctx.fail(e))?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
     render(&screen, ctx.lang())
 }
 
