@@ -27,6 +27,20 @@ pub fn router() -> axum::Router<AppState> {
     )
 }
 
+/// `path` as the request log may show it: a webhook door's secret token replaced by `…`.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path
+        .strip_prefix(HOOK_PATH)
+        .and_then(|rest| rest.strip_prefix('/'))
+    {
+        Some(rest) => {
+            let event = rest.split_once('/').map(|(_, event)| event).unwrap_or("");
+            format!("{HOOK_PATH}/…/{event}").into()
+        }
+        None => path.into(),
+    }
+}
+
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -70,5 +84,23 @@ async fn receive(
             );
             StatusCode::SERVICE_UNAVAILABLE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_never_shows_a_door_token() {
+        assert_eq!(
+            loggable_path("/hooks/cloudcart/5ecret70ken/order-created"),
+            "/hooks/cloudcart/…/order-created"
+        );
+        assert_eq!(
+            loggable_path("/hooks/cloudcart/5ecret70ken"),
+            "/hooks/cloudcart/…/"
+        );
+        assert_eq!(loggable_path("/goods/3"), "/goods/3");
     }
 }

@@ -19,7 +19,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// The whole application router: API, pages and static assets, with the request body
 /// limit and request tracing (method, path and status only: never headers, tokens,
-/// query strings or bodies).
+/// query strings or bodies; a webhook door's secret path token is hidden).
 pub fn app(state: AppState) -> axum::Router {
     app_with_body_limit(state, config::DEFAULT_BODY_LIMIT)
 }
@@ -44,7 +44,7 @@ pub fn app_with_body_limit(state: AppState, body_limit: usize) -> axum::Router {
                     tracing::info_span!(
                         "request",
                         method = %request.method(),
-                        path = %request.uri().path(),
+                        path = %hooks::loggable_path(request.uri().path()),
                     )
                 })
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),

@@ -343,14 +343,17 @@ async fn every_shop_post_needs_the_csrf_token() {
     let posts = [
         ("/shops/new".to_owned(), connection_form(&[])),
         (format!("/shops/{id}/edit"), connection_form(&[])),
-        (format!("/shops/{id}/test"), Vec::new()),
         (format!("/shops/{id}/delete"), Vec::new()),
         (
             format!("/shops/{id}/settings"),
             vec![("feed", "all"), ("sale_rule", "paid_or_shipped")],
         ),
         (format!("/shops/{id}/special-goods"), Vec::new()),
-        (format!("/shops/{id}/jobs"), vec![("kind", "check")]),
+        (
+            format!("/shops/{id}/jobs"),
+            vec![("kind", "import"), ("dry_run", "0")],
+        ),
+        (format!("/shops/{id}/jobs"), vec![("kind", "webhooks")]),
         (
             format!("/shops/{id}/first-push/confirm"),
             vec![("job_id", "1")],
@@ -408,8 +411,19 @@ async fn an_operator_sees_the_connections_but_cannot_change_them() {
     ] {
         let page = html(&server, &operator, &path).await;
         assert!(!page.contains("id=\"shop-delete\""), "{path}");
-        assert!(!page.contains("id=\"run-check\""), "{path}");
+        assert!(!page.contains("id=\"run-import\""), "{path}");
+        assert!(!page.contains("id=\"run-webhooks\""), "{path}");
         assert!(!page.contains("id=\"save\""), "{path}");
+    }
+    // What writes nothing, a member may run: the test, K1, previews and dry runs.
+    let panel = html(&server, &operator, &format!("/shops/{id}/panel")).await;
+    assert!(panel.contains("id=\"run-check\"") && panel.contains("id=\"run-import-dry\""));
+    for form in [
+        vec![("kind", "check")],
+        vec![("kind", "import"), ("dry_run", "1")],
+    ] {
+        let response = post(&server, &operator, &format!("/shops/{id}/jobs"), &form).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{form:?}");
     }
     for path in ["/shops/new".to_owned(), format!("/shops/{id}/edit")] {
         let response = get(&server, &operator.cookie, &path).await;
@@ -418,11 +432,14 @@ async fn an_operator_sees_the_connections_but_cannot_change_them() {
     let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
         ("/shops/new".into(), connection_form(&[])),
         (format!("/shops/{id}/edit"), connection_form(&[])),
-        (format!("/shops/{id}/test"), Vec::new()),
         (format!("/shops/{id}/delete"), Vec::new()),
         (format!("/shops/{id}/settings"), vec![("feed", "all")]),
         (format!("/shops/{id}/special-goods"), Vec::new()),
-        (format!("/shops/{id}/jobs"), vec![("kind", "check")]),
+        (
+            format!("/shops/{id}/jobs"),
+            vec![("kind", "import"), ("dry_run", "0")],
+        ),
+        (format!("/shops/{id}/jobs"), vec![("kind", "webhooks")]),
         (
             format!("/shops/{id}/first-push/confirm"),
             vec![("job_id", "1")],

@@ -33,6 +33,8 @@ pub struct ConnectionView {
     pub last_check: Option<ShopJob>,
     /// The latest finished import (K2), dry runs included.
     pub last_import: Option<ShopJob>,
+    /// A real import (not a dry run) has run: the firm backup is no longer offered first.
+    pub imported: bool,
     /// The webhook subscriptions as last seen (K4).
     pub webhooks: Vec<ShopWebhook>,
     /// The shop's requests-per-minute limit as this process last learned it.
@@ -153,6 +155,9 @@ impl Bridge {
             last_test: store.latest_shop_job(firm_id, id, "test", false).await?,
             last_check: store.latest_shop_job(firm_id, id, "check", false).await?,
             last_import: store.latest_shop_job(firm_id, id, "import", true).await?,
+            imported: store
+                .shop_job_ever_done(firm_id, id, JobKind::Import.key(), false)
+                .await?,
             webhooks: store.shop_webhooks(firm_id, id).await?,
             rate_limit: self
                 .inner

@@ -1,18 +1,21 @@
-//! A job's result rows as CSV (RFC 4180, UTF-8, a header row): what the control
-//! panel's „Експорт CSV“ and `sklad shop check --csv` write. Money is written as plain
-//! decimals (`12.90`), quantities with three decimals (`1.500`), an unlimited shop
-//! quantity as `unlimited`. A text cell starting with `=`, `+`, `-` or `@` gets a
-//! leading `'`, so a spreadsheet never runs a product name as a formula.
+//! A job's result rows as CSV (RFC 4180, UTF-8): what the REST API's `rows.csv` and
+//! `sklad shop check --csv` write, and the pieces the pages' translated export is made
+//! of. Money is written as plain decimals (`12.90`), quantities as `1.5`, an unlimited
+//! shop quantity as `unlimited`. A text cell starting with `=`, `+`, `-`, `@`, a tab or
+//! a carriage return gets a leading `'`, so a spreadsheet never runs it as a formula.
 
 use sklad_domain::money::format_minor_plain;
+use sklad_domain::Quantity;
 use sklad_store::shops::JobRow;
 
 /// The header row (with its line end).
 pub const HEADER: &str = "row,status,reason,warning,shop_product_id,shop_variant_id,sku,barcode,\
 name,shop_price,shop_quantity,good_id,good_code,good_name,firm_price,firm_quantity\r\n";
 
-fn text(cell: &str) -> String {
-    let guarded = if cell.starts_with(['=', '+', '-', '@']) {
+/// One text cell: guarded against formulas, quoted when it holds a separator, a quote
+/// or a line break.
+pub fn field(cell: &str) -> String {
+    let guarded = if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
     } else {
         cell.to_owned()
@@ -24,44 +27,52 @@ fn text(cell: &str) -> String {
     }
 }
 
-fn opt_text(cell: &Option<String>) -> String {
-    cell.as_deref().map(text).unwrap_or_default()
+/// A quantity in thousandths as a cell (`1.5`; empty for none).
+pub fn quantity(milli: Option<i64>) -> String {
+    milli.map(|q| Quantity(q).to_string()).unwrap_or_default()
 }
 
-fn quantity(milli: i64) -> String {
-    let sign = if milli < 0 { "-" } else { "" };
-    let abs = milli.unsigned_abs();
-    format!("{sign}{}.{:03}", abs / 1000, abs % 1000)
+/// An amount in minor units as a cell (`12.90`; empty for none).
+pub fn money(minor: Option<i64>) -> String {
+    minor.map(format_minor_plain).unwrap_or_default()
 }
 
-/// One row as a CSV line (with its line end).
+/// Cells already written with [`field`], [`quantity`] or [`money`] as one line.
+pub fn record(cells: &[String]) -> String {
+    let mut out = cells.join(",");
+    out.push_str("\r\n");
+    out
+}
+
+fn opt_field(cell: &Option<String>) -> String {
+    cell.as_deref().map(field).unwrap_or_default()
+}
+
+/// One row as a CSV line (with its line end), in the columns of [`HEADER`].
 pub fn line(row: &JobRow) -> String {
     let shop_quantity = if row.shop_unlimited {
         "unlimited".to_owned()
     } else {
-        row.shop_quantity.map(quantity).unwrap_or_default()
+        quantity(row.shop_quantity)
     };
-    let cells = [
+    record(&[
         row.row_no.to_string(),
-        text(&row.status),
-        opt_text(&row.reason),
-        opt_text(&row.warning),
-        opt_text(&row.shop_product_id),
-        opt_text(&row.shop_variant_id),
-        opt_text(&row.sku),
-        opt_text(&row.barcode),
-        opt_text(&row.name),
-        row.shop_price.map(format_minor_plain).unwrap_or_default(),
+        field(&row.status),
+        opt_field(&row.reason),
+        opt_field(&row.warning),
+        opt_field(&row.shop_product_id),
+        opt_field(&row.shop_variant_id),
+        opt_field(&row.sku),
+        opt_field(&row.barcode),
+        opt_field(&row.name),
+        money(row.shop_price),
         shop_quantity,
         row.good_id.map(|g| g.to_string()).unwrap_or_default(),
-        opt_text(&row.good_code),
-        opt_text(&row.good_name),
-        row.firm_price.map(format_minor_plain).unwrap_or_default(),
-        row.firm_quantity.map(quantity).unwrap_or_default(),
-    ];
-    let mut out = cells.join(",");
-    out.push_str("\r\n");
-    out
+        opt_field(&row.good_code),
+        opt_field(&row.good_name),
+        money(row.firm_price),
+        quantity(row.firm_quantity),
+    ])
 }
 
 #[cfg(test)]
@@ -81,17 +92,19 @@ mod tests {
             firm_quantity: Some(-2000),
             ..JobRow::default()
         };
-        let line = line(&row);
         assert_eq!(
-            line,
-            "3,matched,,,,,TS-1,,\"Тениска \"\"Лого\"\", M\",24.90,1.500,,,\"'=HYPERLINK(\"\"x\"\")\",,-2.000\r\n"
+            line(&row),
+            "3,matched,,,,,TS-1,,\"Тениска \"\"Лого\"\", M\",24.90,1.5,,,\"'=HYPERLINK(\"\"x\"\")\",,-2\r\n"
         );
         let unlimited = JobRow {
             shop_unlimited: true,
             ..JobRow::default()
         };
-        let plain = super::line(&unlimited);
+        let plain = line(&unlimited);
         assert!(plain.contains(",unlimited,"));
         assert_eq!(HEADER.split(',').count(), plain.matches(',').count() + 1);
+        assert_eq!(field("-5"), "'-5");
+        assert_eq!(field("a\tb"), "a\tb");
+        assert_eq!(field("\tb"), "'\tb");
     }
 }

@@ -205,6 +205,10 @@ async fn k2_k3_dry_run_is_the_run_a_second_run_changes_nothing_then_all_synchron
     let s = summary(&test);
     assert_eq!(s["ok"], true, "{s}");
     assert_eq!(
+        s["warnings"][0]["code"], "currency_assumed",
+        "no orders yet: {s}"
+    );
+    assert_eq!(
         s["variants"].as_u64().unwrap() as usize,
         rig.sim.control().variants(&rig.host).len()
     );

@@ -385,6 +385,28 @@ impl Store {
         .transpose()
     }
 
+    /// Whether a job of `kind` (with `dry_run` as given) ever finished `done` on the
+    /// connection — e.g. whether a real import has run.
+    pub async fn shop_job_ever_done(
+        &self,
+        firm_id: Id,
+        connection_id: Id,
+        kind: &str,
+        dry_run: bool,
+    ) -> StoreResult<bool> {
+        Ok(sqlx::query(
+            "SELECT id FROM shop_jobs WHERE firm_id = $1 AND connection_id = $2 AND kind = $3 \
+             AND dry_run = $4 AND status = 'done' LIMIT 1",
+        )
+        .bind(firm_id)
+        .bind(connection_id)
+        .bind(kind)
+        .bind(flag(dry_run))
+        .fetch_optional(&self.pool)
+        .await?
+        .is_some())
+    }
+
     /// Appends result rows to a job (in batches, one transaction).
     pub async fn insert_shop_job_rows(&self, job_id: Id, rows: &[JobRow]) -> StoreResult<()> {
         let mut w = self.write().await?;

@@ -66,7 +66,8 @@ impl Store {
     }
 
     /// The sync journal, newest first: of one connection, or of the whole firm (also
-    /// entries of deleted connections) when `connection_id` is `None`.
+    /// entries of deleted connections) when `connection_id` is `None`. A connection the
+    /// firm does not have is `NotFound`.
     pub async fn shop_journal(
         &self,
         firm_id: Id,
@@ -82,6 +83,9 @@ impl Store {
                 .arg(crate::db::Arg::Int(c));
         }
         let mut conn = self.pool.acquire().await?;
+        if let Some(c) = connection_id {
+            crate::shops::connections::connection_in(&mut conn, firm_id, c).await?;
+        }
         let (total, rows) = where_
             .page(
                 &mut conn,

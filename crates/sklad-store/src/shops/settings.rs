@@ -94,18 +94,38 @@ async fn problems(
             Some(_) => {}
         }
     }
-    let active_types: Vec<Id> =
-        sqlx::query("SELECT id FROM payment_types WHERE firm_id = $1 AND active = 1")
-            .bind(firm_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| get(r, "id"))
-            .collect::<StoreResult<_>>()?;
-    for p in payments.iter().filter(|p| p.active) {
+    let mut types: Vec<(Id, bool)> = Vec::new();
+    for r in sqlx::query("SELECT id, active FROM payment_types WHERE firm_id = $1")
+        .bind(firm_id)
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        types.push((get(&r, "id")?, get::<i64>(&r, "active")? != 0));
+    }
+    let active_types: Vec<Id> = types.iter().filter(|t| t.1).map(|t| t.0).collect();
+    for p in payments {
         let field = format!("payments.{}", p.provider);
+        if !p.active {
+            if p.payment_type_id
+                .is_some_and(|t| !types.iter().any(|(id, _)| *id == t))
+            {
+                errors.push(FieldError::new(
+                    field,
+                    "payment_type_unknown",
+                    "Няма такъв тип плащане.",
+                    "There is no such payment type.",
+                ));
+            }
+            continue;
+        }
         match p.payment_type_id {
             Some(t) if active_types.contains(&t) => {}
+            Some(t) if !types.iter().any(|(id, _)| *id == t) => errors.push(FieldError::new(
+                field,
+                "payment_type_unknown",
+                "Няма такъв тип плащане.",
+                "There is no such payment type.",
+            )),
             Some(_) => errors.push(FieldError::new(
                 field,
                 "payment_type_inactive",

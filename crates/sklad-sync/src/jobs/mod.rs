@@ -73,6 +73,16 @@ impl JobKind {
     pub fn has_dry_run(self) -> bool {
         matches!(self, JobKind::Import | JobKind::OpeningStock)
     }
+
+    /// Whether running (or cancelling) it is the firm owner's: whatever writes to the
+    /// warehouse or the shop. Members may test, check, preview and try dry runs.
+    pub fn owner_only(self, dry_run: bool) -> bool {
+        match self {
+            JobKind::Test | JobKind::Check | JobKind::PushPreview => false,
+            JobKind::Import | JobKind::OpeningStock => !dry_run,
+            JobKind::Webhooks | JobKind::Watchdog => true,
+        }
+    }
 }
 
 /// What a running job works with.

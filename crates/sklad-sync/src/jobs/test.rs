@@ -221,6 +221,26 @@ async fn check_currency(
         .await?
         .and_then(|p| p.items.into_iter().next());
     let Some(order) = latest else {
+        if ctx.connection.currency_auto {
+            let code = ctx.connection.currency.code();
+            summary.warnings.push(Finding::new(
+                "currency_assumed",
+                (
+                    format!(
+                        "Магазинът още няма поръчки, а CloudCart не съобщава валутата му през API: \
+                         приема се валутата на фирмата ({code})."
+                    ),
+                    format!(
+                        "The shop has no orders yet and CloudCart does not tell its currency \
+                         through the API: the firm's currency ({code}) is assumed."
+                    ),
+                ),
+                (
+                    "Ако магазинът продава в друга валута, изберете я във връзката.",
+                    "If the shop sells in another currency, choose it for the connection.",
+                ),
+            ));
+        }
         return Ok(());
     };
     let Some(code) = order.attributes.currency.map(|c| c.as_str().to_uppercase()) else {

@@ -50,14 +50,9 @@ pub(super) fn all_kind_keys() -> Vec<&'static str> {
     JobKind::ALL.iter().map(|k| k.key()).collect()
 }
 
-/// Whether running (or cancelling) a job of `kind` is the owner's: whatever writes to
-/// the warehouse or the shop.
+/// Whether running (or cancelling) a job of `kind` is the owner's (an unknown kind is).
 fn owner_only(kind: Option<JobKind>, dry_run: bool) -> bool {
-    match kind {
-        Some(JobKind::Test | JobKind::Check | JobKind::PushPreview) => false,
-        Some(JobKind::Import | JobKind::OpeningStock) => !dry_run,
-        Some(JobKind::Webhooks | JobKind::Watchdog) | None => true,
-    }
+    kind.is_none_or(|k| k.owner_only(dry_run))
 }
 
 /// The job `job_id` of the connection `id` of the caller's firm, with the connection

@@ -12,11 +12,11 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::Value;
-use sklad_domain::money::{format_bg, format_minor_plain};
+use sklad_domain::money::format_bg;
 use sklad_domain::{Currency, Id, Money, Quantity};
 use sklad_store::shops::{JobRow, ShopConnection, ShopJob, MAX_JOB_ROWS_PAGE};
 use sklad_store::Paging;
-use sklad_sync::JobKind;
+use sklad_sync::{csv, JobKind};
 
 use super::shop_panel::summary_sentence;
 use super::shops::{
@@ -393,7 +393,8 @@ pub async fn show(
     page.title = format!("{} — {}", job_title(tr, &job), c.name);
     page.refresh = running;
     let screen = JobPage {
-        can_change: ctx.is_owner(),
+        can_change: ctx.is_owner()
+            || JobKind::from_key(&job.kind).is_some_and(|k| !k.owner_only(job.dry_run)),
         running,
         status: job_status_label(tr, &job.status),
         progress: progress_of(tr, &job, state.clock.now()),
@@ -433,42 +434,24 @@ pub async fn show(
     render(&screen, ctx.lang())
 }
 
-/// `POST /shops/{id}/jobs/{job_id}/cancel` (owners): „Откажи“ — a queued job stops at
-/// once, a running one at its next step.
+/// `POST /shops/{id}/jobs/{job_id}/cancel` (whoever may start it): „Откажи“ — a queued
+/// job stops at once, a running one at its next step.
 pub async fn cancel(
     State(state): State<AppState>,
     PathIds(id, job_id): PathIds,
     posted: Posted,
 ) -> Result<Response, WebError> {
     let Posted { ctx, .. } = posted;
-    ctx.require_owner()?;
-    job_of(&state, &ctx, id, job_id).await?;
+    let job = job_of(&state, &ctx, id, job_id).await?;
+    if JobKind::from_key(&job.kind).is_none_or(|k| k.owner_only(job.dry_run)) {
+        ctx.require_owner()?;
+    }
     state
         .store
         .cancel_shop_job(ctx.firm_id(), job_id)
         .await
         .map_err(|e| ctx.fail(e))?;
     Ok(Redirect::to(&format!("/shops/{id}/jobs/{job_id}")).into_response())
-}
-
-/// One CSV field: quoted when it holds a separator, a quote or a line break; a leading
-/// `=`, `+`, `-` or `@` of text is defused so a spreadsheet never runs it as a formula.
-fn csv_field(text: &str) -> String {
-    let defused = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if defused.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", defused.replace('"', "\"\""))
-    } else {
-        defused
-    }
-}
-
-/// A decimal as a CSV holds it (`12.90`, `1.5`): machine-readable.
-fn csv_quantity(milli: Option<i64>) -> String {
-    milli.map(|q| Quantity(q).to_string()).unwrap_or_default()
 }
 
 /// `GET /shops/{id}/jobs/{job_id}/rows.csv[?status=…]`: every result row (of one
@@ -502,9 +485,8 @@ pub async fn csv(
         "shops-col-warning",
         "shops-col-reason",
     ];
-    let line: Vec<String> = headers.iter().map(|h| csv_field(&tr.t(h))).collect();
-    out.push_str(&line.join(","));
-    out.push_str("\r\n");
+    let titles: Vec<String> = headers.iter().map(|h| csv::field(&tr.t(h))).collect();
+    out.push_str(&csv::record(&titles));
     let mut offset = 0;
     loop {
         let rows = state
@@ -521,11 +503,10 @@ pub async fn csv(
             .await
             .map_err(|e| ctx.fail(e))?;
         for r in &rows.items {
-            let price = |p: Option<i64>| p.map(format_minor_plain).unwrap_or_default();
             let quantity = if r.shop_unlimited {
                 tr.t("shops-unlimited")
             } else {
-                csv_quantity(r.shop_quantity)
+                csv::quantity(r.shop_quantity)
             };
             let fields = [
                 r.row_no.to_string(),
@@ -536,12 +517,12 @@ pub async fn csv(
                 r.sku.clone().unwrap_or_default(),
                 r.barcode.clone().unwrap_or_default(),
                 r.name.clone().unwrap_or_default(),
-                price(r.shop_price),
+                csv::money(r.shop_price),
                 quantity,
                 r.good_code.clone().unwrap_or_default(),
                 r.good_name.clone().unwrap_or_default(),
-                price(r.firm_price),
-                csv_quantity(r.firm_quantity),
+                csv::money(r.firm_price),
+                csv::quantity(r.firm_quantity),
                 r.warning
                     .as_deref()
                     .map(|w| tr.keyed("shops-warning", w))
@@ -551,9 +532,8 @@ pub async fn csv(
                     .map(|w| reason_label(tr, w))
                     .unwrap_or_default(),
             ];
-            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-            out.push_str(&line.join(","));
-            out.push_str("\r\n");
+            let cells: Vec<String> = fields.iter().map(|f| csv::field(f)).collect();
+            out.push_str(&csv::record(&cells));
         }
         offset += rows.items.len() as i64;
         if rows.items.is_empty() || offset >= rows.total {
@@ -640,13 +620,7 @@ mod tests {
     use crate::web::i18n::Lang;
 
     #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("Тениска"), "Тениска");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(csv_field("-5"), "'-5");
-        assert_eq!(csv_quantity(Some(1500)), "1.5");
+    fn quantities_and_money_show_as_elsewhere_in_the_ui() {
         assert_eq!(quantity(Some(1500)), "1,5");
         assert_eq!(money(Some(1290), Currency::Eur), "12,90\u{a0}€");
     }

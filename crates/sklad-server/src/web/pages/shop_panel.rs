@@ -240,23 +240,11 @@ async fn show_panel(
     let preview = step(state, ctx, id, JobKind::PushPreview).await?;
     let webhooks = step(state, ctx, id, JobKind::Webhooks).await?;
     let store = &state.store;
-    let imports = store
-        .shop_jobs(
-            ctx.firm_id(),
-            id,
-            Some(JobKind::Import.key()),
-            Paging {
-                limit: 1000,
-                offset: 0,
-            },
-        )
+    let imported = store
+        .shop_job_ever_done(ctx.firm_id(), id, JobKind::Import.key(), false)
         .await
         .map_err(|e| ctx.fail(e))?;
-    let offer_backup = ctx.is_owner()
-        && !imports
-            .items
-            .iter()
-            .any(|j| !j.dry_run && j.status == "done");
+    let offer_backup = ctx.is_owner() && !imported;
     let confirmable = store
         .latest_shop_job(ctx.firm_id(), id, JobKind::PushPreview.key(), false)
         .await
@@ -383,21 +371,24 @@ pub async fn choose(
     Ok(Redirect::to(&format!("/shops/{id}/panel")).into_response())
 }
 
-/// `POST /shops/{id}/jobs` (owners): starts the job `kind` (`dry_run` = `1` for a dry
-/// run) and leads to its page; a refusal (one already running, no key, settings
-/// incomplete) shows the panel with the reason.
+/// `POST /shops/{id}/jobs`: starts the job `kind` (`dry_run` = `1` for a dry run;
+/// members may run what writes nothing, the rest is the owner's — see
+/// `JobKind::owner_only`) and leads to its page; a refusal (one already running, no
+/// key, settings incomplete) shows the panel with the reason.
 pub async fn start(
     State(state): State<AppState>,
     PathId(id): PathId,
     posted: Posted,
 ) -> Result<Response, WebError> {
     let Posted { ctx, form } = posted;
-    ctx.require_owner()?;
     let kind = STARTABLE
         .into_iter()
         .find(|k| k.key() == form.get("kind"))
         .ok_or_else(|| WebError::BadRequest(ctx.shell()))?;
     let dry_run = form.get("dry_run") == "1";
+    if kind.owner_only(dry_run) {
+        ctx.require_owner()?;
+    }
     match state
         .bridge
         .start_job(ctx.firm_id(), id, kind, dry_run, &ctx.user.login)
