@@ -341,19 +341,7 @@ impl OperationDraft {
                     .within(&at),
                 );
             }
-            if line.unit_price < 0 {
-                errors.push(
-                    FieldError::new(
-                        "unit_price",
-                        "price_negative",
-                        "Цената не може да е отрицателна.",
-                        "The price cannot be negative.",
-                    )
-                    .within(&at),
-                );
-            }
-            if line.unit_price >= 0
-                && (0..=10_000).contains(&line.discount_bp)
+            if (0..=10_000).contains(&line.discount_bp)
                 && line
                     .exact_total()
                     .is_none_or(|total| total.abs() > MAX_LINE_TOTAL_MINOR)
@@ -420,6 +408,30 @@ impl OperationDraft {
             }
         }
         errors.into_result(())
+    }
+
+    /// Refuses a negative unit price on a line of a stocked good (`price_negative`). A
+    /// service line may be negative: that is how a commercial discount on the whole
+    /// document is written (SPEC G8, „Търговска отстъпка“). Needs to know which goods are
+    /// stocked, so storage calls it beside [`OperationDraft::validate`].
+    pub fn check_prices(&self, is_stocked: impl Fn(Id) -> bool) -> ValidationErrors {
+        let mut errors = ValidationErrors::new();
+        for (i, line) in self.lines.iter().enumerate() {
+            if line.unit_price < 0 && is_stocked(line.good_id) {
+                errors.push(
+                    FieldError::new(
+                        "unit_price",
+                        "price_negative",
+                        "Цената на стока не може да е отрицателна (отрицателна може да е само \
+                         услуга, напр. търговска отстъпка).",
+                        "A good's price cannot be negative (only a service, e.g. a commercial \
+                         discount, may be).",
+                    )
+                    .within(&format!("lines[{i}]")),
+                );
+            }
+        }
+        errors
     }
 
     /// Totals of the draft's lines.
@@ -626,11 +638,23 @@ mod tests {
             codes(&d),
             [
                 ("lines[0].quantity".to_owned(), "quantity_not_positive"),
-                ("lines[1].unit_price".to_owned(), "price_negative"),
                 ("lines[1].discount".to_owned(), "discount_out_of_range"),
                 ("lines[2].unit_price".to_owned(), "line_total_too_large"),
             ]
         );
+        // A negative price is refused for a stocked good only (a discount is a service).
+        let priced = |stocked: bool| -> Vec<(String, &'static str)> {
+            d.check_prices(|_| stocked)
+                .errors
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect()
+        };
+        assert_eq!(
+            priced(true),
+            [("lines[1].unit_price".to_owned(), "price_negative")]
+        );
+        assert!(priced(false).is_empty());
         d.lines.clear();
         assert_eq!(codes(&d), [("lines".to_owned(), "lines_empty")]);
         d.lines = vec![line(10, 1, 100); MAX_LINES + 1];

@@ -260,6 +260,9 @@ async fn check_draft(
             );
         }
     }
+    errors
+        .errors
+        .extend(draft.check_prices(|good| is_stocked(&stocked, good)).errors);
     errors.into_result(stocked).map_err(StoreError::from)
 }
 

@@ -7,6 +7,7 @@
 
 pub mod connection;
 pub mod matching;
+pub mod order;
 pub mod price;
 
 pub use connection::{
