@@ -5,12 +5,12 @@
 //! |---|---|
 //! | a token or event no connection has (a stale subscription) | `404`, no body |
 //! | a known token, but the key or our header does not match | `503` (retryable; journaled) |
-//! | genuine | `202` |
+//! | genuine: written to the inbox durably first | `202` |
 //!
 //! Never 400/401/403/405/406/410/411, which make CloudCart disable a subscription for
-//! good (API.md §6.6), and never a body that could echo "please unsubscribe me". The
-//! durable inbox behind the door comes with the orders import (issue 8); until then a
-//! genuine delivery is acknowledged and logged.
+//! good (API.md §6.6), and never a body that could echo "please unsubscribe me". A
+//! delivery that cannot be stored (the database down) answers a retryable 503: the shop
+//! tries again later.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -49,14 +49,16 @@ async fn receive(
     State(state): State<AppState>,
     Path((token, event)): Path<(String, String)>,
     headers: HeaderMap,
+    body: axum::body::Bytes,
 ) -> StatusCode {
     let delivery = state
         .bridge
-        .authenticate_delivery(
+        .receive_delivery(
             &token,
             &event,
             header(&headers, SHOP_KEY_HEADER),
             header(&headers, HOOK_HEADER),
+            &body,
         )
         .await;
     match delivery {
@@ -73,7 +75,7 @@ async fn receive(
             event,
             ..
         }) => {
-            tracing::info!(connection = connection_id, event, "webhook received");
+            tracing::info!(connection = connection_id, event, "webhook stored");
             StatusCode::ACCEPTED
         }
         Err(e) => {

@@ -19,7 +19,7 @@ pub enum StoreError {
     NotFound {
         /// Stable entity key: `firm`, `user`, `object`, `good`, `partner`,
         /// `payment_type`, `operation`, `api_token`, `session`, `shop_connection`,
-        /// `shop_job`, `shop_link`.
+        /// `shop_job`, `shop_link`, `shop_order`.
         entity: &'static str,
     },
     /// A backup archive that cannot be restored (corrupt, truncated, tampered, wrong
@@ -156,6 +156,7 @@ fn entity_label_bg(entity: &str) -> &'static str {
         "shop_connection" => "връзка с ел. магазин",
         "shop_job" => "задача",
         "shop_link" => "връзка между стока и вариант",
+        "shop_order" => "поръчка от магазина",
         _ => "запис",
     }
 }
@@ -174,6 +175,7 @@ fn entity_label_en(entity: &str) -> &'static str {
         "shop_connection" => "E-shop connection",
         "shop_job" => "Job",
         "shop_link" => "Link between good and variant",
+        "shop_order" => "Shop order",
         _ => "Record",
     }
 }

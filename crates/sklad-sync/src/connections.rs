@@ -141,6 +141,20 @@ impl Bridge {
             .await?)
     }
 
+    /// The client of a connection (its shop's one limiter in this process).
+    pub(crate) async fn client_of(
+        &self,
+        connection: &ShopConnection,
+    ) -> SyncResult<cloudcart::Client> {
+        let secrets = self
+            .store()
+            .shop_connection_secrets(connection.firm_id, connection.id)
+            .await?;
+        self.inner
+            .clients
+            .client(&self.inner.secrets, connection, &secrets)
+    }
+
     /// The connection with its state: settings problems, last test, check and import,
     /// webhooks, the learned rate limit.
     pub async fn connection_view(&self, firm_id: Id, id: Id) -> SyncResult<ConnectionView> {

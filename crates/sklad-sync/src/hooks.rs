@@ -81,10 +81,40 @@ pub enum Delivery {
 }
 
 impl Bridge {
-    /// Authenticates a delivery to `{HOOK_PATH}/{token}/{event_segment}` carrying
-    /// `api_key` (`X-CloudCart-ApiKey`) and `hook_secret` ([`HOOK_HEADER`]). Writes
-    /// nothing but, for a refused one, a journal entry.
-    pub async fn authenticate_delivery(
+    /// Receives a delivery to `{HOOK_PATH}/{token}/{event_segment}` carrying `api_key`
+    /// (`X-CloudCart-ApiKey`) and `hook_secret` ([`HOOK_HEADER`]) (SPEC X2). A genuine
+    /// one is written to the inbox durably (whatever its body: an unreadable one is kept
+    /// and flagged later) before [`Delivery::Accepted`] is returned; only then may the
+    /// door answer 2xx. A refused one writes nothing but a journal entry.
+    pub async fn receive_delivery(
+        &self,
+        token: &str,
+        event_segment: &str,
+        api_key: Option<&str>,
+        hook_secret: Option<&str>,
+        body: &[u8],
+    ) -> SyncResult<Delivery> {
+        let delivery = self
+            .check_delivery(token, event_segment, api_key, hook_secret)
+            .await?;
+        if let Delivery::Accepted {
+            connection_id,
+            event,
+            ..
+        } = &delivery
+        {
+            self.write_delivery(sklad_store::shops::NewDelivery {
+                connection_id: *connection_id,
+                event: (*event).to_owned(),
+                body: String::from_utf8_lossy(body).into_owned(),
+            })
+            .await?;
+        }
+        Ok(delivery)
+    }
+
+    /// Authenticates a delivery: the path token, then the key and our header.
+    async fn check_delivery(
         &self,
         token: &str,
         event_segment: &str,

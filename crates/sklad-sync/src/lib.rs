@@ -28,14 +28,15 @@ pub mod csv;
 mod error;
 pub mod hooks;
 mod jobs;
+mod orders;
 pub mod secret;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sklad_domain::Id;
-use sklad_store::shops::ShopJob;
+use sklad_store::shops::{ShopConnection, ShopJob};
 use sklad_store::Store;
 use tokio::sync::Notify;
 
@@ -61,6 +62,8 @@ pub struct BridgeConfig {
     pub watchdog_interval: jiff::SignedDuration,
     /// Most jobs running at once in this process.
     pub max_parallel_jobs: usize,
+    /// How often the order poller reads each connection's changed orders.
+    pub order_poll_interval: jiff::SignedDuration,
 }
 
 impl BridgeConfig {
@@ -73,6 +76,7 @@ impl BridgeConfig {
             poll_interval: Duration::from_secs(1),
             watchdog_interval: jiff::SignedDuration::from_mins(15),
             max_parallel_jobs: 4,
+            order_poll_interval: jiff::SignedDuration::from_mins(5),
         }
     }
 }
@@ -94,6 +98,12 @@ struct Inner {
     running: Mutex<HashMap<Id, String>>,
     /// The shop hosts whose lease this process took in its last round.
     held: Mutex<BTreeSet<String>>,
+    /// Orders being imported in this process: (connection, shop order id).
+    importing: Mutex<HashSet<(Id, String)>>,
+    /// Connections being polled in this process.
+    polling: Mutex<HashSet<Id>>,
+    /// The webhook door's group-commit writer, started on the first delivery.
+    writer: tokio::sync::OnceCell<tokio::sync::mpsc::Sender<orders::Pending>>,
     /// Rung when a job is queued in this process.
     job_queued: Notify,
     /// Rung when a job of this process finishes.
@@ -121,6 +131,9 @@ impl Bridge {
                 config,
                 running: Mutex::new(HashMap::new()),
                 held: Mutex::new(BTreeSet::new()),
+                importing: Mutex::new(HashSet::new()),
+                polling: Mutex::new(HashSet::new()),
+                writer: tokio::sync::OnceCell::new(),
                 job_queued: Notify::new(),
                 job_done: Notify::new(),
             }),
@@ -171,7 +184,109 @@ impl Bridge {
             };
             self.spawn_job(firm_id, job);
         }
+        orders::triage_inbox(self).await?;
+        orders::start_imports(self, &held).await?;
+        self.start_polls(&active, &held).await?;
         Ok(())
+    }
+
+    /// Starts the order polls that are due, for connections in use with complete
+    /// settings on the shops this process holds.
+    async fn start_polls(
+        &self,
+        active: &[(Id, ShopConnection)],
+        held: &[String],
+    ) -> SyncResult<()> {
+        let now = self.store().clock().now();
+        for (firm_id, connection) in active {
+            if !held.contains(&connection.shop_host)
+                || self.lock(&self.inner.polling).contains(&connection.id)
+            {
+                continue;
+            }
+            let (_, polled_at) = self.store().orders_checkpoint(connection.id).await?;
+            if !orders::poller::due(polled_at, now, self.inner.config.order_poll_interval)
+                || !self
+                    .store()
+                    .shop_settings_problems(*firm_id, connection.id)
+                    .await?
+                    .is_empty()
+            {
+                continue;
+            }
+            self.lock(&self.inner.polling).insert(connection.id);
+            let bridge = self.clone();
+            let connection = connection.clone();
+            let span = tracing::info_span!("order_poll", connection = connection.id);
+            tokio::spawn(tracing::Instrument::instrument(
+                async move {
+                    if let Err(e) = orders::poller::poll(&bridge, &connection).await {
+                        tracing::warn!(code = e.code(), "order poll failed: {}", e.message_en());
+                        // Try again at the next interval, not at once.
+                        let _ = bridge
+                            .store()
+                            .set_orders_checkpoint(connection.id, None)
+                            .await;
+                    }
+                    bridge.lock(&bridge.inner.polling).remove(&connection.id);
+                },
+                span,
+            ));
+        }
+        Ok(())
+    }
+
+    fn lock<'a, T>(&self, m: &'a Mutex<T>) -> std::sync::MutexGuard<'a, T> {
+        m.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn importing_count(&self) -> usize {
+        self.lock(&self.inner.importing).len()
+    }
+
+    fn spawn_import(&self, record: sklad_store::shops::ShopOrderRecord) {
+        let key = (record.connection_id, record.shop_order_id.clone());
+        if !self.lock(&self.inner.importing).insert(key.clone()) {
+            return;
+        }
+        let bridge = self.clone();
+        let span = tracing::info_span!(
+            "order_import",
+            connection = record.connection_id,
+            order = %record.shop_order_id
+        );
+        tokio::spawn(tracing::Instrument::instrument(
+            async move {
+                orders::run_import(&bridge, record).await;
+                bridge.lock(&bridge.inner.importing).remove(&key);
+                bridge.inner.job_done.notify_waiters();
+            },
+            span,
+        ));
+    }
+
+    /// Writes a genuine delivery to the inbox — durably, before it is acknowledged —
+    /// through the group-commit writer.
+    pub(crate) async fn write_delivery(
+        &self,
+        delivery: sklad_store::shops::NewDelivery,
+    ) -> SyncResult<()> {
+        let writer = self
+            .inner
+            .writer
+            .get_or_init(|| async { orders::start_writer(self) })
+            .await;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        if writer.send((delivery, tx)).await.is_err() {
+            return Err(
+                sklad_store::StoreError::Database("the inbox writer stopped".into()).into(),
+            );
+        }
+        rx.await.map_err(|_| {
+            SyncError::from(sklad_store::StoreError::Database(
+                "the inbox writer stopped".into(),
+            ))
+        })?
     }
 
     /// Runs [`Bridge::tick`] until `shutdown` completes, then gives the leases up.

@@ -10,7 +10,8 @@ use crate::shops::{
 };
 use crate::{Store, StoreError, StoreResult};
 
-const COLUMNS: &str = "id, name, kind, shop_url, shop_host, api_key_last4, active, currency, \
+const COLUMNS: &str =
+    "id, firm_id, name, kind, shop_url, shop_host, api_key_last4, active, currency, \
      currency_auto, prices_with_vat, feed_all, operations_object_id, sale_rule, \
      shop_stock_status, auto_sync, delivery_good_id, discount_good_id, fee_good_id, \
      first_push_confirmed_at, created_at, updated_at";
@@ -42,6 +43,7 @@ async fn from_row(
     };
     Ok(ShopConnection {
         id,
+        firm_id: get(row, "firm_id")?,
         name: get(row, "name")?,
         kind: get(row, "kind")?,
         shop_url: get(row, "shop_url")?,
@@ -344,7 +346,7 @@ impl Store {
     pub async fn active_shop_connections(&self) -> StoreResult<Vec<(Id, ShopConnection)>> {
         let mut conn = self.pool.acquire().await?;
         let rows = sqlx::query(&format!(
-            "SELECT firm_id, {COLUMNS} FROM shop_connections WHERE active = 1 ORDER BY id"
+            "SELECT {COLUMNS} FROM shop_connections WHERE active = 1 ORDER BY id"
         ))
         .fetch_all(&mut *conn)
         .await?;

@@ -179,6 +179,8 @@ impl Store {
             };
             outcomes.push(outcome);
         }
+        // New links and goods may be what waiting orders wait for.
+        crate::shops::orders::retry_attention(&mut w.tx, connection_id).await?;
         w.commit().await?;
         Ok(outcomes)
     }

@@ -39,6 +39,23 @@ impl Store {
         .collect()
     }
 
+    /// The good linked to the shop variant, if any.
+    pub async fn shop_link_good(
+        &self,
+        connection_id: Id,
+        variant_id: &str,
+    ) -> StoreResult<Option<Id>> {
+        sqlx::query(
+            "SELECT good_id FROM shop_links WHERE connection_id = $1 AND shop_variant_id = $2",
+        )
+        .bind(connection_id)
+        .bind(variant_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| get(&r, "good_id"))
+        .transpose()
+    }
+
     /// Marks a linked good „не синхронизирай“ (no quantity goes to the shop for it) or
     /// clears the mark; journals it.
     pub async fn set_shop_link_excluded(

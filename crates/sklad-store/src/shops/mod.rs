@@ -1,6 +1,7 @@
 //! The e-shop bridge's storage: connections and their settings, the shop's payment
 //! methods and their mapping, links between shop variants and goods, background jobs
-//! with their result rows, the sync journal and the per-shop lease.
+//! with their result rows, the sync journal, the per-shop lease, and the shop orders
+//! coming in (the inbox of webhook deliveries and one record per order).
 //!
 //! Secrets reach this layer sealed (see `sklad-sync`): the store keeps the sealed text
 //! and hands it back only through [`ConnectionSecrets`], whose `Debug` hides it. No
@@ -12,10 +13,15 @@ mod jobs;
 mod journal;
 mod leases;
 mod links;
+mod orders;
 mod settings;
 
 pub use import::{ImportOutcome, ImportStep};
 pub use jobs::{JOB_STALE_AFTER, MAX_JOB_ROWS_PAGE};
+pub use orders::{
+    InboxItem, NewDelivery, OrderAttention, OrderOutcome, ShopOrderRecord, Triage,
+    UnreadableDelivery, ORDER_CLAIM_LEASE,
+};
 
 use serde::{Deserialize, Serialize};
 use sklad_domain::shop::ShopSettings;
@@ -30,6 +36,8 @@ pub const KIND_CLOUDCART: &str = "cloudcart";
 pub struct ShopConnection {
     /// Database id.
     pub id: Id,
+    /// The firm.
+    pub firm_id: Id,
     /// A name to recognise it by.
     pub name: String,
     /// `cloudcart`.

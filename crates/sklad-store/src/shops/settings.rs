@@ -282,6 +282,7 @@ impl Store {
             .execute(&mut *w.tx)
             .await?;
         }
+        crate::shops::orders::retry_attention(&mut w.tx, id).await?;
         crate::shops::journal::append(
             &mut w.tx,
             firm_id,
@@ -400,6 +401,7 @@ impl Store {
         .bind(id)
         .execute(&mut *w.tx)
         .await?;
+        crate::shops::orders::retry_attention(&mut w.tx, id).await?;
         crate::shops::journal::append(
             &mut w.tx,
             firm_id,

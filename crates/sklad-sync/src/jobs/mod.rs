@@ -102,15 +102,7 @@ impl JobCtx {
 
     /// The connection's client (its shop's one limiter).
     pub async fn client(&self) -> SyncResult<Client> {
-        let secrets = self
-            .bridge
-            .store()
-            .shop_connection_secrets(self.firm.id, self.connection.id)
-            .await?;
-        self.bridge
-            .inner
-            .clients
-            .client(&self.bridge.inner.secrets, &self.connection, &secrets)
+        self.bridge.client_of(&self.connection).await
     }
 
     /// The firm's objects.
