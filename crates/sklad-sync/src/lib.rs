@@ -286,7 +286,16 @@ impl Bridge {
             SyncError::from(sklad_store::StoreError::Database(
                 "the inbox writer stopped".into(),
             ))
-        })?
+        })??;
+        // Wake the worker loop: the delivery is triaged and imported at once.
+        self.inner.job_queued.notify_one();
+        Ok(())
+    }
+
+    /// Waits until a job or an import of this process ends, or `timeout` passes (tests
+    /// and tools waiting for background work without sleeping for a fixed time).
+    pub async fn wait_for_activity(&self, timeout: Duration) {
+        let _ = tokio::time::timeout(timeout, self.inner.job_done.notified()).await;
     }
 
     /// Runs [`Bridge::tick`] until `shutdown` completes, then gives the leases up.
