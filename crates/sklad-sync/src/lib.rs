@@ -102,6 +102,8 @@ struct Inner {
     importing: Mutex<HashSet<(Id, String)>>,
     /// Connections being polled in this process.
     polling: Mutex<HashSet<Id>>,
+    /// Held while an import finds or creates its partner.
+    partner_lock: tokio::sync::Mutex<()>,
     /// The webhook door's group-commit writer, started on the first delivery.
     writer: tokio::sync::OnceCell<tokio::sync::mpsc::Sender<orders::Pending>>,
     /// Rung when a job is queued in this process.
@@ -133,6 +135,7 @@ impl Bridge {
                 held: Mutex::new(BTreeSet::new()),
                 importing: Mutex::new(HashSet::new()),
                 polling: Mutex::new(HashSet::new()),
+                partner_lock: tokio::sync::Mutex::new(()),
                 writer: tokio::sync::OnceCell::new(),
                 job_queued: Notify::new(),
                 job_done: Notify::new(),

@@ -47,6 +47,8 @@ pub struct TestServer {
     pub store: Store,
     /// The server's bridge (its worker loop runs; tests may also call `tick`).
     pub bridge: sklad_sync::Bridge,
+    /// The store's virtual clock (28.11.2026 10:00 UTC at the start).
+    pub clock: ManualClock,
     pub http: reqwest::Client,
 }
 
@@ -92,9 +94,8 @@ pub async fn start_with_body_limit(
     url: &str,
     body_limit: usize,
 ) -> (TestServer, tokio::task::JoinHandle<()>) {
-    let clock = Arc::new(ManualClock::new(
-        "2026-11-28T10:00:00Z".parse().expect("timestamp"),
-    ));
+    let manual = ManualClock::new("2026-11-28T10:00:00Z".parse().expect("timestamp"));
+    let clock = Arc::new(manual.clone());
     let store = Store::open(url)
         .await
         .expect("open store")
@@ -121,6 +122,7 @@ pub async fn start_with_body_limit(
         base: format!("http://{addr}"),
         store,
         bridge,
+        clock: manual,
         http: reqwest::Client::new(),
     };
     (server, task)

@@ -116,10 +116,37 @@ pub(crate) async fn import(
         .shop_connection(record.firm_id, record.connection_id)
         .await?;
     let client = bridge.client_of(&connection).await?;
-    let full = client
-        .full_order(&record.shop_order_id)
-        .await
-        .map_err(|e| Stop::Later(e.into(), None))?;
+    let full = match client.full_order(&record.shop_order_id).await {
+        Ok(full) => full,
+        // The shop has no such order (orders cannot be deleted through the API, so the
+        // delivery named one that never was): listed, not retried.
+        Err(cloudcart::Error::NotFound { .. }) => {
+            return Ok(OrderOutcome {
+                state: "attention",
+                operation_id: record.operation_id,
+                postings: record.postings,
+                shop_status: record.shop_status.clone(),
+                fulfilled: record.fulfilled,
+                shop_updated_at: record.shop_updated_at.clone(),
+                currency: record.currency.clone(),
+                total: record.total,
+                attention: Some(OrderAttention {
+                    code: "order_not_found".into(),
+                    message_bg: format!(
+                        "Магазинът няма поръчка №{}: известието е за поръчка, която не съществува.",
+                        record.shop_order_id
+                    ),
+                    message_en: format!(
+                        "The shop has no order #{}: the notification named an order that does not exist.",
+                        record.shop_order_id
+                    ),
+                    details: serde_json::json!({}),
+                }),
+                warnings: record.warnings.clone(),
+            })
+        }
+        Err(e) => return Err(Stop::Later(e.into(), None)),
+    };
     let order = read::shop_order(&full, record.fees.as_ref());
     let mut outcome = OrderOutcome {
         state: "imported",
@@ -159,7 +186,13 @@ pub(crate) async fn import(
             },
         });
     }
-    let draft = match draft(store, &firm, &connection, &order, record.connection_id).await? {
+    // Partners are found or created one order at a time in this process, so two orders
+    // of one new buyer imported at once make one partner (only this process imports
+    // this shop's orders: it holds the shop's lease).
+    let partners = bridge.inner.partner_lock.lock().await;
+    let drafted = draft(store, &firm, &connection, &order, record.connection_id).await?;
+    drop(partners);
+    let draft = match drafted {
         Ok((draft, warnings)) => {
             outcome.warnings = serde_json::to_value(warnings).unwrap_or_default();
             draft
