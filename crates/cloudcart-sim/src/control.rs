@@ -458,6 +458,16 @@ impl Control {
         })
     }
 
+    /// Takes the deliveries held by `hold_for_reorder` (oldest first) for the caller to
+    /// send itself, with the URL and every header the shop would use; the shop then
+    /// forgets them (see [`webhooks::take_held`]).
+    pub fn take_held_webhooks(
+        &self,
+        host: &str,
+    ) -> Result<Vec<webhooks::HeldDelivery>, ControlError> {
+        self.with_shop(host, |s, _, _| Ok(webhooks::take_held(s)))
+    }
+
     /// Webhook delivery attempts so far.
     pub fn deliveries(&self, host: &str) -> Vec<DeliveryRecord> {
         self.state

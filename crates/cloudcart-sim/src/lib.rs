@@ -259,7 +259,7 @@ pub use orders::{
 };
 pub use persist::SnapshotError;
 pub use store::{Address, DiscountSpec, ReceivedWrite};
-pub use webhooks::{DeliveryRecord, Outcome, WebhookFaults, MAX_COPIES};
+pub use webhooks::{DeliveryRecord, HeldDelivery, Outcome, WebhookFaults, MAX_COPIES};
 
 use crate::api::lock;
 use crate::clock::SimClock;

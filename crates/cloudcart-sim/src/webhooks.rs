@@ -262,6 +262,57 @@ pub fn enqueue(shop: &mut Shop, events: Emit, now: Timestamp) {
     }
 }
 
+/// A held delivery as the shop would send it (see [`take_held`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldDelivery {
+    /// Event key.
+    pub event: String,
+    /// Receiver URL.
+    pub url: String,
+    /// Every header the shop would send: the subscription's custom ones,
+    /// `X-CloudCart-ApiKey` and `Content-Type`.
+    pub headers: BTreeMap<String, String>,
+    /// The body (a one-element array).
+    pub body: Value,
+}
+
+/// Take the held deliveries of active subscriptions out of the shop's hands, oldest
+/// first, as they would be sent: the caller delivers them (a test playing the network
+/// between the shop and several receivers). Deliveries of subscriptions since removed or
+/// deactivated are dropped, as sending them would.
+pub fn take_held(shop: &mut Shop) -> Vec<HeldDelivery> {
+    let held = std::mem::take(&mut shop.hooks.held);
+    held.into_iter()
+        .filter_map(|q| {
+            let w = shop.webhooks.get(&q.webhook_id).filter(|w| w.active)?;
+            let key = shop
+                .config
+                .api_keys
+                .get(w.api_key_index)
+                .or(shop.config.api_keys.first())
+                .cloned()
+                .unwrap_or_default();
+            let mut headers: BTreeMap<String, String> = w
+                .request_headers
+                .iter()
+                .filter(|(k, _)| {
+                    !k.eq_ignore_ascii_case("content-type")
+                        && !k.eq_ignore_ascii_case("x-cloudcart-apikey")
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            headers.insert("X-CloudCart-ApiKey".into(), key);
+            headers.insert("Content-Type".into(), "application/json".into());
+            Some(HeldDelivery {
+                event: q.event,
+                url: w.url.clone(),
+                headers,
+                body: q.body,
+            })
+        })
+        .collect()
+}
+
 /// Release held deliveries newest first (due now).
 pub fn release_held(shop: &mut Shop, now: Timestamp) {
     let mut held = std::mem::take(&mut shop.hooks.held);

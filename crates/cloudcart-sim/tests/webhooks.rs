@@ -397,6 +397,28 @@ async fn fault_switches_duplicate_drop_defer_and_out_of_order() {
     let b = rx.bodies();
     assert_eq!(b[3][0]["status"], "paid");
     assert_eq!(b[4][0]["status"], "pending");
+
+    // Held deliveries taken by the caller, as the shop would send them: never sent.
+    c.set_webhook_faults(
+        HOST,
+        WebhookFaults {
+            hold_for_reorder: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    c.set_status(HOST, id, "completed", Actor::Merchant)
+        .unwrap();
+    let taken = c.take_held_webhooks(HOST).unwrap();
+    assert_eq!(taken.len(), 1, "{taken:?}");
+    assert_eq!(taken[0].event, "order.updated");
+    assert!(taken[0].url.ends_with("/u"), "{}", taken[0].url);
+    assert!(!taken[0].headers["X-CloudCart-ApiKey"].is_empty());
+    assert_eq!(taken[0].body[0]["status"], "completed");
+    assert!(c.take_held_webhooks(HOST).unwrap().is_empty(), "taken once");
+    c.release_held_webhooks(HOST).unwrap();
+    c.flush_webhooks().await;
+    assert_eq!(rx.count(), 5, "a taken delivery is not sent");
 }
 
 #[tokio::test]

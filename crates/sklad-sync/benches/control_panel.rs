@@ -27,6 +27,9 @@ use sklad_store::shops::ShopJob;
 use sklad_store::Engine;
 use sklad_sync::JobKind;
 
+/// The longest a benchmark waits for one job.
+const LONG: Duration = Duration::from_secs(3600);
+
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -66,10 +69,10 @@ fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
-/// A shop of about `variants` variants (products have 1–8 variants, 4.5 on average)
-/// with its rate limit raised far above the platform's 800.
+/// A shop of about `variants` variants (the seed gives a product 2.4 variants on
+/// average) with its rate limit raised far above the platform's 800.
 fn big_shop(variants: usize) -> ShopConfig {
-    let mut shop = ShopConfig::new("shop.localhost").seed_products((variants * 2 / 9).max(1));
+    let mut shop = ShopConfig::new("shop.localhost").seed_products((variants * 10 / 24).max(1));
     shop.rate_limit_per_minute = 100_000_000;
     shop
 }
@@ -104,7 +107,10 @@ async fn k1_and_k2(engine: Engine, variants: usize, with_memory: bool) {
         let rss_before = memory_mib("VmRSS").unwrap_or(0.0);
         reset_peak();
         let started = Instant::now();
-        let check = done(rig.run(connection.id, JobKind::Check, false).await);
+        let check = done(
+            rig.run_within(connection.id, JobKind::Check, false, LONG)
+                .await,
+        );
         let wall = started.elapsed();
         let peak = memory_mib("VmHWM").unwrap_or(0.0);
         let expected = info.variants.div_ceil(100) + info.products.div_ceil(100);
@@ -120,7 +126,10 @@ async fn k1_and_k2(engine: Engine, variants: usize, with_memory: bool) {
         );
     }
     let started = Instant::now();
-    let import = done(rig.run(connection.id, JobKind::Import, false).await);
+    let import = done(
+        rig.run_within(connection.id, JobKind::Import, false, LONG)
+            .await,
+    );
     let wall = started.elapsed();
     let written = import.progress.written;
     println!(
@@ -180,7 +189,7 @@ fn matching_cpu(variants: usize) {
 
 async fn k1_at_the_real_limit() {
     let shop = ShopConfig::new("shop.localhost")
-        .seed_products(2000 * 2 / 9)
+        .seed_products(2000 * 10 / 24)
         .rate_limit_per_minute(150);
     let rig = support::rig_on(Engine::Sqlite, shop, Currency::Eur, ClockMode::Real)
         .await

@@ -212,6 +212,23 @@ impl Bridge {
         Ok(job)
     }
 
+    /// „Опитай отново“: marks one order (or, with `None`, every order of the connection
+    /// that waits for the merchant) to be read from the shop again, and wakes the
+    /// worker loop so the import starts at once. Returns how many orders it marked.
+    pub async fn retry_shop_orders(
+        &self,
+        firm_id: Id,
+        connection_id: Id,
+        shop_order_id: Option<&str>,
+    ) -> SyncResult<u64> {
+        let retried = self
+            .store()
+            .retry_shop_orders(firm_id, connection_id, shop_order_id)
+            .await?;
+        self.inner.job_queued.notify_one();
+        Ok(retried)
+    }
+
     /// Records the merchant's confirmation of the first push preview `job_id` (a
     /// finished `push_preview` job of this connection); after it, auto-sync may be
     /// switched on.

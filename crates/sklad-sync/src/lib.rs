@@ -64,6 +64,10 @@ pub struct BridgeConfig {
     pub max_parallel_jobs: usize,
     /// How often the order poller reads each connection's changed orders.
     pub order_poll_interval: jiff::SignedDuration,
+    /// This process's name in shop leases: stable across restarts of one server (its host
+    /// and listen address), so a restarted server takes its shops back at once instead of
+    /// waiting for its old leases to lapse; `None` gives a random one (the CLI, tests).
+    pub instance: Option<String>,
 }
 
 impl BridgeConfig {
@@ -77,6 +81,7 @@ impl BridgeConfig {
             watchdog_interval: jiff::SignedDuration::from_mins(15),
             max_parallel_jobs: 4,
             order_poll_interval: jiff::SignedDuration::from_mins(5),
+            instance: None,
         }
     }
 }
@@ -129,7 +134,10 @@ impl Bridge {
                 store,
                 secrets,
                 clients: clients::ShopClients::new(config.clients.clone()),
-                holder: format!("sklad-{}", secret::random_token(8)),
+                holder: config
+                    .instance
+                    .clone()
+                    .unwrap_or_else(|| format!("sklad-{}", secret::random_token(8))),
                 config,
                 running: Mutex::new(HashMap::new()),
                 held: Mutex::new(BTreeSet::new()),
@@ -141,6 +149,11 @@ impl Bridge {
                 job_done: Notify::new(),
             }),
         }
+    }
+
+    /// This instance's name: it holds shop leases and claims jobs, deliveries and orders.
+    pub(crate) fn holder(&self) -> &str {
+        &self.inner.holder
     }
 
     /// The store.
@@ -301,9 +314,14 @@ impl Bridge {
         let _ = tokio::time::timeout(timeout, self.inner.job_done.notified()).await;
     }
 
-    /// Runs [`Bridge::tick`] until `shutdown` completes, then gives the leases up.
+    /// Runs [`Bridge::tick`] until `shutdown` completes, then gives the leases up. It
+    /// first takes back the deliveries and orders a killed process of the same instance
+    /// name had claimed, so a restart picks them up at once.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
+        if let Err(e) = self.store().release_order_claims(self.holder()).await {
+            tracing::warn!(code = e.code(), error = %e.message_en(), "releasing order claims failed");
+        }
         loop {
             if let Err(e) = self.tick().await {
                 tracing::warn!(code = e.code(), error = %e.message_en(), "bridge round failed");

@@ -17,6 +17,9 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
+        // A log line that cannot be written (stderr closed) is lost, not reported with
+        // `eprintln!`, which would panic the request that logged it.
+        .log_internal_errors(false)
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

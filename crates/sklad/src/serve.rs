@@ -51,7 +51,7 @@ pub async fn serve(mut config: Config, args: ServeArgs) -> Result<()> {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{address}"));
-    let bridge = start_bridge(&config, &store, &public_url)?;
+    let bridge = start_bridge(&config, &store, &public_url, address)?;
     say!("Адрес за известията от магазините / Public address for shop webhooks: {public_url}");
     say!("Спиране / Stop: Ctrl-C");
     let state = AppState {
@@ -79,7 +79,12 @@ pub async fn serve(mut config: Config, args: ServeArgs) -> Result<()> {
 
 /// The bridge with the sealing key from the configuration; the default key file is
 /// created on first start (owner-only), and the banner says so once.
-fn start_bridge(config: &Config, store: &Store, public_url: &str) -> Result<sklad_sync::Bridge> {
+fn start_bridge(
+    config: &Config,
+    store: &Store,
+    public_url: &str,
+    listen: std::net::SocketAddr,
+) -> Result<sklad_sync::Bridge> {
     let (path, default) = config.secret_key_path();
     let (secrets, created) = sklad_sync::SecretBox::load(&path, default)
         .with_context(|| format!("loading the secret key file {}", path.display()))?;
@@ -91,11 +96,19 @@ fn start_bridge(config: &Config, store: &Store, public_url: &str) -> Result<skla
             path.display()
         );
     }
-    Ok(sklad_sync::Bridge::new(
-        store.clone(),
-        secrets,
-        sklad_sync::BridgeConfig::new(public_url),
-    ))
+    let mut bridge = sklad_sync::BridgeConfig::new(public_url);
+    bridge.instance = Some(format!("{}@{listen}", host_name()));
+    Ok(sklad_sync::Bridge::new(store.clone(), secrets, bridge))
+}
+
+/// This machine's name (for the bridge's instance name), `sklad` when unknown.
+fn host_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "sklad".to_owned())
 }
 
 /// On a database without any firm, creates „Моята фирма“ (EUR, 2 seats) and its owner

@@ -4,7 +4,7 @@
 mod support;
 
 use std::io::{Read, Write};
-use support::{ok, serve, sklad, value};
+use support::{ok, serve, serve_with_stderr_closed, sklad, value};
 
 #[test]
 fn administers_firms_users_tokens_and_archives() {
@@ -191,23 +191,42 @@ fn migrate_reports_the_database_without_secrets() {
     assert!(dir.path().join("data").join("sklad.db").exists());
 }
 
-#[test]
-fn serve_prints_the_url_and_first_login_and_answers() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let server = serve(&dir.path().join("data"));
-    let (banner, url) = (&server.banner, &server.url);
-    assert!(banner.contains("Вход / Login: admin"), "{banner}");
-
+/// `GET path` on the server at `url`, the whole raw response.
+fn get_raw(url: &str, path: &str) -> String {
     let address = url.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(address).expect("connect");
     write!(
         stream,
-        "GET /api/v1/openapi.json HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("response");
+    response
+}
+
+#[test]
+fn serve_prints_the_url_and_first_login_and_answers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = serve(&dir.path().join("data"));
+    assert!(
+        server.banner.contains("Вход / Login: admin"),
+        "{}",
+        server.banner
+    );
+    let response = get_raw(&server.url, "/api/v1/openapi.json");
     drop(server);
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("\"openapi\":\"3.1.0\""));
+}
+
+#[test]
+fn serve_answers_with_its_standard_error_closed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = serve_with_stderr_closed(&dir.path().join("data"));
+    // Each request logs a line that cannot be written; none of them may fail for it.
+    for _ in 0..3 {
+        let response = get_raw(&server.url, "/api/v1/openapi.json");
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    }
 }

@@ -17,6 +17,9 @@ pub struct UserBar {
     pub firms: Vec<(Id, String)>,
     /// Whether the user owns the current firm (sees Администриране fully).
     pub is_owner: bool,
+    /// How many things of the firm's shops wait for the merchant (orders needing
+    /// attention, deliveries that could not be read): the header's badge.
+    pub attention: i64,
 }
 
 /// The layout context of one rendered page.
@@ -157,6 +160,13 @@ impl Page {
         self.tr.lang().code()
     }
 
+    /// The header's badge „Изисква внимание: N“, when something of the firm's shops
+    /// waits for the merchant.
+    pub fn attention_badge(&self) -> Option<String> {
+        let count = self.user.as_ref().map_or(0, |u| u.attention);
+        (count > 0).then(|| self.tr.t1("attention-badge", "count", &count.to_string()))
+    }
+
     /// The menu this user may use (an operator sees neither Потребители nor
     /// Архивиране на фирма).
     pub fn menu(&self) -> Vec<MenuSection> {
@@ -191,6 +201,7 @@ mod tests {
             firm_name: "Фирма".into(),
             firms: vec![(1, "Фирма".into())],
             is_owner,
+            attention: 0,
         };
         Page::new(Tr::new(Lang::Bg), "Стоки".into(), "/goods", Some(user), "x")
     }
@@ -210,6 +221,19 @@ mod tests {
         assert!(owner_items.iter().any(|i| i.href == "/users"));
         assert!(!operator_items.iter().any(|i| i.href == "/users"));
         assert!(owner_items.iter().any(|i| i.href == "/goods" && i.current));
+    }
+
+    #[test]
+    fn the_attention_badge_shows_only_a_count_above_zero() {
+        let mut shown = page(false);
+        assert_eq!(shown.attention_badge(), None);
+        if let Some(user) = shown.user.as_mut() {
+            user.attention = 3;
+        }
+        assert_eq!(
+            shown.attention_badge().as_deref(),
+            Some("Изисква внимание: 3")
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //! | `/users`, `/backup` | Администриране (owners only) |
 //! | `/shops`, `/shops/new`, `/shops/{id}` (+ `/edit`, `/test`, `/delete`, `/settings`, `/special-goods`) | Администриране → Връзка с ел. магазини (changes: owners only) |
 //! | `/shops/{id}/panel`, `/shops/{id}/jobs` (+ `/{job_id}`, `/cancel`, `/rows.csv`), `/shops/{id}/first-push/confirm`, `/shops/{id}/journal`, `/shops/panel?id=` | CloudCart контролен панел, its jobs and the sync journal |
+//! | `/shops/attention`, `/shops/{id}/orders` (+ `/retry`, `/{shop_order_id}/retry`) | Orders from the shop: what needs attention (counted in the header's badge), a connection's orders, „Опитай отново“ (members) |
 //! | any other path outside `/api/v1` | the 404 page in the layout |
 //!
 //! Forms post `application/x-www-form-urlencoded` with the session's `csrf` field
@@ -85,6 +86,7 @@ pub fn router() -> axum::Router<AppState> {
             get(pages::shops::new).post(pages::shops::create),
         )
         .route("/shops/panel", get(pages::shop_panel::choose))
+        .route("/shops/attention", get(pages::shop_orders::attention))
         .route("/shops/{id}", get(pages::shops::view))
         .route(
             "/shops/{id}/edit",
@@ -116,6 +118,15 @@ pub fn router() -> axum::Router<AppState> {
             get(pages::shop_jobs::csv),
         )
         .route("/shops/{id}/journal", get(pages::shop_jobs::journal))
+        .route("/shops/{id}/orders", get(pages::shop_orders::list))
+        .route(
+            "/shops/{id}/orders/retry",
+            post(pages::shop_orders::retry_all),
+        )
+        .route(
+            "/shops/{id}/orders/{shop_order_id}/retry",
+            post(pages::shop_orders::retry_one),
+        )
         .route("/objects", get(pages::objects::list))
         .merge(crud::routes::<pages::objects::Objects>())
         .method_not_allowed_fallback(error::method_not_allowed)

@@ -40,6 +40,8 @@ pub struct RecordList {
     /// The firm's e-shop connections (id, name): the goods list offers the CloudCart
     /// control panel of each under its title (one button, or a chooser for several).
     pub shop_panels: Vec<(sklad_domain::Id, String)>,
+    /// Links under the title: (href, label, element id).
+    pub links: Vec<(String, String, &'static str)>,
 }
 
 impl RecordList {
@@ -53,6 +55,7 @@ impl RecordList {
             table,
             pager: None,
             shop_panels: Vec::new(),
+            links: Vec::new(),
         }
     }
 
@@ -72,6 +75,7 @@ impl RecordList {
             table,
             pager: Some(pager),
             shop_panels: Vec::new(),
+            links: Vec::new(),
         }
     }
 }

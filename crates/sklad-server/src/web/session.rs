@@ -106,6 +106,8 @@ pub struct Ctx {
     pub path: String,
     /// Whether cookies must be `Secure`.
     pub https: bool,
+    /// What of the firm's shops waits for the merchant (the header's badge).
+    pub attention: i64,
 }
 
 impl std::fmt::Debug for Ctx {
@@ -156,6 +158,7 @@ impl Ctx {
                 .map(|m| (m.firm_id, m.firm_name.clone()))
                 .collect(),
             is_owner: self.is_owner(),
+            attention: self.attention,
         };
         Page::new(
             self.tr,
@@ -201,6 +204,14 @@ impl FromRequestParts<AppState> for Ctx {
             .memberships(user.id)
             .await
             .map_err(|e| WebError::store(lang, e))?;
+        // The header's badge: a failure to count must not cost the user the page.
+        let attention = match store.shop_attention_count(session.firm_id).await {
+            Ok(n) => n,
+            Err(error) => {
+                tracing::warn!(code = error.code(), %error, "the attention count failed");
+                0
+            }
+        };
         let lang = Lang::from_code(&user.language);
         Ok(Ctx {
             session_id,
@@ -211,6 +222,7 @@ impl FromRequestParts<AppState> for Ctx {
             tr: Tr::new(lang),
             path: parts.uri.path().to_owned(),
             https: is_https(&parts.headers),
+            attention,
         })
     }
 }

@@ -13,7 +13,9 @@ CREATE TABLE shop_inbox (
     state TEXT NOT NULL,
     shop_order_id TEXT,
     note TEXT,
+    note_bg TEXT,
     claimed_until TEXT,
+    claimed_by TEXT,
     CONSTRAINT shop_inbox_delivery_key UNIQUE (connection_id, event, body_hash)
 );
 CREATE INDEX shop_inbox_state ON shop_inbox (state, id);
@@ -41,6 +43,7 @@ CREATE TABLE shop_orders (
     attempts BIGINT NOT NULL,
     next_attempt_at TEXT,
     claimed_until TEXT,
+    claimed_by TEXT,
     first_seen_at TEXT NOT NULL,
     imported_at TEXT,
     PRIMARY KEY (connection_id, shop_order_id)
@@ -48,6 +51,8 @@ CREATE TABLE shop_orders (
 CREATE INDEX shop_orders_dirty ON shop_orders (dirty, next_attempt_at);
 CREATE INDEX shop_orders_state ON shop_orders (firm_id, state);
 CREATE INDEX shop_orders_operation ON shop_orders (operation_id);
+-- The sale a shop's order was converted into finds that order.
+CREATE INDEX operations_converted_to ON operations (converted_to);
 
 -- The order poller's checkpoint: the newest `updated_at` it has seen, and when it ran.
 ALTER TABLE shop_connections ADD COLUMN orders_seen_until TEXT;

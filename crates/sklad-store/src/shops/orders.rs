@@ -66,8 +66,10 @@ pub enum Triage {
     },
     /// Unreadable: kept, flagged, listed as needing attention.
     Unreadable {
-        /// Why.
-        reason: String,
+        /// Why, in Bulgarian.
+        reason_bg: String,
+        /// Why, in English.
+        reason_en: String,
     },
 }
 
@@ -243,15 +245,15 @@ async fn mark_dirty(
 pub(crate) async fn retry_attention(
     conn: &mut sqlx::AnyConnection,
     connection_id: Id,
-) -> StoreResult<()> {
-    sqlx::query(
+) -> StoreResult<u64> {
+    let done = sqlx::query(
         "UPDATE shop_orders SET dirty = 1, dirty_version = dirty_version + 1, \
          next_attempt_at = NULL WHERE connection_id = $1 AND state = 'attention'",
     )
     .bind(connection_id)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected())
 }
 
 impl Store {
@@ -290,8 +292,9 @@ impl Store {
         w.commit().await
     }
 
-    /// Takes up to `limit` new deliveries (of any firm) for [`ORDER_CLAIM_LEASE`].
-    pub async fn claim_inbox(&self, limit: i64) -> StoreResult<Vec<InboxItem>> {
+    /// Takes up to `limit` new deliveries (of any firm) for [`ORDER_CLAIM_LEASE`], on
+    /// behalf of `holder` (see [`Store::release_order_claims`]).
+    pub async fn claim_inbox(&self, holder: &str, limit: i64) -> StoreResult<Vec<InboxItem>> {
         let now = self.now();
         let until = ts_text(now.saturating_add(ORDER_CLAIM_LEASE).unwrap_or(now));
         let skip_locked = match self.engine {
@@ -300,12 +303,13 @@ impl Store {
         };
         let mut w = self.write().await?;
         let rows = sqlx::query(&format!(
-            "UPDATE shop_inbox SET claimed_until = $1 WHERE id IN \
+            "UPDATE shop_inbox SET claimed_until = $1, claimed_by = $2 WHERE id IN \
              (SELECT id FROM shop_inbox WHERE state = 'new' \
-              AND (claimed_until IS NULL OR claimed_until <= $2) ORDER BY id LIMIT $3{skip_locked}) \
+              AND (claimed_until IS NULL OR claimed_until <= $3) ORDER BY id LIMIT $4{skip_locked}) \
              RETURNING id, connection_id, event, body"
         ))
         .bind(until)
+        .bind(holder)
         .bind(ts_text(now))
         .bind(limit.clamp(1, 1000))
         .fetch_all(&mut *w.tx)
@@ -339,7 +343,7 @@ impl Store {
         let now = ts_text(self.now());
         let mut w = self.write().await?;
         for (item, triage) in settled {
-            let (state, order, note) = match triage {
+            let (state, order, note, note_bg) = match triage {
                 Triage::Order {
                     shop_order_id,
                     fees,
@@ -353,20 +357,33 @@ impl Store {
                         &now,
                     )
                     .await?;
-                    ("done", Some(shop_order_id.clone()), None)
+                    ("done", Some(shop_order_id.clone()), None, None)
                 }
-                Triage::Product { shop_product_id } => {
-                    ("done", None, Some(format!("product {shop_product_id}")))
-                }
-                Triage::Unreadable { reason } => ("unreadable", None, Some(reason.clone())),
+                Triage::Product { shop_product_id } => (
+                    "done",
+                    None,
+                    Some(format!("product {shop_product_id}")),
+                    None,
+                ),
+                Triage::Unreadable {
+                    reason_bg,
+                    reason_en,
+                } => (
+                    "unreadable",
+                    None,
+                    Some(reason_en.clone()),
+                    Some(reason_bg.clone()),
+                ),
             };
+            let short = |n: Option<String>| n.map(|n| n.chars().take(500).collect::<String>());
             sqlx::query(
-                "UPDATE shop_inbox SET state = $1, shop_order_id = $2, note = $3, \
-                 claimed_until = NULL WHERE id = $4",
+                "UPDATE shop_inbox SET state = $1, shop_order_id = $2, note = $3, note_bg = $4, \
+                 claimed_until = NULL WHERE id = $5",
             )
             .bind(state)
             .bind(order)
-            .bind(note.map(|n| n.chars().take(500).collect::<String>()))
+            .bind(short(note))
+            .bind(short(note_bg))
             .bind(item.id)
             .execute(&mut *w.tx)
             .await?;
@@ -392,16 +409,17 @@ impl Store {
     }
 
     /// „Опитай отново“: marks one waiting order (or, with `None`, every order of the
-    /// connection that waits for the merchant) to be imported again now.
+    /// connection that waits for the merchant) to be imported again now. Returns how
+    /// many orders that marked.
     pub async fn retry_shop_orders(
         &self,
         firm_id: Id,
         connection_id: Id,
         shop_order_id: Option<&str>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<u64> {
         let mut w = self.write().await?;
         connection_in(&mut w.tx, firm_id, connection_id).await?;
-        match shop_order_id {
+        let retried = match shop_order_id {
             None => retry_attention(&mut w.tx, connection_id).await?,
             Some(id) => {
                 let done = sqlx::query(
@@ -415,15 +433,34 @@ impl Store {
                 if done.rows_affected() == 0 {
                     return Err(StoreError::not_found("shop_order"));
                 }
+                done.rows_affected()
             }
+        };
+        w.commit().await?;
+        Ok(retried)
+    }
+
+    /// Gives back every delivery and order `holder` had claimed: called when an instance
+    /// starts, so what a killed process of the same name was doing is taken up at once,
+    /// not when its claims lapse. Instance names are unique among running processes.
+    pub async fn release_order_claims(&self, holder: &str) -> StoreResult<()> {
+        let mut w = self.write().await?;
+        for table in ["shop_inbox", "shop_orders"] {
+            sqlx::query(&format!(
+                "UPDATE {table} SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = $1"
+            ))
+            .bind(holder)
+            .execute(&mut *w.tx)
+            .await?;
         }
         w.commit().await
     }
 
     /// Takes up to `limit` dirty orders, due now, of connections in use on `hosts`, for
-    /// [`ORDER_CLAIM_LEASE`]. Two claimers never get the same order.
+    /// [`ORDER_CLAIM_LEASE`], on behalf of `holder`. Two claimers never get the same order.
     pub async fn claim_shop_orders(
         &self,
+        holder: &str,
         hosts: &[String],
         limit: i64,
     ) -> StoreResult<Vec<ShopOrderRecord>> {
@@ -465,10 +502,11 @@ impl Store {
         let mut out = Vec::with_capacity(keys.len());
         for (connection_id, order_id) in keys {
             sqlx::query(
-                "UPDATE shop_orders SET claimed_until = $1 \
-                 WHERE connection_id = $2 AND shop_order_id = $3",
+                "UPDATE shop_orders SET claimed_until = $1, claimed_by = $2 \
+                 WHERE connection_id = $3 AND shop_order_id = $4",
             )
             .bind(&until)
+            .bind(holder)
             .bind(connection_id)
             .bind(&order_id)
             .execute(&mut *w.tx)
@@ -570,22 +608,53 @@ impl Store {
         Ok(record)
     }
 
-    /// The shop order an operation came from (connection and order id), if any.
+    /// The shop order an operation came from, if any: the record whose operation it is,
+    /// or whose order was converted into it.
     pub async fn shop_order_of_operation(
         &self,
         firm_id: Id,
         operation_id: Id,
     ) -> StoreResult<Option<ShopOrderRecord>> {
-        let row = sqlx::query(&format!(
-            "SELECT {ORDER_COLUMNS} FROM shop_orders o WHERE o.firm_id = $1 AND \
-             (o.operation_id = $2 OR o.operation_id IN \
-              (SELECT id FROM operations WHERE converted_to = $2))"
-        ))
-        .bind(firm_id)
-        .bind(operation_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(record_from_row).transpose()
+        Ok(self
+            .shop_orders_of_operations(firm_id, &[operation_id])
+            .await?
+            .remove(&operation_id))
+    }
+
+    /// The shop orders these operations came from, by operation id, in two queries
+    /// (a list page's worth of operations at most: ids past the first 1000 are ignored).
+    pub async fn shop_orders_of_operations(
+        &self,
+        firm_id: Id,
+        operation_ids: &[Id],
+    ) -> StoreResult<std::collections::HashMap<Id, ShopOrderRecord>> {
+        let ids = &operation_ids[..operation_ids.len().min(1000)];
+        let mut out = std::collections::HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        // The operation itself, then the sale an order of the shop was converted into.
+        let branches = [
+            ("o.operation_id", "shop_orders o"),
+            (
+                "p.converted_to",
+                "shop_orders o JOIN operations p ON p.id = o.operation_id",
+            ),
+        ];
+        let mut conn = self.pool.acquire().await?;
+        for (key, from) in branches {
+            let mut sql = Sql::new(&format!(
+                "SELECT {key} AS of_operation, {ORDER_COLUMNS} FROM {from} WHERE o.firm_id = "
+            ));
+            sql.arg(Arg::Int(firm_id))
+                .push(&format!(" AND {key} IN "))
+                .id_list(ids);
+            for row in sql.query().fetch_all(&mut *conn).await? {
+                out.entry(get(&row, "of_operation")?)
+                    .or_insert(record_from_row(&row)?);
+            }
+        }
+        Ok(out)
     }
 
     /// The firm's shop orders, newest first: of one connection or all, of one state or
@@ -657,7 +726,7 @@ impl Store {
         let (total, rows) = where_
             .page(
                 &mut conn,
-                "i.id, i.connection_id, i.event, i.received_at, i.note, i.body",
+                "i.id, i.connection_id, i.event, i.received_at, i.note, i.note_bg, i.body",
                 "i.id DESC",
                 paging,
             )
@@ -670,7 +739,8 @@ impl Store {
                     connection_id: get(r, "connection_id")?,
                     event: get(r, "event")?,
                     received_at: parse_ts(&get::<String>(r, "received_at")?)?,
-                    reason: get::<Option<String>>(r, "note")?.unwrap_or_default(),
+                    reason_bg: get::<Option<String>>(r, "note_bg")?.unwrap_or_default(),
+                    reason_en: get::<Option<String>>(r, "note")?.unwrap_or_default(),
                     body: get(r, "body")?,
                 })
             })
@@ -754,8 +824,10 @@ pub struct UnreadableDelivery {
     pub event: String,
     /// Received.
     pub received_at: jiff::Timestamp,
-    /// Why it could not be read.
-    pub reason: String,
+    /// Why it could not be read, in Bulgarian.
+    pub reason_bg: String,
+    /// Why it could not be read, in English.
+    pub reason_en: String,
     /// The body as received.
     pub body: String,
 }

@@ -70,13 +70,12 @@ fn triage(item: &InboxItem) -> Triage {
                     shop_order_id: id.to_string(),
                     fees: Some(serde_json::Value::Array(p.fees)),
                 },
-                None => Triage::Unreadable {
-                    reason: "the order delivery has no id".into(),
-                },
+                None => unreadable(
+                    "В съобщението за поръчка няма номер на поръчката",
+                    "the order delivery has no id",
+                ),
             },
-            Err(e) => Triage::Unreadable {
-                reason: e.message_en(),
-            },
+            Err(e) => unreadable(&e.message_bg(), &e.message_en()),
         }
     } else {
         match decode_entity_delivery(item.body.as_bytes()) {
@@ -84,14 +83,20 @@ fn triage(item: &InboxItem) -> Triage {
                 Some(id) => Triage::Product {
                     shop_product_id: id,
                 },
-                None => Triage::Unreadable {
-                    reason: "the product delivery has no id".into(),
-                },
+                None => unreadable(
+                    "В съобщението за продукт няма номер на продукта",
+                    "the product delivery has no id",
+                ),
             },
-            Err(e) => Triage::Unreadable {
-                reason: e.message_en(),
-            },
+            Err(e) => unreadable(&e.message_bg(), &e.message_en()),
         }
+    }
+}
+
+fn unreadable(bg: &str, en: &str) -> Triage {
+    Triage::Unreadable {
+        reason_bg: bg.to_owned(),
+        reason_en: en.to_owned(),
     }
 }
 
@@ -99,7 +104,10 @@ fn triage(item: &InboxItem) -> Triage {
 /// dirty; flags what cannot be read.
 pub(crate) async fn triage_inbox(bridge: &Bridge) -> SyncResult<()> {
     loop {
-        let items = bridge.store().claim_inbox(TRIAGE_BATCH).await?;
+        let items = bridge
+            .store()
+            .claim_inbox(bridge.holder(), TRIAGE_BATCH)
+            .await?;
         if items.is_empty() {
             return Ok(());
         }
@@ -120,7 +128,10 @@ pub(crate) async fn start_imports(bridge: &Bridge, held: &[String]) -> SyncResul
     if free == 0 {
         return Ok(());
     }
-    let records = bridge.store().claim_shop_orders(held, free as i64).await?;
+    let records = bridge
+        .store()
+        .claim_shop_orders(bridge.holder(), held, free as i64)
+        .await?;
     for record in records {
         bridge.spawn_import(record);
     }
@@ -133,6 +144,13 @@ pub(crate) async fn run_import(bridge: &Bridge, record: ShopOrderRecord) {
     let result = import::import(bridge, &record).await;
     let recorded = match result {
         Ok(outcome) => {
+            tracing::info!(
+                connection = record.connection_id,
+                order = %record.shop_order_id,
+                state = outcome.state,
+                operation = outcome.operation_id,
+                "order imported"
+            );
             journal_outcome(bridge, &record, &outcome).await;
             store
                 .finish_shop_order(
@@ -309,5 +327,31 @@ mod tests {
                 shop_product_id: "812".into()
             }
         );
+    }
+
+    proptest::proptest! {
+        /// X2 (fuzzed): whatever the body and the event, triage answers, and an order
+        /// delivery is either an order with an id or kept as unreadable with its reason
+        /// in both languages.
+        #[test]
+        fn x2_triage_never_panics(
+            event in "(order|product)\\.[a-z]{0,8}",
+            body in proptest::prop_oneof![
+                proptest::prelude::any::<String>(),
+                "\\[\\{\"id\":[0-9a-z\"]{0,6}(,\"fees\":(\\[\\]|null|1|\"x\"))?\\}\\]",
+                "\\{\"id\":(-?[0-9]{1,20}|true|null|\\[\\]|\"[^\"]{0,5}\")\\}",
+            ],
+        ) {
+            match triage(&item(&event, &body)) {
+                Triage::Order { shop_order_id, .. } => {
+                    proptest::prop_assert!(event.starts_with("order."));
+                    proptest::prop_assert!(!shop_order_id.is_empty());
+                }
+                Triage::Product { .. } => proptest::prop_assert!(event.starts_with("product.")),
+                Triage::Unreadable { reason_bg, reason_en } => {
+                    proptest::prop_assert!(!reason_bg.is_empty() && !reason_en.is_empty());
+                }
+            }
+        }
     }
 }

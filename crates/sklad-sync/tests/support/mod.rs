@@ -147,6 +147,18 @@ impl Rig {
 
     /// Starts a job and waits for its end.
     pub async fn run(&self, connection_id: Id, kind: JobKind, dry_run: bool) -> ShopJob {
+        self.run_within(connection_id, kind, dry_run, JOB_WAIT)
+            .await
+    }
+
+    /// [`Rig::run`] with its own bound on the wait (benchmarks of big shops).
+    pub async fn run_within(
+        &self,
+        connection_id: Id,
+        kind: JobKind,
+        dry_run: bool,
+        wait: Duration,
+    ) -> ShopJob {
         let job = self
             .bridge
             .start_job(self.firm_id, connection_id, kind, dry_run, "test")
@@ -155,7 +167,7 @@ impl Rig {
         self.bridge.tick().await.expect("tick");
         let done = self
             .bridge
-            .wait_job(self.firm_id, job.id, JOB_WAIT)
+            .wait_job(self.firm_id, job.id, wait)
             .await
             .unwrap();
         assert!(done.finished(), "job {} did not finish: {done:?}", job.id);

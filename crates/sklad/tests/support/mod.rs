@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod shop;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -82,10 +84,68 @@ impl Drop for Server {
 
 /// Starts `sklad serve` on a free loopback port over `data_dir` and reads its banner.
 pub fn serve(data_dir: &Path) -> Server {
-    let mut child = command(data_dir, None)
-        .args(["serve", "--listen", "127.0.0.1:0"])
+    start_serve(data_dir, None, "127.0.0.1:0", Stdio::null())
+}
+
+/// [`serve`] with its standard error closed as soon as it has started (a supervisor
+/// gone, a terminal closed): its log lines have nowhere to go.
+pub fn serve_with_stderr_closed(data_dir: &Path) -> Server {
+    let mut server = start_serve(data_dir, None, "127.0.0.1:0", Stdio::piped());
+    drop(server.child.stderr.take());
+    server
+}
+
+/// [`serve`] on `listen` (`127.0.0.1:0` for any free port), with the server's log lines
+/// (stderr) sent to the receiver as they come.
+pub fn serve_logged(data_dir: &Path, listen: &str) -> (Server, std::sync::mpsc::Receiver<String>) {
+    serve_logged_on(data_dir, None, listen)
+}
+
+/// [`serve_logged`] on `database_url` (the embedded database when `None`).
+pub fn serve_logged_on(
+    data_dir: &Path,
+    database_url: Option<&str>,
+    listen: &str,
+) -> (Server, std::sync::mpsc::Receiver<String>) {
+    let mut server = start_serve(data_dir, database_url, listen, Stdio::piped());
+    let stderr = server.child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Drains the pipe until the server exits, even once nobody listens: a closed pipe
+    // would fail the server's next log line.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    (server, rx)
+}
+
+/// Waits (at most `within`) for a log line containing every one of `words`.
+pub fn wait_for_log(
+    log: &std::sync::mpsc::Receiver<String>,
+    words: &[&str],
+    within: std::time::Duration,
+) -> String {
+    let deadline = std::time::Instant::now() + within;
+    let mut seen: Vec<String> = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match log.recv_timeout(left) {
+            Ok(line) if words.iter().all(|w| line.contains(w)) => return line,
+            Ok(line) => seen.push(line),
+            Err(_) => panic!(
+                "no log line with {words:?} within {within:?}; the last ones:\n{}",
+                seen[seen.len().saturating_sub(15)..].join("\n")
+            ),
+        }
+    }
+}
+
+fn start_serve(data_dir: &Path, database_url: Option<&str>, listen: &str, stderr: Stdio) -> Server {
+    let mut child = command(data_dir, database_url)
+        .args(["serve", "--listen", listen])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("start sklad serve");
     let stdout = child.stdout.take().expect("stdout");

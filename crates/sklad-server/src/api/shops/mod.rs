@@ -2,7 +2,8 @@
 //! and their settings (SPEC C1, S2–S4, P1, P3, G1–G3), the links between shop variants
 //! and goods, the webhook subscriptions as last seen (K4) and the sync journal (X3).
 //! The settings and the special goods are in [`settings`], the control panel's jobs
-//! (K1–K4, X4) in [`jobs`], the OpenAPI schemas in [`schemas`].
+//! (K1–K4, X4) in [`jobs`], the orders from the shop and what needs attention (G7, X2,
+//! X3) in [`orders`], the OpenAPI schemas in [`schemas`].
 //!
 //! Who may do what: every member of the firm may read everything here and run the
 //! actions that write nothing to the warehouse (connection test, K1, the first-push
@@ -16,6 +17,7 @@
 //! never logged (their `Debug` hides it).
 
 mod jobs;
+mod orders;
 mod schemas;
 mod settings;
 
@@ -433,5 +435,5 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             .response(200, Body::Json("ShopJournalPage")),
             firm_shop_journal,
         );
-    jobs::routes(api)
+    orders::routes(jobs::routes(api))
 }

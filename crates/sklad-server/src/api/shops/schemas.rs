@@ -1,4 +1,5 @@
-//! The OpenAPI schemas of `/shops`, `/shop-journal` and the jobs' endpoints.
+//! The OpenAPI schemas of `/shops`, `/shop-journal` and the jobs' endpoints (the shop
+//! orders' are in [`super::orders`]).
 
 use serde_json::{json, Map, Value};
 use sklad_domain::shop::{SaleRule, ShopStockStatus};
@@ -300,6 +301,7 @@ pub fn schemas(out: &mut Map<String, Value>) {
     );
     out.insert("ShopJournalPage".into(), schema::page("ShopJournalEntry"));
     job_schemas(out);
+    super::orders::schemas(out);
 }
 
 /// The schemas of the jobs' endpoints.

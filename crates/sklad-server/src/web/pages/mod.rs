@@ -10,6 +10,7 @@ pub mod partners;
 pub mod payment_types;
 pub mod price_groups;
 pub mod shop_jobs;
+pub mod shop_orders;
 pub mod shop_panel;
 pub mod shop_settings;
 pub mod shops;

@@ -682,6 +682,8 @@ struct OperationView {
     can_convert: bool,
     can_annul: bool,
     alerts: Vec<String>,
+    /// The shop order it came from.
+    shop: Option<super::shop_orders::ShopOrigin>,
 }
 
 /// Query of the operation view.
@@ -810,6 +812,7 @@ async fn view_page(
             "total-other",
         ),
     ];
+    let shop = super::shop_orders::origin_of(state, ctx, op.id).await?;
     let mut page = ctx.page("operation-view");
     page.path = "/operations".into();
     page.notice = notice;
@@ -826,6 +829,7 @@ async fn view_page(
         can_convert: op.kind == OperationKind::Order && op.status == OperationStatus::Active,
         can_annul: op.status == OperationStatus::Active,
         alerts,
+        shop,
         page,
         op,
     };
@@ -946,6 +950,7 @@ pub async fn list(
             slot.insert(partner.name);
         }
     }
+    let shops = super::shop_orders::origins_of(&state, &ctx, &found.items).await?;
     let rows = found
         .items
         .iter()
@@ -959,7 +964,7 @@ pub async fn list(
             } else {
                 Cell::text("")
             };
-            vec![
+            let mut row = vec![
                 Cell::link(op.number.to_string(), format!("/operations/{}", op.id)),
                 Cell::text(labels::operation_kind(lang, op.kind)),
                 Cell::text(format_date(op.date)),
@@ -971,25 +976,37 @@ pub async fn list(
                 ),
                 Cell::num(amount(op.totals.gross, op.currency)),
                 Cell::text(labels::status(tr, op.status)),
-                action,
-            ]
+            ];
+            if let Some(shops) = &shops {
+                match shops.get(&op.id) {
+                    Some(shop) => {
+                        row.push(Cell::link(shop.number.clone(), shop.href.clone()));
+                        row.push(Cell::text(shop.status_line()));
+                    }
+                    None => row.extend([Cell::text(""), Cell::text("")]),
+                }
+            }
+            row.push(action);
+            row
         })
         .collect();
-    let table = Table::new(
-        tr,
-        "operations",
-        &[
-            ("operation-number", false),
-            ("operation-kind", false),
-            ("operation-date", false),
-            ("operation-object", false),
-            ("operation-partner", false),
-            ("totals-gross", true),
-            ("operation-status", false),
-            ("actions", false),
-        ],
-        rows,
-    );
+    let mut columns = vec![
+        ("operation-number", false),
+        ("operation-kind", false),
+        ("operation-date", false),
+        ("operation-object", false),
+        ("operation-partner", false),
+        ("totals-gross", true),
+        ("operation-status", false),
+    ];
+    if shops.is_some() {
+        columns.extend([
+            ("shops-order-column", false),
+            ("shops-order-state-column", false),
+        ]);
+    }
+    columns.push(("actions", false));
+    let table = Table::new(tr, "operations", &columns, rows);
     let asked = FilterForm::new(tr, &[("kind", &q.kind), ("status", &q.status)]);
     let mut filters = asked.fields();
     let mut kinds = vec![(String::new(), tr.t("all"))];

@@ -662,6 +662,7 @@ mod tests {
             "webhooks",
             "watchdog",
             "hook_refused",
+            "order",
         ];
         let mut wanted: Vec<String> = Vec::new();
         let id = |prefix: &str, key: &str| format!("{prefix}-{}", key.replace(['_', '.'], "-"));

@@ -216,6 +216,10 @@ pub async fn list(
             Cell::text(key_shown(tr, c)),
             Cell::text(test_line(tr, last.as_ref())),
             Cell::link(tr.t("shops-panel"), format!("/shops/{}/panel", c.id)),
+            Cell::link(
+                tr.t("shops-orders-title"),
+                format!("/shops/{}/orders", c.id),
+            ),
         ]);
     }
     let table = Table::new(
@@ -228,6 +232,7 @@ pub async fn list(
             ("shops-api-key", false),
             ("shops-last-test", false),
             ("actions", false),
+            ("shops-orders-column", false),
         ],
         rows,
     );
@@ -239,6 +244,15 @@ pub async fn list(
         .is_owner()
         .then(|| ("/shops/new".to_owned(), tr.t("shops-new")));
     let mut screen = RecordList::simple(page, new, table);
+    if !connections.is_empty() {
+        let label = match ctx.attention {
+            0 => tr.t("attention-title"),
+            n => tr.t1("attention-badge", "count", &n.to_string()),
+        };
+        screen
+            .links
+            .push(("/shops/attention".to_owned(), label, "shops_attention"));
+    }
     screen.intro = Some(tr.t(if connections.is_empty() {
         "shops-empty"
     } else {
