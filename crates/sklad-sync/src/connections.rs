@@ -118,6 +118,7 @@ impl Bridge {
             .store()
             .update_shop_connection(firm_id, id, &update, actor)
             .await?;
+        self.inner.doors.forget();
         if (after.shop_url != before.shop_url || update.api_key.is_some())
             && after.api_key_last4.is_some()
         {
@@ -135,10 +136,11 @@ impl Bridge {
     /// Deletes a connection. Its subscriptions in the shop then meet 404 at our door,
     /// which makes the shop disable them (API.md §6.6), as it should.
     pub async fn delete_connection(&self, firm_id: Id, id: Id, actor: &str) -> SyncResult<()> {
-        Ok(self
-            .store()
+        self.store()
             .delete_shop_connection(firm_id, id, actor)
-            .await?)
+            .await?;
+        self.inner.doors.forget();
+        Ok(())
     }
 
     /// The client of a connection (its shop's one limiter in this process).
@@ -225,7 +227,7 @@ impl Bridge {
             .store()
             .retry_shop_orders(firm_id, connection_id, shop_order_id)
             .await?;
-        self.inner.job_queued.notify_one();
+        self.inner.orders_waiting.notify_one();
         Ok(retried)
     }
 

@@ -124,6 +124,16 @@ impl Bridge {
         let Some(event) = event_of_path(event_segment) else {
             return Ok(Delivery::UnknownPath);
         };
+        let now = self.store().clock().now();
+        if let (Some(key), Some(header)) = (api_key, hook_secret) {
+            if let Some(o) = self.inner.doors.open(token, key, header, now) {
+                return Ok(Delivery::Accepted {
+                    firm_id: o.firm_id,
+                    connection_id: o.connection_id,
+                    event,
+                });
+            }
+        }
         let Some(secrets) = self.store().shop_connection_by_hook_token(token).await? else {
             return Ok(Delivery::UnknownPath);
         };
@@ -145,6 +155,17 @@ impl Bridge {
             _ => false,
         };
         if key_ok && header_ok {
+            let opened = crate::doors::Opened {
+                firm_id: secrets.firm_id,
+                connection_id: secrets.connection_id,
+            };
+            self.inner.doors.remember(
+                token,
+                api_key.unwrap_or_default(),
+                hook_secret.unwrap_or_default(),
+                opened,
+                now,
+            );
             return Ok(Delivery::Accepted {
                 firm_id: secrets.firm_id,
                 connection_id: secrets.connection_id,

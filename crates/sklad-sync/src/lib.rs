@@ -25,6 +25,7 @@ mod catalogue;
 mod clients;
 mod connections;
 pub mod csv;
+mod doors;
 mod error;
 pub mod hooks;
 mod jobs;
@@ -109,10 +110,15 @@ struct Inner {
     polling: Mutex<HashSet<Id>>,
     /// Held while an import finds or creates its partner.
     partner_lock: tokio::sync::Mutex<()>,
+    /// The webhook doors recently opened (connections and digests of their secrets).
+    doors: doors::Doors,
     /// The webhook door's group-commit writer, started on the first delivery.
     writer: tokio::sync::OnceCell<tokio::sync::mpsc::Sender<orders::Pending>>,
     /// Rung when a job is queued in this process.
     job_queued: Notify,
+    /// Rung when deliveries reach the inbox or orders are marked to be read again: the
+    /// worker triages and imports without a whole round.
+    orders_waiting: Notify,
     /// Rung when a job of this process finishes.
     job_done: Notify,
 }
@@ -144,8 +150,10 @@ impl Bridge {
                 importing: Mutex::new(HashSet::new()),
                 polling: Mutex::new(HashSet::new()),
                 partner_lock: tokio::sync::Mutex::new(()),
+                doors: doors::Doors::default(),
                 writer: tokio::sync::OnceCell::new(),
                 job_queued: Notify::new(),
+                orders_waiting: Notify::new(),
                 job_done: Notify::new(),
             }),
         }
@@ -276,6 +284,11 @@ impl Bridge {
                 orders::run_import(&bridge, record).await;
                 bridge.lock(&bridge.inner.importing).remove(&key);
                 bridge.inner.job_done.notify_waiters();
+                // A burst of orders keeps every import slot busy, not one round each.
+                let held: Vec<String> = bridge.lock(&bridge.inner.held).iter().cloned().collect();
+                if let Err(e) = orders::start_imports(&bridge, &held).await {
+                    tracing::warn!(code = e.code(), error = %e.message_en(), "starting imports failed");
+                }
             },
             span,
         ));
@@ -304,8 +317,16 @@ impl Bridge {
             ))
         })??;
         // Wake the worker loop: the delivery is triaged and imported at once.
-        self.inner.job_queued.notify_one();
+        self.inner.orders_waiting.notify_one();
         Ok(())
+    }
+
+    /// Triages the new deliveries and starts the imports of the shops this process
+    /// holds (between rounds, as deliveries arrive).
+    async fn take_orders_in(&self) -> SyncResult<()> {
+        orders::triage_inbox(self).await?;
+        let held: Vec<String> = self.lock(&self.inner.held).iter().cloned().collect();
+        orders::start_imports(self, &held).await
     }
 
     /// Waits until a job or an import of this process ends, or `timeout` passes (tests
@@ -322,14 +343,23 @@ impl Bridge {
         if let Err(e) = self.store().release_order_claims(self.holder()).await {
             tracing::warn!(code = e.code(), error = %e.message_en(), "releasing order claims failed");
         }
-        loop {
+        'rounds: loop {
             if let Err(e) = self.tick().await {
                 tracing::warn!(code = e.code(), error = %e.message_en(), "bridge round failed");
             }
-            tokio::select! {
-                () = &mut shutdown => break,
-                () = self.inner.job_queued.notified() => {}
-                () = tokio::time::sleep(self.inner.config.poll_interval) => {}
+            let next_round = tokio::time::sleep(self.inner.config.poll_interval);
+            tokio::pin!(next_round);
+            loop {
+                tokio::select! {
+                    () = &mut shutdown => break 'rounds,
+                    () = self.inner.job_queued.notified() => break,
+                    () = &mut next_round => break,
+                    () = self.inner.orders_waiting.notified() => {
+                        if let Err(e) = self.take_orders_in().await {
+                            tracing::warn!(code = e.code(), error = %e.message_en(), "taking orders in failed");
+                        }
+                    }
+                }
             }
         }
         self.release_leases().await;

@@ -8,7 +8,8 @@
 //!
 //! The first poll of a connection is its go-live: the orders still open in the shop
 //! (pending, authorized, paid) are imported, so reservations are right from the start,
-//! and the checkpoint is set to the newest order.
+//! and the checkpoint is set to the newest order (none on a shop without orders: every
+//! order after that is new).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,10 +42,14 @@ pub(crate) fn due(
 pub(crate) async fn poll(bridge: &Bridge, connection: &ShopConnection) -> SyncResult<()> {
     let store = bridge.store();
     let client = bridge.client_of(connection).await?;
-    let (seen_until, _) = store.orders_checkpoint(connection.id).await?;
-    let (changed, newest) = match &seen_until {
+    let (seen_until, polled_at) = store.orders_checkpoint(connection.id).await?;
+    let (changed, newest) = match polled_at {
         None => (go_live(&client).await?, newest_update(&client).await?),
-        Some(seen) => changed_since(store, connection, &client, seen).await?,
+        // A shop without any order at go-live: every order since is new.
+        Some(_) => {
+            let seen = seen_until.as_deref().unwrap_or_default();
+            changed_since(store, connection, &client, seen).await?
+        }
     };
     let mut dirty: BTreeSet<String> = changed.into_iter().collect();
     dirty.extend(left_their_status(store, connection.id, &client).await?);
