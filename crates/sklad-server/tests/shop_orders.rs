@@ -622,7 +622,9 @@ async fn x2_duplicates_reordering_garbage_and_the_doors_answers(server: TestServ
     }
     // A large genuine delivery (4 MiB: a long note) is stored and read, not refused.
     let large = format!("[{{\"id\": {id}, \"note\": \"{}\"}}]", "б".repeat(2 << 20));
-    let answer = post(created.url.clone(), &key, &header, large).await.unwrap();
+    let answer = post(created.url.clone(), &key, &header, large)
+        .await
+        .unwrap();
     assert_eq!(answer.status(), 202, "a large body");
     settle(&server, &shop, |_| true).await;
     let unreadable = server

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use sklad_domain::model::{Good, GoodInput};
 use sklad_domain::{FieldError, Id, PriceGroup, ValidationErrors, VatRate};
 
-use crate::db::{enum_from_key, enum_key, flag, get, invalid, key, map_unique, storable, Arg, Sql};
+use crate::db::{
+    enum_from_key, enum_key, flag, get, invalid, key, map_unique, storable, ts_text, Arg, Sql,
+};
 use crate::{GoodFilter, Page, Store, StoreError, StoreResult};
 
 const GOOD_COLUMNS: &str = "id, code, name, measure, kind, vat_rate, grp, active";
@@ -186,12 +188,14 @@ pub(crate) async fn insert_good(
 }
 
 /// Replaces a validated good's fields, barcodes and prices (code and barcodes checked
-/// free first). The caller has checked the good is the firm's.
+/// free first), and sets its shop links due (its price, kind or state may have changed)
+/// at `now`. The caller has checked the good is the firm's.
 pub(crate) async fn replace_good(
     conn: &mut sqlx::AnyConnection,
     firm_id: Id,
     good_id: Id,
     input: &GoodInput,
+    now: &str,
 ) -> StoreResult<()> {
     check_unique(conn, firm_id, Some(good_id), input).await?;
     sqlx::query(
@@ -218,6 +222,7 @@ pub(crate) async fn replace_good(
             .await?;
     }
     write_details(conn, firm_id, good_id, input).await?;
+    crate::shops::mark_goods_due(conn, firm_id, &[good_id], now).await?;
     Ok(())
 }
 
@@ -316,7 +321,7 @@ impl Store {
         let mut w = self.write().await?;
         self.lock_firm(&mut w.tx, firm_id).await?;
         one_good(&mut w.tx, firm_id, " AND id = ", Arg::Int(good_id)).await?;
-        replace_good(&mut w.tx, firm_id, good_id, &input).await?;
+        replace_good(&mut w.tx, firm_id, good_id, &input, &ts_text(self.now())).await?;
         let good = one_good(&mut w.tx, firm_id, " AND id = ", Arg::Int(good_id)).await?;
         w.commit().await?;
         Ok(good)

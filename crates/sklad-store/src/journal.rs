@@ -158,6 +158,8 @@ impl Store {
             .bind(firm_id)
             .execute(&mut *w.tx)
             .await?;
+        // Every price the shops show changes currency with the firm's.
+        crate::shops::mark_firm_due(&mut w.tx, firm_id, &ts_text(self.now())).await?;
         let details = serde_json::json!({
             "from": "BGN",
             "to": "EUR",

@@ -3,7 +3,7 @@
 use sklad_domain::model::{Object, ObjectInput};
 use sklad_domain::{Id, PriceGroup};
 
-use crate::db::{enum_from_key, enum_key, flag, get, invalid, key};
+use crate::db::{enum_from_key, enum_key, flag, get, invalid, key, ts_text};
 use crate::{Store, StoreError, StoreResult};
 
 const OBJECT_COLUMNS: &str = "id, name, kind, price_group, active";
@@ -90,6 +90,8 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::not_found("object"));
         }
+        // Its price group may be the one a shop's prices come from (SPEC G1).
+        crate::shops::mark_object_due(&mut w.tx, firm_id, object_id, &ts_text(self.now())).await?;
         w.commit().await?;
         Ok(Object {
             id: object_id,

@@ -60,6 +60,29 @@ impl Store {
         firm_id: Id,
         object_ids: &[Id],
     ) -> StoreResult<Vec<Availability>> {
+        self.availability(firm_id, object_ids, None).await
+    }
+
+    /// [`Store::available`] of these goods only (those that are stocked goods).
+    pub async fn available_of(
+        &self,
+        firm_id: Id,
+        object_ids: &[Id],
+        good_ids: &[Id],
+    ) -> StoreResult<Vec<Availability>> {
+        let mut out = Vec::with_capacity(good_ids.len());
+        for chunk in good_ids.chunks(1000) {
+            out.extend(self.availability(firm_id, object_ids, Some(chunk)).await?);
+        }
+        Ok(out)
+    }
+
+    async fn availability(
+        &self,
+        firm_id: Id,
+        object_ids: &[Id],
+        good_ids: Option<&[Id]>,
+    ) -> StoreResult<Vec<Availability>> {
         let mut sql = Sql::new(match self.engine {
             Engine::Sqlite => {
                 "SELECT json_group_array(json_array(id, code, on_hand, reserved)) AS data FROM ("
@@ -77,8 +100,11 @@ impl Store {
         .push(" WHERE g.firm_id = ")
         .arg(Arg::Int(firm_id))
         .push(" AND g.kind = ")
-        .arg(Arg::Text(enum_key(&sklad_domain::model::GoodKind::Good)))
-        .push(" GROUP BY g.id, g.code");
+        .arg(Arg::Text(enum_key(&sklad_domain::model::GoodKind::Good)));
+        if let Some(goods) = good_ids {
+            sql.push(" AND g.id IN ").id_list(goods);
+        }
+        sql.push(" GROUP BY g.id, g.code");
         let mut rows: Vec<(Id, String, i64, i64)> = match self.engine {
             Engine::Sqlite => {
                 sql.push(") q");

@@ -231,6 +231,15 @@ impl Bridge {
         Ok(retried)
     }
 
+    /// „Синхронизирай сега“: every linked variant of the connection is compared with the
+    /// warehouse and written where it differs, at once (owner's action). Returns how many
+    /// variants will be compared.
+    pub async fn sync_now(&self, firm_id: Id, connection_id: Id) -> SyncResult<u64> {
+        let n = self.store().start_push_pass(firm_id, connection_id).await?;
+        self.inner.job_queued.notify_one();
+        Ok(n)
+    }
+
     /// Records the merchant's confirmation of the first push preview `job_id` (a
     /// finished `push_preview` job of this connection); after it, auto-sync may be
     /// switched on.

@@ -30,6 +30,7 @@ mod error;
 pub mod hooks;
 mod jobs;
 mod orders;
+mod push;
 pub mod secret;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -65,6 +66,11 @@ pub struct BridgeConfig {
     pub max_parallel_jobs: usize,
     /// How often the order poller reads each connection's changed orders.
     pub order_poll_interval: jiff::SignedDuration,
+    /// How often every linked variant is compared with the warehouse (the seed's
+    /// 3-minute pass, SPEC G6; writes only what differs).
+    pub push_pass_interval: jiff::SignedDuration,
+    /// How often the shop's variants are read to repair drift (merchant edits).
+    pub reconcile_interval: jiff::SignedDuration,
     /// This process's name in shop leases: stable across restarts of one server (its host
     /// and listen address), so a restarted server takes its shops back at once instead of
     /// waiting for its old leases to lapse; `None` gives a random one (the CLI, tests).
@@ -82,6 +88,8 @@ impl BridgeConfig {
             watchdog_interval: jiff::SignedDuration::from_mins(15),
             max_parallel_jobs: 4,
             order_poll_interval: jiff::SignedDuration::from_mins(5),
+            push_pass_interval: jiff::SignedDuration::from_mins(3),
+            reconcile_interval: jiff::SignedDuration::from_hours(1),
             instance: None,
         }
     }
@@ -108,6 +116,13 @@ struct Inner {
     importing: Mutex<HashSet<(Id, String)>>,
     /// Connections being polled in this process.
     polling: Mutex<HashSet<Id>>,
+    /// Connections whose poll failed: not again before this time.
+    poll_backoff: Mutex<HashMap<Id, jiff::Timestamp>>,
+    /// Connections whose values are being written to the shop by this process.
+    pushing: Mutex<HashSet<Id>>,
+    /// Connections whose push failed: not again before this time, and the failures in
+    /// a row.
+    push_backoff: Mutex<HashMap<Id, (jiff::Timestamp, u32)>>,
     /// Held while an import finds or creates its partner.
     partner_lock: tokio::sync::Mutex<()>,
     /// The webhook doors recently opened (connections and digests of their secrets).
@@ -149,6 +164,9 @@ impl Bridge {
                 held: Mutex::new(BTreeSet::new()),
                 importing: Mutex::new(HashSet::new()),
                 polling: Mutex::new(HashSet::new()),
+                poll_backoff: Mutex::new(HashMap::new()),
+                pushing: Mutex::new(HashSet::new()),
+                push_backoff: Mutex::new(HashMap::new()),
                 partner_lock: tokio::sync::Mutex::new(()),
                 doors: doors::Doors::default(),
                 writer: tokio::sync::OnceCell::new(),
@@ -211,6 +229,8 @@ impl Bridge {
         orders::triage_inbox(self).await?;
         orders::start_imports(self, &held).await?;
         self.start_polls(&active, &held).await?;
+        push::absorb(self).await?;
+        push::schedule(self, &active, &held).await?;
         Ok(())
     }
 
@@ -225,6 +245,10 @@ impl Bridge {
         for (firm_id, connection) in active {
             if !held.contains(&connection.shop_host)
                 || self.lock(&self.inner.polling).contains(&connection.id)
+                || self
+                    .lock(&self.inner.poll_backoff)
+                    .get(&connection.id)
+                    .is_some_and(|until| now < *until)
             {
                 continue;
             }
@@ -246,11 +270,15 @@ impl Bridge {
                 async move {
                     if let Err(e) = orders::poller::poll(&bridge, &connection).await {
                         tracing::warn!(code = e.code(), "order poll failed: {}", e.message_en());
-                        // Try again at the next interval, not at once.
-                        let _ = bridge
-                            .store()
-                            .set_orders_checkpoint(connection.id, None)
-                            .await;
+                        // Try again at the next interval, not at once (the checkpoint
+                        // stays: a failed go-live is a go-live again).
+                        let now = bridge.store().clock().now();
+                        let next = now
+                            .checked_add(bridge.inner.config.order_poll_interval)
+                            .unwrap_or(now);
+                        bridge
+                            .lock(&bridge.inner.poll_backoff)
+                            .insert(connection.id, next);
                     }
                     bridge.lock(&bridge.inner.polling).remove(&connection.id);
                 },
@@ -327,6 +355,14 @@ impl Bridge {
         orders::triage_inbox(self).await?;
         let held: Vec<String> = self.lock(&self.inner.held).iter().cloned().collect();
         orders::start_imports(self, &held).await
+    }
+
+    /// Whether this process is running anything: a job, an import, a poll or a push.
+    pub fn busy(&self) -> bool {
+        self.running_count() > 0
+            || self.importing_count() > 0
+            || !self.lock(&self.inner.polling).is_empty()
+            || !self.lock(&self.inner.pushing).is_empty()
     }
 
     /// Waits until a job or an import of this process ends, or `timeout` passes (tests

@@ -536,27 +536,6 @@ async fn p3_eur_shop_bgn_firm_net_prices_and_a_usd_shop(engine: Engine) {
 }
 
 /// Maps the shop's payment methods, creates the special goods: settings complete.
-async fn complete_settings(rig: &Rig, connection: Id) {
-    let c = rig
-        .store
-        .create_special_goods(rig.firm_id, connection, "test")
-        .await
-        .unwrap();
-    let types = rig.store.payment_types(rig.firm_id).await.unwrap();
-    let mapping: BTreeMap<String, Option<Id>> = rig
-        .store
-        .shop_payments(rig.firm_id, connection)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|p| (p.provider, Some(types[0].id)))
-        .collect();
-    rig.store
-        .save_shop_settings(rig.firm_id, connection, &c.settings, &mapping, "test")
-        .await
-        .unwrap();
-}
-
 async fn k4_webhooks_registered_and_the_watchdog_repairs_what_the_merchant_broke(engine: Engine) {
     let Some(rig) = rig(engine, ShopConfig::new("shop.localhost"), Currency::Eur).await else {
         return;
@@ -573,7 +552,7 @@ async fn k4_webhooks_registered_and_the_watchdog_repairs_what_the_merchant_broke
         "{}",
         error.message_en
     );
-    complete_settings(&rig, connection.id).await;
+    rig.complete_settings(connection.id).await;
     let done = rig.run(connection.id, JobKind::Webhooks, false).await;
     assert_eq!(summary(&done)["events"]["order.created"], "created");
     let control = rig.sim.control();

@@ -9,6 +9,7 @@ pub mod connection;
 pub mod matching;
 pub mod order;
 pub mod price;
+pub mod push;
 
 pub use connection::{
     ConnectionInput, FeedObjects, SaleRule, ShopSettings, ShopStockStatus, SpecialGoodRole,

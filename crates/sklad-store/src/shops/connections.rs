@@ -249,6 +249,9 @@ impl Store {
         .bind(id)
         .execute(&mut *w.tx)
         .await?;
+        if update.currency != before.currency || update.prices_with_vat != before.prices_with_vat {
+            crate::shops::mark_connection_due(&mut w.tx, id, &ts_text(self.now())).await?;
+        }
         if let Some((sealed, last4)) = &update.api_key {
             sqlx::query(
                 "UPDATE shop_connections SET api_key_sealed = $1, api_key_last4 = $2 WHERE id = $3",

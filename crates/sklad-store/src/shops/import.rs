@@ -159,7 +159,7 @@ impl Store {
                     let changed = input.name != good.name || input.barcodes != good.barcodes;
                     if changed {
                         let input = input.validate()?;
-                        replace_good(&mut w.tx, firm_id, *good_id, &input).await?;
+                        replace_good(&mut w.tx, firm_id, *good_id, &input, &now).await?;
                     }
                     let linked = link(
                         &mut w.tx,

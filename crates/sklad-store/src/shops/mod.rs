@@ -14,6 +14,7 @@ mod journal;
 mod leases;
 mod links;
 mod orders;
+mod push;
 mod settings;
 
 pub use import::{ImportOutcome, ImportStep};
@@ -22,6 +23,8 @@ pub use orders::{
     InboxItem, NewDelivery, OrderAttention, OrderOutcome, ShopOrderRecord, Triage,
     UnreadableDelivery, ORDER_CLAIM_LEASE,
 };
+pub(crate) use push::{mark_connection_due, mark_firm_due, mark_goods_due, mark_object_due};
+pub use push::{DueLink, PushFigures, PushSettled};
 
 use serde::{Deserialize, Serialize};
 use sklad_domain::shop::ShopSettings;

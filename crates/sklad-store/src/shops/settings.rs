@@ -283,6 +283,8 @@ impl Store {
             .await?;
         }
         crate::shops::orders::retry_attention(&mut w.tx, id).await?;
+        // The objects or the price group may have changed: every value is compared again.
+        crate::shops::mark_connection_due(&mut w.tx, id, &ts_text(self.now())).await?;
         crate::shops::journal::append(
             &mut w.tx,
             firm_id,
@@ -455,6 +457,8 @@ impl Store {
         .bind(id)
         .execute(&mut *w.tx)
         .await?;
+        // The first push: every linked variant is compared and written where it differs.
+        crate::shops::mark_connection_due(&mut w.tx, id, &ts_text(self.now())).await?;
         crate::shops::journal::append(
             &mut w.tx,
             firm_id,

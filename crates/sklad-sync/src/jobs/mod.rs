@@ -7,6 +7,7 @@ mod check;
 mod import;
 mod opening;
 mod preview;
+mod reconcile;
 mod test;
 mod webhooks;
 
@@ -37,11 +38,14 @@ pub enum JobKind {
     Webhooks,
     /// The scheduled check of K4's subscriptions, repairing what the shop disabled.
     Watchdog,
+    /// The shop's variants read to repair drift: a quantity or price edited in the shop
+    /// is set back to the warehouse's; a variant gone retires its link (issue 9).
+    Reconcile,
 }
 
 impl JobKind {
     /// Every kind.
-    pub const ALL: [JobKind; 7] = [
+    pub const ALL: [JobKind; 8] = [
         JobKind::Test,
         JobKind::Check,
         JobKind::Import,
@@ -49,6 +53,18 @@ impl JobKind {
         JobKind::PushPreview,
         JobKind::Webhooks,
         JobKind::Watchdog,
+        JobKind::Reconcile,
+    ];
+
+    /// The kinds people start (the watchdog is the bridge's own).
+    pub const STARTABLE: [JobKind; 7] = [
+        JobKind::Test,
+        JobKind::Check,
+        JobKind::Import,
+        JobKind::OpeningStock,
+        JobKind::PushPreview,
+        JobKind::Webhooks,
+        JobKind::Reconcile,
     ];
 
     /// Stable key (stored, in URLs).
@@ -61,6 +77,7 @@ impl JobKind {
             JobKind::PushPreview => "push_preview",
             JobKind::Webhooks => "webhooks",
             JobKind::Watchdog => "watchdog",
+            JobKind::Reconcile => "reconcile",
         }
     }
 
@@ -80,7 +97,7 @@ impl JobKind {
         match self {
             JobKind::Test | JobKind::Check | JobKind::PushPreview => false,
             JobKind::Import | JobKind::OpeningStock => !dry_run,
-            JobKind::Webhooks | JobKind::Watchdog => true,
+            JobKind::Webhooks | JobKind::Watchdog | JobKind::Reconcile => true,
         }
     }
 }
@@ -198,6 +215,7 @@ pub(crate) async fn run(bridge: &Bridge, firm_id: Id, job: ShopJob) {
         Some(JobKind::PushPreview) => preview::run(&mut ctx).await,
         Some(JobKind::Webhooks) => webhooks::run(&mut ctx, false).await,
         Some(JobKind::Watchdog) => webhooks::run(&mut ctx, true).await,
+        Some(JobKind::Reconcile) => reconcile::run(&mut ctx).await,
         None => Err(SyncError::Store(sklad_store::StoreError::Database(
             format!("unknown job kind {}", ctx.job.kind),
         ))),
@@ -263,6 +281,7 @@ pub(crate) fn label_bg(kind: Option<JobKind>) -> &'static str {
         Some(JobKind::PushPreview) => "Преглед на първото изпращане",
         Some(JobKind::Webhooks) => "Активирай известията",
         Some(JobKind::Watchdog) => "Проверка на известията",
+        Some(JobKind::Reconcile) => "Сверка с магазина",
         None => "Задача",
     }
 }
@@ -277,6 +296,7 @@ pub(crate) fn label_en(kind: Option<JobKind>) -> &'static str {
         Some(JobKind::PushPreview) => "First push preview",
         Some(JobKind::Webhooks) => "Activate notifications",
         Some(JobKind::Watchdog) => "Notifications check",
+        Some(JobKind::Reconcile) => "Reconciliation with the shop",
         None => "Job",
     }
 }
@@ -302,39 +322,65 @@ pub(crate) async fn schedule_watchdogs(
         {
             continue;
         }
-        let mut last = None;
-        for kind in [JobKind::Watchdog, JobKind::Webhooks] {
-            if let Some(job) = store
-                .latest_shop_job(*firm_id, connection.id, kind.key(), false)
-                .await?
-            {
-                let at = job.finished_at.unwrap_or(job.created_at);
-                if !job.finished() {
-                    last = Some(now);
-                }
-                last = last.max(Some(at));
-            }
-        }
+        let last = last_run(
+            bridge,
+            *firm_id,
+            connection.id,
+            &[JobKind::Watchdog, JobKind::Webhooks],
+        )
+        .await?;
         let due =
             last.is_none_or(|at| now.duration_since(at) >= bridge.inner.config.watchdog_interval);
         if due {
-            match store
-                .create_shop_job(
-                    *firm_id,
-                    connection.id,
-                    JobKind::Watchdog.key(),
-                    false,
-                    "system",
-                )
-                .await
-            {
-                Ok(_) => {}
-                Err(sklad_store::StoreError::Validation(_)) => {}
-                Err(e) => return Err(e.into()),
-            }
+            queue_system_job(bridge, *firm_id, connection.id, JobKind::Watchdog).await?;
         }
     }
     Ok(())
+}
+
+/// When a job of one of `kinds` last ran for the connection (now, while one is queued
+/// or running), or `None`.
+pub(crate) async fn last_run(
+    bridge: &Bridge,
+    firm_id: Id,
+    connection_id: Id,
+    kinds: &[JobKind],
+) -> SyncResult<Option<jiff::Timestamp>> {
+    let now = store_now(bridge);
+    let mut last = None;
+    for kind in kinds {
+        if let Some(job) = bridge
+            .store()
+            .latest_shop_job(firm_id, connection_id, kind.key(), false)
+            .await?
+        {
+            let at = if job.finished() {
+                job.finished_at.unwrap_or(job.created_at)
+            } else {
+                now
+            };
+            last = last.max(Some(at));
+        }
+    }
+    Ok(last)
+}
+
+/// Queues a scheduled job by „system“; one that would overlap a queued or running one
+/// is simply not queued.
+pub(crate) async fn queue_system_job(
+    bridge: &Bridge,
+    firm_id: Id,
+    connection_id: Id,
+    kind: JobKind,
+) -> SyncResult<()> {
+    match bridge
+        .store()
+        .create_shop_job(firm_id, connection_id, kind.key(), false, "system")
+        .await
+    {
+        Ok(_) | Err(sklad_store::StoreError::Validation(_)) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The store's clock's now (the one schedules use).

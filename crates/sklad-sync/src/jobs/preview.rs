@@ -1,14 +1,16 @@
 //! The first push of a connection, as a preview the merchant confirms (nothing is
 //! pushed before): for every linked variant, the shop's quantity beside what the
-//! warehouse would send (available over the feeding objects, floored at 0 — SPEC X7),
-//! and how many would go up and down. Unlimited variants and goods marked
-//! „не синхронизирай“ are left alone; the prices that would change are counted too.
+//! warehouse would send (available over the feeding objects, floored at 0 and to whole
+//! units — SPEC X7), and how many would go up and down. Unlimited variants and goods
+//! marked „не синхронизирай“ are left alone; the prices that would change are counted
+//! too. The shop's values read here are what the first push compares with.
 
 use std::collections::HashMap;
 
 use serde_json::json;
 use sklad_domain::model::GoodKind;
 use sklad_domain::shop::price::{firm_price_to_shop, ShopPricing};
+use sklad_domain::shop::push::quantity_for_shop;
 use sklad_store::shops::JobRow;
 
 use crate::catalogue;
@@ -43,8 +45,15 @@ pub(crate) async fn run(ctx: &mut JobCtx) -> SyncResult<serde_json::Value> {
         .available(ctx.firm_id(), &feeding)
         .await?
         .into_iter()
-        .map(|a| (a.good_id, a.available.milli().max(0)))
+        .map(|a| (a.good_id, quantity_for_shop(a.available.milli())))
         .collect();
+    // What the shop says now is what the first push compares with.
+    let read: Vec<(String, Option<i64>, Option<i64>)> = variants
+        .iter()
+        .filter(|v| links.contains_key(&v.variant_id))
+        .map(|v| (v.variant_id.clone(), v.quantity, v.price))
+        .collect();
+    store.remember_shop_values(ctx.connection.id, &read).await?;
     let mut counts: HashMap<&str, i64> = HashMap::new();
     let mut price_changes = 0;
     let mut rows = Vec::new();

@@ -13,6 +13,7 @@ use sklad_domain::shop::order::{
     is_negative, order_lines, partner_plan, sale_reached, Attention, LineContext, LineGood,
     PartnerKey, ShopOrder,
 };
+use sklad_domain::shop::push::{shop_took_stock, stock_taken};
 use sklad_domain::Id;
 use sklad_store::shops::{OrderAttention, OrderOutcome, ShopConnection, ShopOrderRecord};
 use sklad_store::{Store, StoreError};
@@ -148,6 +149,25 @@ pub(crate) async fn import(
         Err(e) => return Err(Stop::Later(e.into(), None)),
     };
     let order = read::shop_order(&full, record.fees.as_ref());
+    // The shop takes and gives back stock by itself (API.md §3.6): the tracked shop
+    // quantities of its variants move with it, whatever else this import does.
+    if let Some(took) = shop_took_stock(
+        connection.settings.shop_stock_status,
+        &order.status,
+        order.fulfilled,
+    ) {
+        let lines = order
+            .lines
+            .iter()
+            .filter_map(|l| l.variant_id.as_deref().map(|v| (v, l.quantity)));
+        store
+            .record_shop_stock_taken(
+                connection.id,
+                &record.shop_order_id,
+                &stock_taken(took, lines),
+            )
+            .await?;
+    }
     let mut outcome = OrderOutcome {
         state: "imported",
         operation_id: record.operation_id,

@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -172,6 +173,136 @@ impl Rig {
             .unwrap();
         assert!(done.finished(), "job {} did not finish: {done:?}", job.id);
         done
+    }
+
+    /// Special goods created and every payment provider mapped to the first payment
+    /// type: the settings orders need.
+    pub async fn complete_settings(&self, connection: Id) {
+        let c = self
+            .store
+            .create_special_goods(self.firm_id, connection, "test")
+            .await
+            .unwrap();
+        let types = self.store.payment_types(self.firm_id).await.unwrap();
+        let mapping: BTreeMap<String, Option<Id>> = self
+            .store
+            .shop_payments(self.firm_id, connection)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.provider, Some(types[0].id)))
+            .collect();
+        self.store
+            .save_shop_settings(self.firm_id, connection, &c.settings, &mapping, "test")
+            .await
+            .unwrap();
+    }
+
+    /// A connection whose values flow to the shop: tested, settings complete, the
+    /// catalogue imported (K2), the shop's quantities taken as opening stock, the first
+    /// push previewed and confirmed, auto-sync on — and everything settled, so the
+    /// warehouse and the shop agree.
+    pub async fn pushing(&self) -> ShopConnection {
+        let connection = self.connect().await;
+        self.settle(connection.id).await;
+        self.complete_settings(connection.id).await;
+        self.run(connection.id, JobKind::Import, false).await;
+        self.run(connection.id, JobKind::OpeningStock, false).await;
+        let preview = self.run(connection.id, JobKind::PushPreview, false).await;
+        self.bridge
+            .confirm_first_push(self.firm_id, connection.id, preview.id, "test")
+            .await
+            .unwrap();
+        let saved = self
+            .store
+            .shop_connection(self.firm_id, connection.id)
+            .await
+            .unwrap();
+        let mut settings = saved.settings.clone();
+        settings.auto_sync = true;
+        let mapping: BTreeMap<String, Option<Id>> = self
+            .store
+            .shop_payments(self.firm_id, connection.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.provider, p.payment_type_id))
+            .collect();
+        let connection = self
+            .store
+            .save_shop_settings(self.firm_id, connection.id, &settings, &mapping, "test")
+            .await
+            .unwrap();
+        self.push_settle(connection.id).await;
+        connection
+    }
+
+    /// Runs the bridge's rounds until the connection has nothing left to push (or
+    /// write, or import) and nothing of this process runs.
+    pub async fn push_settle(&self, connection_id: Id) {
+        for _ in 0..200 {
+            self.bridge.tick().await.expect("tick");
+            if !self.bridge.busy() {
+                let figures = self
+                    .store
+                    .push_figures(self.firm_id, connection_id)
+                    .await
+                    .unwrap();
+                let open = self
+                    .store
+                    .shop_jobs(self.firm_id, connection_id, None, Default::default())
+                    .await
+                    .unwrap()
+                    .items
+                    .iter()
+                    .any(|j| !j.finished());
+                if figures.due == 0 && !open {
+                    return;
+                }
+            }
+            self.bridge
+                .wait_for_activity(Duration::from_millis(100))
+                .await;
+        }
+        let figures = self
+            .store
+            .push_figures(self.firm_id, connection_id)
+            .await
+            .unwrap();
+        let jobs = self
+            .store
+            .shop_jobs(self.firm_id, connection_id, None, Default::default())
+            .await
+            .unwrap();
+        let journal = self
+            .store
+            .shop_journal(self.firm_id, Some(connection_id), Default::default())
+            .await
+            .unwrap();
+        panic!(
+            "pushes did not settle: {figures:?}, busy {}, jobs {:?}, journal {:?}",
+            self.bridge.busy(),
+            jobs.items
+                .iter()
+                .map(|j| (&j.kind, &j.status, &j.error))
+                .collect::<Vec<_>>(),
+            journal
+                .items
+                .iter()
+                .take(5)
+                .map(|j| &j.message_en)
+                .collect::<Vec<_>>()
+        );
+    }
+
+    /// The PATCHes of variants the shop received so far.
+    pub fn variant_writes(&self) -> Vec<cloudcart_sim::ReceivedWrite> {
+        self.sim
+            .control()
+            .received_writes(&self.host)
+            .into_iter()
+            .filter(|w| w.method == "PATCH" && w.path.starts_with("/api/v2/variants/"))
+            .collect()
     }
 
     /// A second object (shop „Онлайн“, wholesale prices).

@@ -33,17 +33,8 @@ use crate::AppState;
 pub const MAX_WAIT_SECS: i64 = 30;
 
 /// The kinds a client may start (the watchdog is the server's own).
-const STARTABLE: [JobKind; 6] = [
-    JobKind::Test,
-    JobKind::Check,
-    JobKind::Import,
-    JobKind::OpeningStock,
-    JobKind::PushPreview,
-    JobKind::Webhooks,
-];
-
 pub(super) fn startable_keys() -> Vec<&'static str> {
-    STARTABLE.iter().map(|k| k.key()).collect()
+    JobKind::STARTABLE.iter().map(|k| k.key()).collect()
 }
 
 pub(super) fn all_kind_keys() -> Vec<&'static str> {
@@ -88,7 +79,7 @@ impl StartBody {
         if kind.is_empty() {
             return Err(ValidationErrors::from(FieldError::required("kind")).into());
         }
-        let Some(kind) = JobKind::from_key(kind).filter(|k| STARTABLE.contains(k)) else {
+        let Some(kind) = JobKind::from_key(kind).filter(|k| JobKind::STARTABLE.contains(k)) else {
             return Err(ValidationErrors::from(FieldError::new(
                 "kind",
                 "value_invalid",

@@ -37,7 +37,7 @@ const JOURNAL_PER_PAGE: i64 = 50;
 
 /// The order the summary counts are shown in: synchronised first, problems after;
 /// an unknown status last.
-const ROW_STATUS_ORDER: [&str; 26] = [
+const ROW_STATUS_ORDER: [&str; 27] = [
     "linked",
     "matched",
     "new_in_shop",
@@ -64,6 +64,7 @@ const ROW_STATUS_ORDER: [&str; 26] = [
     "excluded",
     "service",
     "not_stocked",
+    "repair",
 ];
 
 fn status_rank(status: &str) -> usize {
@@ -661,6 +662,9 @@ mod tests {
             "push_preview",
             "webhooks",
             "watchdog",
+            "reconcile",
+            "link_retired",
+            "push",
             "hook_refused",
             "order",
         ];

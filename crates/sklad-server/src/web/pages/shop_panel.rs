@@ -26,16 +26,6 @@ use crate::web::session::{Ctx, PathId, Posted};
 use crate::web::view::{Cell, Table};
 use crate::AppState;
 
-/// The kinds a page may start (the watchdog is the bridge's own).
-pub const STARTABLE: [JobKind; 6] = [
-    JobKind::Test,
-    JobKind::Check,
-    JobKind::Import,
-    JobKind::OpeningStock,
-    JobKind::PushPreview,
-    JobKind::Webhooks,
-];
-
 /// A job in one line: what, its state, when, and what it found.
 pub struct JobLine {
     /// Its page.
@@ -116,6 +106,14 @@ pub fn summary_sentence(tr: Tr, job: &ShopJob) -> String {
                 ("unlimited", &n(&["unlimited"])),
                 ("excluded", &n(&["excluded"])),
                 ("prices", &n(&["price_changes"])),
+            ],
+        ),
+        Some(JobKind::Reconcile) => tr.ta(
+            "shops-sum-reconcile",
+            &[
+                ("variants", &n(&["variants"])),
+                ("repairs", &n(&["repairs"])),
+                ("retired", &n(&["retired"])),
             ],
         ),
         Some(JobKind::Webhooks) | Some(JobKind::Watchdog) => {
@@ -381,7 +379,7 @@ pub async fn start(
     posted: Posted,
 ) -> Result<Response, WebError> {
     let Posted { ctx, form } = posted;
-    let kind = STARTABLE
+    let kind = JobKind::STARTABLE
         .into_iter()
         .find(|k| k.key() == form.get("kind"))
         .ok_or_else(|| WebError::BadRequest(ctx.shell()))?;
