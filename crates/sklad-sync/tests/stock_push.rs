@@ -131,3 +131,99 @@ async fn g6_x1_x7_each_change_reaches_the_shop_once_and_a_quiet_pass_costs_nothi
 }
 
 on_both_engines!(g6_x1_x7_each_change_reaches_the_shop_once_and_a_quiet_pass_costs_nothing,);
+
+/// The shop takes an order's units itself (at `paid`, or already at `pending` with that
+/// setting) while the warehouse reserves and then sells them: the shop ends at the
+/// warehouse's available quantity either way, with no write the tracking makes
+/// unnecessary.
+async fn the_shop_taking_stock_itself_ends_at_the_warehouses_available(engine: Engine) {
+    use cloudcart_sim::{Actor, OrderRequest, StockDecrease};
+    use sklad_domain::shop::ShopStockStatus;
+    for (setting, shop_setting) in [
+        (ShopStockStatus::Paid, StockDecrease::Paid),
+        (ShopStockStatus::Pending, StockDecrease::Pending),
+    ] {
+        let shop = ShopConfig::new("shop.localhost")
+            .seed_products(4)
+            .stock_decrease(shop_setting);
+        let Some(rig) = rig(engine, shop, Currency::Eur).await else {
+            return;
+        };
+        let connection = rig.pushing().await;
+        // The merchant tells Sklad what the shop's setting is.
+        let mut settings = connection.settings.clone();
+        settings.shop_stock_status = setting;
+        let mapping = rig
+            .store
+            .shop_payments(rig.firm_id, connection.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.provider, p.payment_type_id))
+            .collect();
+        rig.store
+            .save_shop_settings(rig.firm_id, connection.id, &settings, &mapping, "test")
+            .await
+            .unwrap();
+        rig.push_settle(connection.id).await;
+        let (sku, good, q) = counted(&rig)
+            .await
+            .into_iter()
+            .find(|(_, _, q)| *q >= 3.0)
+            .expect("a variant with stock");
+        let import = |order: u64| {
+            let rig = &rig;
+            async move {
+                rig.store
+                    .mark_shop_orders_dirty(rig.firm_id, connection.id, &[order.to_string()])
+                    .await
+                    .unwrap();
+                rig.push_settle(connection.id).await;
+            }
+        };
+        let available = || async {
+            let object = rig.store.objects(rig.firm_id).await.unwrap()[0].id;
+            rig.store
+                .available_of(rig.firm_id, &[object], &[good])
+                .await
+                .unwrap()[0]
+                .available
+                .milli()
+                / 1000
+        };
+        let order = rig
+            .sim
+            .control()
+            .place_order(
+                &rig.host,
+                &OrderRequest::person("take@example.bg", &[(&sku, 2)]),
+            )
+            .unwrap();
+        import(order).await;
+        assert_eq!(available().await, q as i64 - 2, "{setting:?}: reserved");
+        assert_eq!(in_shop(&rig, &sku).0, Some(q - 2.0), "{setting:?}: placed");
+        rig.sim
+            .control()
+            .pay(&rig.host, order, Actor::Merchant)
+            .unwrap();
+        import(order).await;
+        assert_eq!(available().await, q as i64 - 2, "{setting:?}: sold");
+        assert_eq!(in_shop(&rig, &sku).0, Some(q - 2.0), "{setting:?}: paid");
+        // Refunded in the shop: the shop gives its units back, the sale is annulled.
+        rig.sim.control().refund(&rig.host, order).unwrap();
+        import(order).await;
+        assert_eq!(available().await, q as i64, "{setting:?}: refunded");
+        assert_eq!(in_shop(&rig, &sku).0, Some(q), "{setting:?}: refunded");
+        // Exactly the writes needed: with the paid setting the reservation, then the
+        // units the shop took at the payment (the warehouse had reserved them already);
+        // with the pending setting none, the shop took them when the order was placed.
+        let writes = rig.variant_writes().len();
+        let expected = match setting {
+            ShopStockStatus::Paid => 2,
+            ShopStockStatus::Pending => 0,
+        };
+        assert_eq!(writes, expected, "{setting:?}: {:?}", rig.variant_writes());
+    }
+}
+
+on_both_engines!(the_shop_taking_stock_itself_ends_at_the_warehouses_available);
