@@ -583,6 +583,20 @@ async fn c1_s2_s3_s4_k1_k2_k3_k4_newcomers_round(server: TestServer) {
         )
         .await;
     assert_eq!(on["settings"]["auto_sync"], true);
+    // „Синхронизирай сега“: every linked variant compared; the view shows the figures.
+    let synced = api
+        .expect(
+            "POST",
+            &format!("/shops/{shop}/sync-now"),
+            None,
+            StatusCode::ACCEPTED,
+        )
+        .await;
+    assert_eq!(synced["due"], after["linked"], "{synced}");
+    let view = api.get(&format!("/shops/{shop}")).await;
+    for field in ["due", "pushes_last_hour", "calls_last_hour"] {
+        assert!(view["push"][field].is_i64(), "{field}: {view}");
+    }
 
     // K4: the subscriptions active in the shop at this server's URL, one per event.
     let hooks_job = api.run(shop, "webhooks", false).await;

@@ -359,6 +359,8 @@ async fn every_shop_post_needs_the_csrf_token() {
             vec![("job_id", "1")],
         ),
         (format!("/shops/{id}/jobs/1/cancel"), Vec::new()),
+        (format!("/shops/{id}/sync-now"), Vec::new()),
+        (format!("/shops/{id}/jobs"), vec![("kind", "reconcile")]),
     ];
     let jobs_before = server
         .store
@@ -414,7 +416,18 @@ async fn an_operator_sees_the_connections_but_cannot_change_them() {
         assert!(!page.contains("id=\"run-import\""), "{path}");
         assert!(!page.contains("id=\"run-webhooks\""), "{path}");
         assert!(!page.contains("id=\"save\""), "{path}");
+        assert!(!page.contains("id=\"sync-now\""), "{path}");
     }
+    // The push section says plainly why nothing flows yet.
+    let panel = html(&server, &owner, &format!("/shops/{id}/panel")).await;
+    assert!(panel.contains("id=\"sync-now\"") && panel.contains("id=\"run-reconcile\""));
+    assert!(
+        panel.contains("Връзката не се използва: нищо не се изпраща."),
+        "{panel}"
+    );
+    assert!(panel.contains("Чакат сравнение"));
+    let response = post(&server, &owner, &format!("/shops/{id}/sync-now"), &[]).await;
+    assert_eq!(location(&response), format!("/shops/{id}/panel?synced=1"));
     // What writes nothing, a member may run: the test, K1, previews and dry runs.
     let panel = html(&server, &operator, &format!("/shops/{id}/panel")).await;
     assert!(panel.contains("id=\"run-check\"") && panel.contains("id=\"run-import-dry\""));
@@ -444,6 +457,8 @@ async fn an_operator_sees_the_connections_but_cannot_change_them() {
             format!("/shops/{id}/first-push/confirm"),
             vec![("job_id", "1")],
         ),
+        (format!("/shops/{id}/sync-now"), Vec::new()),
+        (format!("/shops/{id}/jobs"), vec![("kind", "reconcile")]),
     ];
     for (path, form) in &posts {
         let response = post(&server, &operator, path, form).await;

@@ -39,6 +39,11 @@ pub struct ConnectionView {
     pub webhooks: Vec<ShopWebhook>,
     /// The shop's requests-per-minute limit as this process last learned it.
     pub rate_limit: Option<u32>,
+    /// Requests this process made to the shop in the last minute (its limiter's
+    /// window), when it has talked to it.
+    pub rate_used: Option<u32>,
+    /// Stock and prices to the shop: what waits, what went out lately (issue 9).
+    pub push: sklad_store::shops::PushFigures,
 }
 
 fn last4(key: &str) -> String {
@@ -163,6 +168,7 @@ impl Bridge {
         let store = self.store();
         let connection = store.shop_connection(firm_id, id).await?;
         let settings = &connection.settings;
+        let budget = self.inner.clients.rate_budget(&connection.shop_host);
         Ok(ConnectionView {
             settings_problems: store.shop_settings_problems(firm_id, id).await?.errors,
             sale_rule_disagrees: settings
@@ -175,11 +181,9 @@ impl Bridge {
                 .shop_job_ever_done(firm_id, id, JobKind::Import.key(), false)
                 .await?,
             webhooks: store.shop_webhooks(firm_id, id).await?,
-            rate_limit: self
-                .inner
-                .clients
-                .rate_budget(&connection.shop_host)
-                .and_then(|b| b.limit),
+            rate_limit: budget.as_ref().and_then(|b| b.limit),
+            rate_used: budget.map(|b| b.in_window + b.in_flight),
+            push: store.push_figures(firm_id, id).await?,
             connection,
         })
     }

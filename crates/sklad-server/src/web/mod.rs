@@ -14,7 +14,7 @@
 //! | `/payment-types`, `/price-groups` | За фирмата |
 //! | `/users`, `/backup` | Администриране (owners only) |
 //! | `/shops`, `/shops/new`, `/shops/{id}` (+ `/edit`, `/test`, `/delete`, `/settings`, `/special-goods`) | Администриране → Връзка с ел. магазини (changes: owners only) |
-//! | `/shops/{id}/panel`, `/shops/{id}/jobs` (+ `/{job_id}`, `/cancel`, `/rows.csv`), `/shops/{id}/first-push/confirm`, `/shops/{id}/journal`, `/shops/panel?id=` | CloudCart контролен панел, its jobs and the sync journal |
+//! | `/shops/{id}/panel`, `/shops/{id}/jobs` (+ `/{job_id}`, `/cancel`, `/rows.csv`), `/shops/{id}/first-push/confirm`, `/shops/{id}/sync-now`, `/shops/{id}/journal`, `/shops/panel?id=` | CloudCart контролен панел, its jobs and the sync journal |
 //! | `/shops/attention`, `/shops/{id}/orders` (+ `/retry`, `/{shop_order_id}/retry`) | Orders from the shop: what needs attention (counted in the header's badge), a connection's orders, „Опитай отново“ (members) |
 //! | any other path outside `/api/v1` | the 404 page in the layout |
 //!
@@ -108,6 +108,7 @@ pub fn router() -> axum::Router<AppState> {
             "/shops/{id}/first-push/confirm",
             post(pages::shop_panel::confirm_first_push),
         )
+        .route("/shops/{id}/sync-now", post(pages::shop_panel::sync_now))
         .route("/shops/{id}/jobs/{job_id}", get(pages::shop_jobs::show))
         .route(
             "/shops/{id}/jobs/{job_id}/cancel",

@@ -396,6 +396,23 @@ async fn confirm_first_push(
     }
 }
 
+/// The answer of `POST /shops/{id}/sync-now`.
+#[derive(Debug, Serialize)]
+struct SyncNow {
+    /// Linked variants that will be compared (and written where they differ).
+    due: u64,
+}
+
+async fn sync_now(
+    State(state): State<AppState>,
+    Owner(caller): Owner,
+    PathId(id): PathId,
+) -> ApiResult<(StatusCode, Json<SyncNow>)> {
+    connection_of(&state, &caller, id).await?;
+    let due = state.bridge.sync_now(caller.firm_id, id).await?;
+    Ok((StatusCode::ACCEPTED, Json(SyncNow { due })))
+}
+
 /// Adds the jobs' routes.
 pub fn routes(api: ApiBuilder) -> ApiBuilder {
     use Method::*;
@@ -531,6 +548,20 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
         .request(Body::Json("ShopFirstPushConfirm"))
         .response(200, Body::Json("ShopConnection")),
         confirm_first_push,
+    )
+    .add(
+        e(
+            Post,
+            "/shops/{id}/sync-now",
+            "syncShopNow",
+            "shop-jobs",
+            "„Синхронизирай сега“ (owner only): every linked variant is compared with the \
+             warehouse and written where it differs, in the background, once the connection \
+             is in use with auto-sync on and its first push confirmed.",
+        )
+        .owner()
+        .response(202, Body::Json("ShopSyncNow")),
+        sync_now,
     )
 }
 

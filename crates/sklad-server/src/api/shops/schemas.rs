@@ -90,6 +90,26 @@ pub fn schemas(out: &mut Map<String, Value>) {
         json!({"type": "array", "items": reference("ShopWebhook")}),
     );
     view.insert("rate_limit".into(), nullable("integer"));
+    view.insert(
+        "rate_used".into(),
+        json!({"type": ["integer", "null"],
+               "description": "Requests to the shop in the last minute (this process)."}),
+    );
+    let ts = json!({"type": ["string", "null"], "format": "date-time"});
+    view.insert(
+        "push".into(),
+        object(
+            &["due", "last_push_at", "pushes_last_hour", "calls_last_hour", "pass_at", "reconciled_at"],
+            json!({
+                "due": {"type": "integer", "description": "Linked variants waiting to be compared and, where they differ, written."},
+                "last_push_at": ts,
+                "pushes_last_hour": {"type": "integer", "description": "Variants written since the start of the previous clock hour."},
+                "calls_last_hour": {"type": "integer"},
+                "pass_at": ts,
+                "reconciled_at": ts
+            }),
+        ),
+    );
     let mut view_required = CONNECTION_REQUIRED.to_vec();
     view_required.extend([
         "settings_problems",
@@ -99,6 +119,8 @@ pub fn schemas(out: &mut Map<String, Value>) {
         "last_import",
         "webhooks",
         "rate_limit",
+        "rate_used",
+        "push",
     ]);
     out.insert(
         "ShopConnectionView".into(),
@@ -434,5 +456,13 @@ pub fn job_schemas(out: &mut Map<String, Value>) {
     out.insert(
         "ShopFirstPushConfirm".into(),
         input(&["job_id"], json!({"job_id": {"type": "integer"}})),
+    );
+    out.insert(
+        "ShopSyncNow".into(),
+        object(
+            &["due"],
+            json!({"due": {"type": "integer",
+                "description": "Linked variants that will be compared and written where they differ."}}),
+        ),
     );
 }

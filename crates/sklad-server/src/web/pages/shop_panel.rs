@@ -193,6 +193,10 @@ struct PanelPage {
     recent: Table,
     /// Whether and when the first push was confirmed.
     first_push: String,
+    /// Stock and prices to the shop: whether they flow, and the figures.
+    push_state: String,
+    push_figures: Vec<(String, String)>,
+    reconcile: Step,
 }
 
 async fn step(state: &AppState, ctx: &Ctx, id: Id, kind: JobKind) -> Result<Step, WebError> {
@@ -298,9 +302,58 @@ async fn show_panel(
     );
     let mut page = shop_page(ctx, "shops-panel", &c);
     page.notice = notice;
-    page.refresh = [&check, &import, &opening, &preview, &webhooks]
+    let reconcile = step(state, ctx, id, JobKind::Reconcile).await?;
+    page.refresh = [&check, &import, &opening, &preview, &webhooks, &reconcile]
         .iter()
         .any(|s| s.running);
+    let push_state = tr.t(if !c.active {
+        "shops-push-off-unused"
+    } else if c.first_push_confirmed_at.is_none() {
+        "shops-push-off-unconfirmed"
+    } else if !c.settings.auto_sync {
+        "shops-push-off-auto-sync"
+    } else {
+        "shops-push-on"
+    });
+    let p = &view.push;
+    let never = || tr.t("shops-never");
+    let mut push_figures = vec![
+        (tr.t("shops-push-due"), p.due.to_string()),
+        (
+            tr.t("shops-push-last"),
+            p.last_push_at.map(when).unwrap_or_else(never),
+        ),
+        (
+            tr.t("shops-push-last-hour"),
+            tr.ta(
+                "shops-push-last-hour-value",
+                &[
+                    ("pushes", &p.pushes_last_hour.to_string()),
+                    ("calls", &p.calls_last_hour.to_string()),
+                ],
+            ),
+        ),
+        (
+            tr.t("shops-push-pass"),
+            p.pass_at.map(when).unwrap_or_else(never),
+        ),
+        (
+            tr.t("shops-push-reconciled"),
+            p.reconciled_at.map(when).unwrap_or_else(never),
+        ),
+    ];
+    if let (Some(limit), Some(used)) = (view.rate_limit, view.rate_used) {
+        push_figures.push((
+            tr.t("shops-push-budget"),
+            tr.ta(
+                "shops-push-budget-value",
+                &[
+                    ("left", &limit.saturating_sub(used).to_string()),
+                    ("limit", &limit.to_string()),
+                ],
+            ),
+        ));
+    }
     let screen = PanelPage {
         page,
         can_change: ctx.is_owner(),
@@ -319,6 +372,9 @@ async fn show_panel(
         confirmable,
         hooks,
         recent,
+        push_state,
+        push_figures,
+        reconcile,
         first_push: match c.first_push_confirmed_at {
             Some(at) => tr.t1("shops-first-push-confirmed-at", "at", &when(at)),
             None => tr.t("shops-first-push-not-confirmed"),
@@ -328,10 +384,11 @@ async fn show_panel(
     render(&screen, ctx.lang())
 }
 
-/// Query of the panel: `confirmed` after „Потвърди“.
+/// Query of the panel: `confirmed` after „Потвърди“, `synced` after „Синхронизирай сега“.
 #[derive(Debug, Default, Deserialize)]
 pub struct PanelQuery {
     confirmed: Option<String>,
+    synced: Option<String>,
 }
 
 /// `GET /shops/{id}/panel`.
@@ -341,10 +398,11 @@ pub async fn panel(
     PathId(id): PathId,
     Query(q): Query<PanelQuery>,
 ) -> Result<Html<String>, WebError> {
-    let notice = q
-        .confirmed
-        .is_some()
-        .then(|| ctx.tr.t("shops-first-push-confirmed"));
+    let notice = if q.confirmed.is_some() {
+        Some(ctx.tr.t("shops-first-push-confirmed"))
+    } else {
+        q.synced.is_some().then(|| ctx.tr.t("shops-push-synced"))
+    };
     show_panel(&state, &ctx, id, Vec::new(), notice).await
 }
 
@@ -400,6 +458,23 @@ pub async fn start(
             None => Err(sync_fail(&ctx, e)),
         },
     }
+}
+
+/// `POST /shops/{id}/sync-now` (owner): „Синхронизирай сега“ — every linked variant is
+/// compared with the warehouse and written where it differs.
+pub async fn sync_now(
+    State(state): State<AppState>,
+    PathId(id): PathId,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let Posted { ctx, .. } = posted;
+    ctx.require_owner()?;
+    state
+        .bridge
+        .sync_now(ctx.firm_id(), id)
+        .await
+        .map_err(|e| sync_fail(&ctx, e))?;
+    Ok(Redirect::to(&format!("/shops/{id}/panel?synced=1")).into_response())
 }
 
 /// `POST /shops/{id}/first-push/confirm` (owners; `job_id`: the finished preview):
