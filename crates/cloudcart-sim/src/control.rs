@@ -506,6 +506,16 @@ impl Control {
             .unwrap_or_default()
     }
 
+    /// API requests refused with 429 because the shop's sliding window was full (injected
+    /// 429 faults not counted): 0 for a client that keeps under the limit.
+    pub fn rate_refusals(&self, host: &str) -> u64 {
+        self.state
+            .shops
+            .get(&host.to_ascii_lowercase())
+            .map(|s| lock(s).rate_refusals)
+            .unwrap_or(0)
+    }
+
     /// Current emulator time, `YYYY-MM-DD HH:MM:SS` UTC.
     pub fn now(&self) -> String {
         crate::clock::format_datetime(self.state.clock.now())

@@ -376,6 +376,9 @@ pub struct Shop {
     pub hang_epoch: u64,
     /// Requests an [`crate::ApiFault::Hang`] holds right now.
     pub held_requests: usize,
+    /// Requests refused with 429 because the sliding window was full (not injected
+    /// faults): what a client that keeps under the limit never sees.
+    pub rate_refusals: u64,
 }
 
 impl Shop {
@@ -425,6 +428,7 @@ impl Shop {
             disabled_keys: std::collections::BTreeSet::new(),
             hang_epoch: 0,
             held_requests: 0,
+            rate_refusals: 0,
         };
         for (name, kind, price) in [
             ("Еконт", "econt", 599),

@@ -30,6 +30,7 @@ mod error;
 pub mod hooks;
 mod jobs;
 mod orders;
+mod products;
 mod push;
 pub mod secret;
 
@@ -123,6 +124,8 @@ struct Inner {
     /// Connections whose push failed: not again before this time, and the failures in
     /// a row.
     push_backoff: Mutex<HashMap<Id, (jiff::Timestamp, u32)>>,
+    /// Whether the product refresher runs (see [`products`]).
+    refreshing: std::sync::atomic::AtomicBool,
     /// Held while an import finds or creates its partner.
     partner_lock: tokio::sync::Mutex<()>,
     /// The webhook doors recently opened (connections and digests of their secrets).
@@ -167,6 +170,7 @@ impl Bridge {
                 poll_backoff: Mutex::new(HashMap::new()),
                 pushing: Mutex::new(HashSet::new()),
                 push_backoff: Mutex::new(HashMap::new()),
+                refreshing: std::sync::atomic::AtomicBool::new(false),
                 partner_lock: tokio::sync::Mutex::new(()),
                 doors: doors::Doors::default(),
                 writer: tokio::sync::OnceCell::new(),
@@ -231,6 +235,7 @@ impl Bridge {
         self.start_polls(&active, &held).await?;
         push::absorb(self).await?;
         push::schedule(self, &active, &held).await?;
+        products::schedule(self, &held).await?;
         Ok(())
     }
 
@@ -357,12 +362,17 @@ impl Bridge {
         orders::start_imports(self, &held).await
     }
 
-    /// Whether this process is running anything: a job, an import, a poll or a push.
+    /// Whether this process is running anything: a job, an import, a poll, a push or a
+    /// product refresh.
     pub fn busy(&self) -> bool {
         self.running_count() > 0
             || self.importing_count() > 0
             || !self.lock(&self.inner.polling).is_empty()
             || !self.lock(&self.inner.pushing).is_empty()
+            || self
+                .inner
+                .refreshing
+                .load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Waits until a job or an import of this process ends, or `timeout` passes (tests

@@ -51,6 +51,17 @@ fn in_shop(rig: &Rig, sku: &str) -> (Option<f64>, i64) {
     (v.quantity, v.price)
 }
 
+/// The shop variants linked to goods.
+async fn linked(rig: &Rig, connection_id: Id) -> Vec<String> {
+    rig.store
+        .shop_links(rig.firm_id, connection_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| l.shop_variant_id)
+        .collect()
+}
+
 /// The counted variants of the shop, by SKU, with their goods.
 async fn counted(rig: &Rig) -> Vec<(String, Id, f64)> {
     let mut out = Vec::new();
@@ -227,3 +238,275 @@ async fn the_shop_taking_stock_itself_ends_at_the_warehouses_available(engine: E
 }
 
 on_both_engines!(the_shop_taking_stock_itself_ends_at_the_warehouses_available);
+
+/// The shop's own changes reach Sklad: a price the merchant edits in the shop's admin
+/// (its `product.updated` re-reads the product) and a quantity edited silently (no
+/// event; the reconciliation finds it) are put back to the warehouse's values, in the
+/// journal; a deleted variant (`product.updated`), a deleted product (`product.deleted`)
+/// and a variant gone without any delivery (the next write gets 404) retire their links.
+async fn shop_side_edits_are_repaired_and_deleted_variants_retire_their_links(engine: Engine) {
+    use cloudcart_sim::VariantEdit;
+    use sklad_sync::JobKind;
+    let shop = ShopConfig::new("shop.localhost").seed_products(12);
+    let Some(rig) = rig(engine, shop, Currency::Eur).await else {
+        return;
+    };
+    let connection = rig.pushing().await;
+    rig.hooks_held(connection.id).await;
+    let control = rig.sim.control();
+    let goods = counted(&rig).await;
+
+    // A price edited in the shop's admin: put back at once, one write, in the journal.
+    let (sku, _, _) = goods[0].clone();
+    let before = control.variant(&rig.host, &sku).unwrap();
+    control
+        .edit_variant(
+            &rig.host,
+            before.id,
+            &VariantEdit {
+                price: Some(before.price + 500),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let events = rig.deliver_held_hooks(connection.id).await;
+    assert_eq!(events, ["product.updated"]);
+    rig.push_settle(connection.id).await;
+    assert_eq!(in_shop(&rig, &sku).1, before.price, "put back");
+    assert_eq!(rig.variant_writes().len(), 1, "{:?}", rig.variant_writes());
+    let noted = rig.journal_of(connection.id, "shop_edit").await;
+    assert!(
+        noted.len() == 1 && noted[0].contains(&before.id.to_string()),
+        "{noted:?}"
+    );
+
+    // A quantity set on the Inventory screen fires nothing: no call until the
+    // reconciliation reads the shop and puts it back.
+    let (sku, _, q) = goods[1].clone();
+    control
+        .set_variant_quantity(&rig.host, &sku, Some(q + 7.0))
+        .unwrap();
+    rig.push_settle(connection.id).await;
+    assert_eq!(in_shop(&rig, &sku).0, Some(q + 7.0));
+    let reconciled = rig.run(connection.id, JobKind::Reconcile, false).await;
+    let summary = reconciled.summary.clone().unwrap_or_default();
+    assert_eq!(summary["repairs"], 1, "{summary}");
+    rig.push_settle(connection.id).await;
+    assert_eq!(in_shop(&rig, &sku).0, Some(q), "put back");
+    assert_eq!(rig.variant_writes().len(), 2);
+
+    // A variant deleted in the admin (its product keeps another): its link goes.
+    let variants = control.variants(&rig.host);
+    let of_product = |product: u64| -> Vec<u64> {
+        variants
+            .iter()
+            .filter(|v| v.product_id == product)
+            .map(|v| v.id)
+            .collect()
+    };
+    let before_links = linked(&rig, connection.id).await;
+    let several = variants
+        .iter()
+        .map(|v| v.product_id)
+        .find(|p| {
+            let ids = of_product(*p);
+            ids.len() >= 2 && ids.iter().all(|id| before_links.contains(&id.to_string()))
+        })
+        .expect("a linked product with two variants");
+    let gone = of_product(several)[0];
+    control.delete_variant(&rig.host, gone).unwrap();
+    assert_eq!(
+        rig.deliver_held_hooks(connection.id).await,
+        ["product.updated"]
+    );
+    rig.push_settle(connection.id).await;
+    let links = linked(&rig, connection.id).await;
+    assert!(!links.contains(&gone.to_string()), "retired");
+    for kept in &of_product(several)[1..] {
+        assert!(links.contains(&kept.to_string()), "kept {kept}");
+    }
+
+    // A whole product deleted: product.deleted retires every link of it.
+    let product = variants
+        .iter()
+        .map(|v| v.product_id)
+        .find(|p| *p != several && links.contains(&of_product(*p)[0].to_string()))
+        .expect("another linked product");
+    control.delete_product(&rig.host, product).unwrap();
+    assert_eq!(
+        rig.deliver_held_hooks(connection.id).await,
+        ["product.deleted"]
+    );
+    rig.push_settle(connection.id).await;
+    let links = linked(&rig, connection.id).await;
+    for v in of_product(product) {
+        assert!(!links.contains(&v.to_string()), "retired {v}");
+    }
+    let retired_notes = rig.journal_of(connection.id, "link_retired").await;
+    assert_eq!(retired_notes.len(), 2, "{retired_notes:?}");
+
+    // A variant gone with its delivery lost: the next write meets 404 and retires it.
+    let left = counted(&rig).await;
+    let (sku, good, _) = left
+        .iter()
+        .find(|(sku, _, _)| {
+            let v = control.variant(&rig.host, sku).unwrap();
+            of_product(v.product_id).len() >= 2
+                && links.contains(&v.id.to_string())
+                && v.product_id != several
+        })
+        .cloned()
+        .unwrap_or_else(|| left[0].clone());
+    let lost = control.variant(&rig.host, &sku).unwrap();
+    if of_product(lost.product_id).len() >= 2 {
+        control.delete_variant(&rig.host, lost.id).unwrap();
+    } else {
+        control.delete_product(&rig.host, lost.product_id).unwrap();
+    }
+    control.take_held_webhooks(&rig.host).unwrap();
+    operate(&rig, OperationKind::Delivery, vec![line(good, 3, 500)]).await;
+    rig.push_settle(connection.id).await;
+    assert!(!linked(&rig, connection.id)
+        .await
+        .contains(&lost.id.to_string()));
+    assert_eq!(rig.journal_of(connection.id, "link_retired").await.len(), 3);
+    assert_eq!(control.rate_refusals(&rig.host), 0);
+}
+
+on_both_engines!(shop_side_edits_are_repaired_and_deleted_variants_retire_their_links);
+
+/// The shop unreachable (connections refused) for 30 virtual minutes while 500 stock
+/// changes happen: afterwards every variant ends at the warehouse's value, each changed
+/// variant written once, none refused for the rate.
+async fn the_shop_down_for_30_minutes_loses_no_change(engine: Engine) {
+    let shop = ShopConfig::new("shop.localhost").seed_products(15);
+    let Some(rig) = rig(engine, shop, Currency::Eur).await else {
+        return;
+    };
+    let connection = rig.pushing().await;
+    let goods = counted(&rig).await;
+    assert!(goods.len() >= 10, "{}", goods.len());
+    rig.sim.control().go_offline().await;
+    let mut changes = 0;
+    for minute in 0..30 {
+        for k in 0..17 {
+            let i = minute * 17 + k;
+            if changes == 500 {
+                break;
+            }
+            let (_, good, _) = goods[i % goods.len()];
+            // Each good in turn gets a unit, then gives one back in the next round.
+            let kind = if (i / goods.len()) % 3 == 2 {
+                OperationKind::Sale
+            } else {
+                OperationKind::Delivery
+            };
+            operate(&rig, kind, vec![line(good, 1, 700)]).await;
+            changes += 1;
+        }
+        rig.bridge.tick().await.unwrap();
+        rig.bridge
+            .wait_for_activity(std::time::Duration::from_millis(200))
+            .await;
+        rig.time.advance(std::time::Duration::from_secs(60)).await;
+    }
+    assert_eq!(changes, 500);
+    assert!(rig.variant_writes().is_empty(), "nothing reached the shop");
+    rig.sim.control().go_online().await.unwrap();
+    // The pusher waits out its backoff (at most 5 minutes), then writes.
+    rig.time.advance(std::time::Duration::from_secs(300)).await;
+    rig.push_settle(connection.id).await;
+    let object = rig.store.objects(rig.firm_id).await.unwrap()[0].id;
+    for (sku, good, _) in &goods {
+        let available = rig
+            .store
+            .available_of(rig.firm_id, &[object], &[*good])
+            .await
+            .unwrap()[0]
+            .available
+            .milli();
+        assert_eq!(
+            in_shop(&rig, sku).0,
+            Some((available.max(0) / 1000) as f64),
+            "{sku}"
+        );
+    }
+    let writes = rig.variant_writes();
+    assert!(
+        writes.len() <= goods.len() && writes.iter().all(|w| w.status == 200),
+        "one write per changed variant: {} for {} goods",
+        writes.len(),
+        goods.len()
+    );
+    assert_eq!(rig.sim.control().rate_refusals(&rig.host), 0);
+}
+
+on_both_engines!(the_shop_down_for_30_minutes_loses_no_change);
+
+/// A backlog of over 2 000 changed variants under a limit of 50 requests a minute: no
+/// request is refused for the rate, the goods that just sold out go first, and every
+/// variant ends at the warehouse's value.
+async fn x1_a_backlog_under_50_a_minute_meets_no_429_and_sold_out_goes_first(engine: Engine) {
+    let shop = ShopConfig::new("shop.localhost")
+        .seed_products(900)
+        .rate_limit_per_minute(50);
+    let Some(rig) = rig(engine, shop, Currency::Eur).await else {
+        return;
+    };
+    let connection = rig.pushing().await;
+    let goods = counted(&rig).await;
+    assert!(goods.len() >= 2000, "{} counted variants", goods.len());
+    let writes_before = rig.variant_writes().len();
+    // Everything gets 5 more units, in deliveries of 250 lines.
+    for chunk in goods.chunks(250) {
+        let lines = chunk.iter().map(|(_, g, _)| line(*g, 5, 500)).collect();
+        operate(&rig, OperationKind::Delivery, lines).await;
+    }
+    // Then ten goods sell out.
+    let sold_out: Vec<&(String, Id, f64)> =
+        goods.iter().step_by(goods.len() / 10).take(10).collect();
+    for (_, good, q) in &sold_out {
+        operate(
+            &rig,
+            OperationKind::Sale,
+            vec![line(*good, *q as i64 + 5, 900)],
+        )
+        .await;
+    }
+    let started = rig.time.elapsed();
+    rig.push_settle(connection.id).await;
+    let took = rig.time.elapsed() - started;
+    let writes: Vec<_> = rig.variant_writes().split_off(writes_before);
+    assert_eq!(rig.sim.control().rate_refusals(&rig.host), 0, "no 429");
+    assert!(writes.iter().all(|w| w.status == 200));
+    // Every variant once (a sold-out one the shop already had at 0 needs none).
+    assert!(
+        writes.len() <= goods.len() && writes.len() >= goods.len() - 10,
+        "{} writes",
+        writes.len()
+    );
+    // Sold out first (those the shop already had at 0 need no write).
+    let to_zero = sold_out.iter().filter(|(_, _, q)| *q > 0.0).count();
+    assert!(to_zero >= 5, "{sold_out:?}");
+    let first: Vec<&serde_json::Value> = writes[..to_zero]
+        .iter()
+        .map(|w| &w.body["data"]["attributes"]["quantity"])
+        .collect();
+    assert!(
+        first.iter().all(|q| q.as_f64() == Some(0.0)),
+        "sold out first: {first:?}"
+    );
+    // Never faster than the limit allows: 49 requests per sliding minute.
+    assert!(
+        took >= std::time::Duration::from_secs(60 * (writes.len() as u64 / 49 - 1)),
+        "{took:?} for {} writes",
+        writes.len()
+    );
+    for (sku, good, q) in sold_out.iter().map(|s| (&s.0, s.1, s.2)).take(3) {
+        assert_eq!(in_shop(&rig, sku).0, Some(0.0), "{good} had {q}");
+    }
+    let (sku, _, q) = &goods[1];
+    assert_eq!(in_shop(&rig, sku).0, Some(q + 5.0));
+}
+
+on_both_engines!(x1_a_backlog_under_50_a_minute_meets_no_429_and_sold_out_goes_first);

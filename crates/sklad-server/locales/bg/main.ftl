@@ -544,6 +544,7 @@ shops-action-watchdog = Проверка на известията
 shops-action-reconcile = Сверка с магазина
 shops-action-link-retired = Премахната връзка (вариантът липсва в магазина)
 shops-action-push = Изпращане към магазина
+shops-action-shop-edit = Промяна в магазина (поправена)
 shops-action-hook-refused = Отказано известие
 shops-outcome = Резултат
 shops-outcome-ok = Успех

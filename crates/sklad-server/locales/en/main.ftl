@@ -544,6 +544,7 @@ shops-action-watchdog = Notifications check
 shops-action-reconcile = Reconciliation with the shop
 shops-action-link-retired = Link retired (the variant is gone from the shop)
 shops-action-push = Push to the shop
+shops-action-shop-edit = Changed in the shop (put back)
 shops-action-hook-refused = Notification refused
 shops-outcome = Outcome
 shops-outcome-ok = Success

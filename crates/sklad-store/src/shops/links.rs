@@ -131,6 +131,9 @@ impl Store {
         values: &[(String, Option<i64>, Option<i64>)],
     ) -> StoreResult<()> {
         let mut w = self.write().await?;
+        // In the links' lock order (see `push::mark_due`).
+        let mut values: Vec<&(String, Option<i64>, Option<i64>)> = values.iter().collect();
+        values.sort_by(|a, b| a.0.cmp(&b.0));
         for (variant, quantity, price) in values {
             sqlx::query(
                 "UPDATE shop_links SET shop_quantity = $1, shop_unlimited = $2, shop_price = $3 \

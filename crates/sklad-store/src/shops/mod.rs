@@ -14,6 +14,7 @@ mod journal;
 mod leases;
 mod links;
 mod orders;
+mod products;
 mod push;
 mod settings;
 
@@ -23,6 +24,7 @@ pub use orders::{
     InboxItem, NewDelivery, OrderAttention, OrderOutcome, ShopOrderRecord, Triage,
     UnreadableDelivery, ORDER_CLAIM_LEASE,
 };
+pub use products::{ProductHint, ProductRefresh, SeenVariant};
 pub(crate) use push::{mark_connection_due, mark_firm_due, mark_goods_due, mark_object_due};
 pub use push::{DueLink, PushFigures, PushSettled};
 

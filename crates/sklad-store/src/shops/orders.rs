@@ -59,7 +59,7 @@ pub enum Triage {
         /// The delivery's `fees[]`.
         fees: Option<serde_json::Value>,
     },
-    /// About a product (the catalogue's business).
+    /// About a product: its links are refreshed from a re-read.
     Product {
         /// The product's id.
         shop_product_id: String,
@@ -338,7 +338,8 @@ impl Store {
     }
 
     /// Records what each claimed delivery is, in one transaction: an order's record is
-    /// marked dirty; a product delivery is done; an unreadable one is kept and flagged.
+    /// marked dirty; a product delivery leaves a hint to re-read the product (see
+    /// [`Store::claim_product_hints`]); an unreadable one is kept and flagged.
     pub async fn settle_inbox(&self, settled: &[(InboxItem, Triage)]) -> StoreResult<()> {
         let now = ts_text(self.now());
         let mut w = self.write().await?;
@@ -359,12 +360,21 @@ impl Store {
                     .await?;
                     ("done", Some(shop_order_id.clone()), None, None)
                 }
-                Triage::Product { shop_product_id } => (
-                    "done",
-                    None,
-                    Some(format!("product {shop_product_id}")),
-                    None,
-                ),
+                Triage::Product { shop_product_id } => {
+                    crate::shops::products::hint_product(
+                        &mut w.tx,
+                        item.connection_id,
+                        shop_product_id,
+                        &now,
+                    )
+                    .await?;
+                    (
+                        "done",
+                        None,
+                        Some(format!("product {shop_product_id}")),
+                        None,
+                    )
+                }
                 Triage::Unreadable {
                     reason_bg,
                     reason_en,
@@ -445,7 +455,7 @@ impl Store {
     /// not when its claims lapse. Instance names are unique among running processes.
     pub async fn release_order_claims(&self, holder: &str) -> StoreResult<()> {
         let mut w = self.write().await?;
-        for table in ["shop_inbox", "shop_orders"] {
+        for table in ["shop_inbox", "shop_orders", "shop_product_hints"] {
             sqlx::query(&format!(
                 "UPDATE {table} SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = $1"
             ))

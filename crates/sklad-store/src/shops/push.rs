@@ -24,18 +24,32 @@ use sklad_domain::{Id, PriceGroup, VatRate};
 use crate::db::{enum_from_key, flag, get, parse_ts, ts_text, Arg, Sql};
 use crate::{Engine, Store, StoreError, StoreResult};
 
-/// Runs an update from [`due_update`]; returns how many links it set due.
-async fn mark_due(conn: &mut sqlx::AnyConnection, sql: Sql) -> StoreResult<u64> {
+/// Runs an update from [`due_update`] whose condition the caller appended; returns how
+/// many links it set due.
+///
+/// On PostgreSQL the links are locked first in one order — (connection, variant id) —
+/// by every writer of many links (this, [`Store::settle_pushes`], the reconciliation's
+/// values, the product refresh), so two of them never wait on each other's rows.
+pub(crate) async fn mark_due(conn: &mut sqlx::AnyConnection, mut sql: Sql) -> StoreResult<u64> {
+    if conn.backend_name() == "PostgreSQL" {
+        sql.push(" ORDER BY connection_id, shop_variant_id COLLATE \"C\" FOR UPDATE)");
+    } else {
+        sql.push(")");
+    }
     Ok(sql.query().execute(&mut *conn).await?.rows_affected())
 }
 
-/// The start of an update that sets links due at `now`.
-fn due_update(now: &str) -> Sql {
+/// The start of an update that sets links due at `now`; the caller appends the
+/// condition on `shop_links` and runs it with [`mark_due`].
+pub(crate) fn due_update(now: &str) -> Sql {
     let mut sql = Sql::new(
         "UPDATE shop_links SET push_due = 1, push_version = push_version + 1, \
          due_since = COALESCE(due_since, ",
     );
-    sql.arg(Arg::Text(now.to_owned())).push(") WHERE ");
+    sql.arg(Arg::Text(now.to_owned())).push(
+        ") WHERE (connection_id, shop_variant_id) IN \
+         (SELECT connection_id, shop_variant_id FROM shop_links WHERE ",
+    );
     sql
 }
 
@@ -203,7 +217,7 @@ impl Store {
              AND (c.feed_all = 1 OR EXISTS (SELECT 1 FROM shop_connection_objects co \
              WHERE co.connection_id = c.id AND co.object_id = o.object_id)))",
         );
-        sql.query().execute(&mut *w.tx).await?;
+        mark_due(&mut w.tx, sql).await?;
         let mut delete = Sql::new("DELETE FROM outbox_stock_changes WHERE id IN ");
         delete.id_list(&ids);
         delete.query().execute(&mut *w.tx).await?;
@@ -273,6 +287,8 @@ impl Store {
         let at = ts_text(now);
         let mut w = self.write().await?;
         let mut pushes = 0;
+        let mut settled: Vec<&PushSettled> = settled.iter().collect();
+        settled.sort_by(|a, b| a.shop_variant_id.cmp(&b.shop_variant_id));
         for s in settled {
             let wrote = s.quantity.is_some() || s.price.is_some();
             pushes += i64::from(wrote);
@@ -316,12 +332,13 @@ impl Store {
         let now = ts_text(self.now());
         let mut w = self.write().await?;
         crate::shops::connections::connection_in(&mut w.tx, firm_id, connection_id).await?;
-        let n = mark_connection_due(&mut w.tx, connection_id, &now).await?;
+        // The connection's row before its links, as a settings save does.
         sqlx::query("UPDATE shop_connections SET pass_at = $1 WHERE id = $2")
             .bind(&now)
             .bind(connection_id)
             .execute(&mut *w.tx)
             .await?;
+        let n = mark_connection_due(&mut w.tx, connection_id, &now).await?;
         w.commit().await?;
         Ok(n)
     }
@@ -370,6 +387,8 @@ impl Store {
     ) -> StoreResult<Vec<(String, Id)>> {
         let mut w = self.write().await?;
         let mut retired = Vec::new();
+        let mut variant_ids: Vec<&String> = variant_ids.iter().collect();
+        variant_ids.sort();
         for variant in variant_ids {
             let row = sqlx::query(
                 "DELETE FROM shop_links WHERE connection_id = $1 AND shop_variant_id = $2 \
@@ -449,7 +468,7 @@ impl Store {
                 .push(" AND shop_variant_id = ")
                 .arg(Arg::Text(variant.clone()));
             adjust.query().execute(&mut *w.tx).await?;
-            sql.query().execute(&mut *w.tx).await?;
+            mark_due(&mut w.tx, sql).await?;
         }
         sqlx::query(
             "UPDATE shop_orders SET stock_taken = $1 WHERE connection_id = $2 AND shop_order_id = $3",

@@ -6,10 +6,13 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use cloudcart_sim::{ClockMode, ShopConfig, Sim, SimConfig};
+use cloudcart::clock::{Clock, Sleep};
+
+use cloudcart_sim::{ClockMode, Control, ShopConfig, Sim, SimConfig};
 use sklad_domain::clock::ManualClock;
 use sklad_domain::model::{FirmInput, ObjectInput, ObjectKind};
 use sklad_domain::shop::ConnectionInput;
@@ -28,7 +31,10 @@ pub struct Rig {
     pub bridge: Bridge,
     /// The sealing key (another process on the same database needs the same one).
     pub secrets: SecretBox,
+    /// The store's clock (moves only when a test moves it, or with [`Rig::time`]).
     pub clock: ManualClock,
+    /// One virtual time for the shop, the clients and the store (virtual rigs).
+    pub time: Arc<SharedTime>,
     pub firm_id: Id,
     pub host: String,
     _db: TestDatabase,
@@ -49,6 +55,8 @@ pub async fn rig_on(
     clock: ClockMode,
 ) -> Option<Rig> {
     let db = TestDatabase::fresh(engine).await?;
+    let store_clock = ManualClock::new("2026-11-30T08:00:00Z".parse().unwrap());
+    let store = db.store().await.with_clock(Arc::new(store_clock.clone()));
     let host = shop.host.clone();
     let sim = Sim::start(SimConfig {
         shops: vec![shop],
@@ -57,8 +65,7 @@ pub async fn rig_on(
     })
     .await
     .expect("emulator");
-    let store_clock = ManualClock::new("2026-11-30T08:00:00Z".parse().unwrap());
-    let store = db.store().await.with_clock(Arc::new(store_clock.clone()));
+
     let firm = store
         .create_firm(&FirmInput {
             name: "Мост ООД".into(),
@@ -71,8 +78,13 @@ pub async fn rig_on(
         .await
         .expect("firm");
     let mut config = BridgeConfig::new("http://127.0.0.1:9");
+    let time = Arc::new(SharedTime {
+        nanos: AtomicU64::new(0),
+        shop: sim.control(),
+        store: store_clock.clone(),
+    });
     let client_clock: cloudcart::clock::SharedClock = match clock {
-        ClockMode::Virtual => Arc::new(cloudcart::clock::VirtualClock::new()),
+        ClockMode::Virtual => time.clone(),
         _ => Arc::new(cloudcart::clock::SystemClock::new()),
     };
     config.clients = ClientSettings {
@@ -88,10 +100,56 @@ pub async fn rig_on(
         bridge,
         secrets,
         clock: store_clock,
+        time,
         firm_id: firm.id,
         host,
         _db: db,
     })
+}
+
+/// The bridge's clients' clock on a virtual rig: a client that waits (its rate limiter,
+/// a retry's backoff) moves the shop's clock and the store's clock with it, so one
+/// virtual time runs through the shop, the clients and the warehouse.
+pub struct SharedTime {
+    nanos: AtomicU64,
+    shop: Control,
+    store: ManualClock,
+}
+
+impl SharedTime {
+    /// Virtual time elapsed since the rig started.
+    pub fn elapsed(&self) -> Duration {
+        Duration::from_nanos(self.nanos.load(Ordering::SeqCst))
+    }
+
+    /// Moves every clock forward by `by` (the world going on while the bridge waits).
+    pub async fn advance(&self, by: Duration) {
+        self.nanos
+            .fetch_add(u64::try_from(by.as_nanos()).unwrap(), Ordering::SeqCst);
+        self.store
+            .advance(jiff::SignedDuration::try_from(by).unwrap());
+        self.shop.advance(by).await;
+    }
+}
+
+impl Clock for SharedTime {
+    fn now(&self) -> Duration {
+        self.elapsed()
+    }
+
+    fn sleep_until(&self, deadline: Duration) -> Sleep {
+        let target = u64::try_from(deadline.as_nanos()).unwrap_or(u64::MAX);
+        let before = self.nanos.fetch_max(target, Ordering::SeqCst);
+        let delta = Duration::from_nanos(target.saturating_sub(before));
+        let shop = self.shop.clone();
+        let store = self.store.clone();
+        Box::pin(async move {
+            if !delta.is_zero() {
+                store.advance(jiff::SignedDuration::try_from(delta).unwrap());
+                shop.advance(delta).await;
+            }
+        })
+    }
 }
 
 impl Rig {
@@ -302,6 +360,55 @@ impl Rig {
             .received_writes(&self.host)
             .into_iter()
             .filter(|w| w.method == "PATCH" && w.path.starts_with("/api/v2/variants/"))
+            .collect()
+    }
+
+    /// Subscribes the shop's webhooks (K4) with deliveries held in the shop, so a test
+    /// hands them to the inbox itself ([`Rig::deliver_held_hooks`]): the bridge's public
+    /// URL is not served in these tests.
+    pub async fn hooks_held(&self, connection_id: Id) {
+        self.run(connection_id, JobKind::Webhooks, false).await;
+        self.sim
+            .control()
+            .set_webhook_faults(
+                &self.host,
+                cloudcart_sim::WebhookFaults {
+                    hold_for_reorder: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    }
+
+    /// Writes the deliveries the shop holds to the connection's inbox, as the webhook
+    /// door would; returns their events.
+    pub async fn deliver_held_hooks(&self, connection_id: Id) -> Vec<String> {
+        let held = self.sim.control().take_held_webhooks(&self.host).unwrap();
+        let deliveries: Vec<sklad_store::shops::NewDelivery> = held
+            .iter()
+            .map(|h| sklad_store::shops::NewDelivery {
+                connection_id,
+                event: h.event.clone(),
+                body: h.body.to_string(),
+            })
+            .collect();
+        self.store
+            .insert_shop_deliveries(&deliveries)
+            .await
+            .unwrap();
+        held.into_iter().map(|h| h.event).collect()
+    }
+
+    /// Journal entries of the connection with this action, newest first.
+    pub async fn journal_of(&self, connection_id: Id, action: &str) -> Vec<String> {
+        self.store
+            .shop_journal(self.firm_id, Some(connection_id), Default::default())
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .filter(|j| j.action == action)
+            .map(|j| j.message_en)
             .collect()
     }
 

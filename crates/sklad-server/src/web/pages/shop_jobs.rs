@@ -665,6 +665,7 @@ mod tests {
             "reconcile",
             "link_retired",
             "push",
+            "shop_edit",
             "hook_refused",
             "order",
         ];
