@@ -7,7 +7,9 @@ mod support;
 
 use cloudcart_sim::ShopConfig;
 use sklad_domain::operation::{Line, OperationDraft, OperationKind};
-use sklad_domain::{Currency, Id, Quantity, VatRate};
+use sklad_domain::shop::connection::FeedObjects;
+use sklad_domain::shop::{ConnectionInput, ShopSettings};
+use sklad_domain::{Currency, Id, PriceGroup, Quantity, VatRate};
 use sklad_store::Engine;
 use support::{rig, Rig};
 
@@ -24,6 +26,18 @@ fn line(good_id: Id, units: i64, unit_price: i64) -> Line {
 /// An operation of `kind` in the firm's first object.
 async fn operate(rig: &Rig, kind: OperationKind, lines: Vec<Line>) -> Id {
     let object = rig.store.objects(rig.firm_id).await.unwrap()[0].id;
+    operate_in(rig, kind, object, None, lines).await
+}
+
+/// An operation of `kind` in `object` (a transfer to `target`).
+async fn operate_in(
+    rig: &Rig,
+    kind: OperationKind,
+    object: Id,
+    target: Option<Id>,
+    lines: Vec<Line>,
+) -> Id {
+    let currency = rig.store.firm(rig.firm_id).await.unwrap().currency;
     rig.store
         .create_operation(
             rig.firm_id,
@@ -31,10 +45,10 @@ async fn operate(rig: &Rig, kind: OperationKind, lines: Vec<Line>) -> Id {
                 kind,
                 date: jiff::civil::date(2026, 11, 30),
                 object_id: object,
-                target_object_id: None,
+                target_object_id: target,
                 partner_id: None,
                 payment_type_id: None,
-                currency: Currency::Eur,
+                currency,
                 lines,
                 external_ref: None,
                 note: None,
@@ -49,6 +63,51 @@ async fn operate(rig: &Rig, kind: OperationKind, lines: Vec<Line>) -> Id {
 fn in_shop(rig: &Rig, sku: &str) -> (Option<f64>, i64) {
     let v = rig.sim.control().variant(&rig.host, sku).expect("variant");
     (v.quantity, v.price)
+}
+
+/// Sets prices of a good (firm currency, minor units, with VAT).
+async fn set_prices(rig: &Rig, good_id: Id, prices: &[(PriceGroup, i64)]) {
+    let good = rig.store.good(rig.firm_id, good_id).await.unwrap();
+    let mut all = good.prices.clone();
+    all.extend(prices.iter().copied());
+    let input = sklad_domain::model::GoodInput {
+        code: good.code,
+        barcodes: good.barcodes,
+        name: good.name,
+        measure: good.measure,
+        kind: good.kind,
+        vat_rate: good.vat_rate,
+        group: good.group,
+        active: good.active,
+        prices: all,
+    };
+    rig.store
+        .update_good(rig.firm_id, good_id, &input)
+        .await
+        .unwrap();
+}
+
+/// Saves the connection's settings as `change` leaves them.
+async fn change_settings(rig: &Rig, connection_id: Id, change: impl FnOnce(&mut ShopSettings)) {
+    let saved = rig
+        .store
+        .shop_connection(rig.firm_id, connection_id)
+        .await
+        .unwrap();
+    let mut settings = saved.settings.clone();
+    change(&mut settings);
+    let mapping = rig
+        .store
+        .shop_payments(rig.firm_id, connection_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.provider, p.payment_type_id))
+        .collect();
+    rig.store
+        .save_shop_settings(rig.firm_id, connection_id, &settings, &mapping, "test")
+        .await
+        .unwrap();
 }
 
 /// The shop variants linked to goods.
@@ -118,21 +177,7 @@ async fn g6_x1_x7_each_change_reaches_the_shop_once_and_a_quiet_pass_costs_nothi
 
     // G6: a price edit reaches the shop (the firm and the shop both in euro, with VAT).
     let (c_sku, c, _) = goods[2].clone();
-    let good = rig.store.good(rig.firm_id, c).await.unwrap();
-    let mut prices = good.prices.clone();
-    prices.insert(sklad_domain::PriceGroup::Retail, 1234);
-    let input = sklad_domain::model::GoodInput {
-        code: good.code,
-        barcodes: good.barcodes,
-        name: good.name,
-        measure: good.measure,
-        kind: good.kind,
-        vat_rate: good.vat_rate,
-        group: good.group,
-        active: good.active,
-        prices,
-    };
-    rig.store.update_good(rig.firm_id, c, &input).await.unwrap();
+    set_prices(&rig, c, &[(PriceGroup::Retail, 1234)]).await;
     rig.push_settle(connection.id).await;
     assert_eq!(in_shop(&rig, &c_sku).1, 1234);
     let writes = rig.variant_writes();
@@ -162,20 +207,7 @@ async fn the_shop_taking_stock_itself_ends_at_the_warehouses_available(engine: E
         };
         let connection = rig.pushing().await;
         // The merchant tells Sklad what the shop's setting is.
-        let mut settings = connection.settings.clone();
-        settings.shop_stock_status = setting;
-        let mapping = rig
-            .store
-            .shop_payments(rig.firm_id, connection.id)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|p| (p.provider, p.payment_type_id))
-            .collect();
-        rig.store
-            .save_shop_settings(rig.firm_id, connection.id, &settings, &mapping, "test")
-            .await
-            .unwrap();
+        change_settings(&rig, connection.id, |s| s.shop_stock_status = setting).await;
         rig.push_settle(connection.id).await;
         let (sku, good, q) = counted(&rig)
             .await
@@ -510,3 +542,124 @@ async fn x1_a_backlog_under_50_a_minute_meets_no_429_and_sold_out_goes_first(eng
 }
 
 on_both_engines!(x1_a_backlog_under_50_a_minute_meets_no_429_and_sold_out_goes_first);
+
+/// G6 across objects, price groups and currencies, with the firm in leva and the shop in
+/// euro: prices converted at 1.95583; a transfer out of the feeding object lowers the
+/// shop's quantity; two feeding objects are summed; one feeding object gives its price
+/// group, and a change of that group reaches the shop; „all objects“ takes Retail; the
+/// euro changeover leaves the shop's prices as they were (they were already converted
+/// the same way): every link compared, nothing written.
+async fn g6_transfers_objects_price_groups_and_the_euro_changeover(engine: Engine) {
+    use sklad_domain::model::{ObjectInput, ObjectKind};
+    let shop = ShopConfig::new("shop.localhost").seed_products(4);
+    let Some(rig) = rig(engine, shop, Currency::Bgn).await else {
+        return;
+    };
+    let connection = rig.pushing().await;
+    let connection = rig
+        .bridge
+        .update_connection(
+            rig.firm_id,
+            connection.id,
+            &ConnectionInput {
+                name: connection.name.clone(),
+                shop_url: connection.shop_url.clone(),
+                api_key: None,
+                active: true,
+                currency: Some(Currency::Eur),
+                prices_with_vat: true,
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    rig.push_settle(connection.id).await;
+    let (sku, good, q) = counted(&rig)
+        .await
+        .into_iter()
+        .find(|(_, _, q)| *q >= 4.0)
+        .expect("a variant with stock");
+    // 10.00 лв = 5.11 €, 8.00 лв = 4.09 € (half up).
+    set_prices(
+        &rig,
+        good,
+        &[(PriceGroup::Retail, 1000), (PriceGroup::Wholesale, 800)],
+    )
+    .await;
+    rig.push_settle(connection.id).await;
+    assert_eq!(in_shop(&rig, &sku), (Some(q), 511));
+
+    // A transfer of 3 units to „Онлайн“, which does not feed the shop.
+    let first = rig.store.objects(rig.firm_id).await.unwrap()[0].id;
+    change_settings(&rig, connection.id, |s| {
+        s.feed = FeedObjects::Objects(vec![first])
+    })
+    .await;
+    let online = rig.second_object().await;
+    operate_in(
+        &rig,
+        OperationKind::Transfer,
+        first,
+        Some(online),
+        vec![line(good, 3, 0)],
+    )
+    .await;
+    rig.push_settle(connection.id).await;
+    assert_eq!(in_shop(&rig, &sku).0, Some(q - 3.0), "transfer");
+
+    // Both objects feed the shop: summed; prices of the operations' object (Retail).
+    change_settings(&rig, connection.id, |s| {
+        s.feed = FeedObjects::Objects(vec![first, online])
+    })
+    .await;
+    rig.push_settle(connection.id).await;
+    assert_eq!(in_shop(&rig, &sku), (Some(q), 511), "summed");
+
+    // Only „Онлайн“ feeds it: its 3 units at its group's (wholesale) price.
+    change_settings(&rig, connection.id, |s| {
+        s.feed = FeedObjects::Objects(vec![online])
+    })
+    .await;
+    rig.push_settle(connection.id).await;
+    assert_eq!(in_shop(&rig, &sku), (Some(3.0), 409), "one object");
+
+    // The object's price group changes to Retail.
+    let as_retail = |group| ObjectInput {
+        name: "Онлайн".into(),
+        kind: ObjectKind::Shop,
+        price_group: group,
+        active: true,
+    };
+    rig.store
+        .update_object(rig.firm_id, online, &as_retail(PriceGroup::Retail))
+        .await
+        .unwrap();
+    rig.push_settle(connection.id).await;
+    assert_eq!(in_shop(&rig, &sku), (Some(3.0), 511), "price group changed");
+
+    // All objects: summed, and Retail whatever the objects' groups.
+    rig.store
+        .update_object(rig.firm_id, online, &as_retail(PriceGroup::Wholesale))
+        .await
+        .unwrap();
+    change_settings(&rig, connection.id, |s| s.feed = FeedObjects::All).await;
+    rig.push_settle(connection.id).await;
+    assert_eq!(in_shop(&rig, &sku), (Some(q), 511), "all objects");
+
+    // The euro changeover: the firm's prices become the same euro amounts the shop has.
+    let before = rig.variant_writes().len();
+    rig.store
+        .euro_changeover(rig.firm_id, "test")
+        .await
+        .unwrap();
+    rig.push_settle(connection.id).await;
+    assert_eq!(in_shop(&rig, &sku), (Some(q), 511), "changeover");
+    assert_eq!(
+        rig.variant_writes().len(),
+        before,
+        "nothing to write: {:?}",
+        &rig.variant_writes()[before..]
+    );
+}
+
+on_both_engines!(g6_transfers_objects_price_groups_and_the_euro_changeover);
