@@ -154,6 +154,10 @@ pub(crate) async fn push(bridge: &Bridge, connection: &ShopConnection) -> SyncRe
             continue;
         }
         writes.sort_by_key(|w| (w.0, w.1.due_since));
+        tracing::info!(
+            differing = writes.len(),
+            "writing quantities and prices to the shop"
+        );
         let mut done = Vec::new();
         let mut calls = 0;
         let mut failure = None;
@@ -184,6 +188,11 @@ pub(crate) async fn push(bridge: &Bridge, connection: &ShopConnection) -> SyncRe
             }
         }
         store.settle_pushes(connection.id, &done, calls).await?;
+        tracing::info!(
+            variants = done.len(),
+            calls,
+            "quantities and prices written to the shop"
+        );
         if let Some(e) = failure {
             return Err(SyncError::Shop(e));
         }

@@ -120,26 +120,77 @@ pub async fn connect_shop(
     body["payments"] = Value::Object(payments);
     api(http, "PUT", &format!("{shop}/settings"), token, Some(body)).await;
     for kind in ["import", "webhooks"] {
-        let job = api(
-            http,
-            "POST",
-            &format!("{shop}/jobs"),
-            token,
-            Some(json!({"kind": kind})),
-        )
-        .await;
-        let job = job["id"].as_i64().expect("job id");
-        let done = api(
-            http,
-            "GET",
-            &format!("{shop}/jobs/{job}?wait=30"),
-            token,
-            None,
-        )
-        .await;
-        assert_eq!(done["status"], "done", "{done}");
+        run_job(http, server_url, token, id, kind).await;
     }
     id
+}
+
+/// Runs a job of the connection through the API and waits for its end.
+pub async fn run_job(
+    http: &reqwest::Client,
+    server_url: &str,
+    token: &str,
+    connection_id: i64,
+    kind: &str,
+) -> Value {
+    let shop = format!("{server_url}/api/v1/shops/{connection_id}");
+    let job = api(
+        http,
+        "POST",
+        &format!("{shop}/jobs"),
+        token,
+        Some(json!({"kind": kind})),
+    )
+    .await;
+    let job = job["id"].as_i64().expect("job id");
+    let done = api(
+        http,
+        "GET",
+        &format!("{shop}/jobs/{job}?wait=30"),
+        token,
+        None,
+    )
+    .await;
+    assert_eq!(done["status"], "done", "{done}");
+    done
+}
+
+/// Makes the connection's values flow to the shop through the API: the shop's
+/// quantities taken as opening stock, the first push previewed and confirmed, auto-sync
+/// on.
+pub async fn start_pushing(
+    http: &reqwest::Client,
+    server_url: &str,
+    token: &str,
+    connection_id: i64,
+) {
+    run_job(http, server_url, token, connection_id, "opening_stock").await;
+    let preview = run_job(http, server_url, token, connection_id, "push_preview").await;
+    let shop = format!("{server_url}/api/v1/shops/{connection_id}");
+    api(
+        http,
+        "POST",
+        &format!("{shop}/first-push/confirm"),
+        token,
+        Some(json!({"job_id": preview["id"]})),
+    )
+    .await;
+    let settings = api(http, "GET", &format!("{shop}/settings"), token, None).await;
+    let payments: serde_json::Map<String, Value> = settings["payments"]
+        .as_array()
+        .expect("payments")
+        .iter()
+        .map(|p| {
+            (
+                p["provider"].as_str().unwrap_or_default().to_owned(),
+                p["payment_type_id"].clone(),
+            )
+        })
+        .collect();
+    let mut body = settings["settings"].clone();
+    body["payments"] = Value::Object(payments);
+    body["auto_sync"] = json!(true);
+    api(http, "PUT", &format!("{shop}/settings"), token, Some(body)).await;
 }
 
 /// The firm's operations made from shop orders, by the shop's order id (the reference's
