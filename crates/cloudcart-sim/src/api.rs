@@ -209,7 +209,9 @@ pub async fn handle(
     let (rate, fault, hang_epoch) = {
         let mut shop = lock(&shop_ref);
         let rate = shop.rate.check(now, limit);
-        if !rate.allowed {
+        if rate.allowed {
+            shop.admitted_requests += 1;
+        } else {
             shop.rate_refusals += 1;
         }
         let fault = next_fault(&mut shop);

@@ -516,6 +516,16 @@ impl Control {
             .unwrap_or(0)
     }
 
+    /// API requests the shop's rate limit admitted so far (reads and writes): what
+    /// clients spent of its budget.
+    pub fn admitted_requests(&self, host: &str) -> u64 {
+        self.state
+            .shops
+            .get(&host.to_ascii_lowercase())
+            .map(|s| lock(s).admitted_requests)
+            .unwrap_or(0)
+    }
+
     /// Current emulator time, `YYYY-MM-DD HH:MM:SS` UTC.
     pub fn now(&self) -> String {
         crate::clock::format_datetime(self.state.clock.now())

@@ -379,6 +379,8 @@ pub struct Shop {
     /// Requests refused with 429 because the sliding window was full (not injected
     /// faults): what a client that keeps under the limit never sees.
     pub rate_refusals: u64,
+    /// API requests admitted by the rate limit (what a client spent of the budget).
+    pub admitted_requests: u64,
 }
 
 impl Shop {
@@ -429,6 +431,7 @@ impl Shop {
             hang_epoch: 0,
             held_requests: 0,
             rate_refusals: 0,
+            admitted_requests: 0,
         };
         for (name, kind, price) in [
             ("Еконт", "econt", 599),

@@ -314,6 +314,7 @@ async fn s1_13_rate_limit_limit_minus_one_then_429_and_window_slides_on_virtual_
     assert_eq!(r.body["error"], "Too Many Requests");
     assert_eq!(r.body["retry_after"], 60);
     assert_eq!(h.sim.control().rate_refusals(HOST), 1, "counted for tests");
+    assert_eq!(h.sim.control().admitted_requests(HOST), 4);
     assert!(r.body["message"]
         .as_str()
         .unwrap()

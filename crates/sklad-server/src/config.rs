@@ -9,11 +9,14 @@
 //! | body limit      | `body_limit`    | `SKLAD_BODY_LIMIT`    | 32 MiB (restore archives)     |
 //! | public address  | `public_url`    | `SKLAD_PUBLIC_URL`    | `http://<listen address>`     |
 //! | secret key file | `secret_key_file` | `SKLAD_SECRET_KEY_FILE` | `<data dir>/secret.key`, created on first start |
+//! | trusted proxy   | `trusted_proxy` | `SKLAD_TRUSTED_PROXY` | none                          |
 //!
 //! `public_url` is where shops reach this server (behind a TLS reverse proxy in
 //! production, e.g. `https://sklad.example.bg`): webhooks are registered under it. The
 //! secret key file holds the key that seals shops' API keys at rest; a configured file
-//! must exist, the default one is created (owner-only) when missing.
+//! must exist, the default one is created (owner-only) when missing. `trusted_proxy` is
+//! the address of the reverse proxy in front of the server: only requests from it have
+//! their client taken from `X-Forwarded-For` (the sign-in throttle counts by client).
 //!
 //! The file is read from the path given by the caller (`sklad --config FILE`) or from
 //! `SKLAD_CONFIG`. The database URL may hold a password, so [`Config`]'s `Debug` and
@@ -23,7 +26,7 @@
 
 use serde::Deserialize;
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 /// Default listen address: loopback only, so a fresh install is not exposed.
@@ -48,6 +51,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// The key file sealing secrets; `None` means `secret.key` in the data directory.
     pub secret_key_file: Option<PathBuf>,
+    /// The reverse proxy whose `X-Forwarded-For` is believed.
+    pub trusted_proxy: Option<IpAddr>,
 }
 
 /// Why the configuration could not be loaded. Never contains the database URL.
@@ -89,6 +94,7 @@ struct FileLayer {
     body_limit: Option<usize>,
     public_url: Option<String>,
     secret_key_file: Option<PathBuf>,
+    trusted_proxy: Option<String>,
 }
 
 impl Default for Config {
@@ -102,6 +108,7 @@ impl Default for Config {
             body_limit: DEFAULT_BODY_LIMIT,
             public_url: None,
             secret_key_file: None,
+            trusted_proxy: None,
         }
     }
 }
@@ -146,6 +153,9 @@ impl Config {
         if let Some(file) = env("SKLAD_SECRET_KEY_FILE").filter(|s| !s.is_empty()) {
             config.secret_key_file = Some(PathBuf::from(file));
         }
+        if let Some(proxy) = env("SKLAD_TRUSTED_PROXY").filter(|s| !s.is_empty()) {
+            config.trusted_proxy = Some(parse_proxy("SKLAD_TRUSTED_PROXY", &proxy)?);
+        }
         if let Some(limit) = env("SKLAD_BODY_LIMIT").filter(|s| !s.is_empty()) {
             config.body_limit = limit.trim().parse().map_err(|_| ConfigError::Invalid {
                 setting: "SKLAD_BODY_LIMIT".into(),
@@ -177,6 +187,9 @@ impl Config {
         }
         if let Some(file) = layer.secret_key_file {
             self.secret_key_file = Some(file);
+        }
+        if let Some(proxy) = layer.trusted_proxy {
+            self.trusted_proxy = Some(parse_proxy("trusted_proxy", &proxy)?);
         }
         Ok(())
     }
@@ -225,6 +238,7 @@ impl fmt::Debug for Config {
             .field("body_limit", &self.body_limit)
             .field("public_url", &self.public_url)
             .field("secret_key_file", &self.secret_key_file)
+            .field("trusted_proxy", &self.trusted_proxy)
             .finish()
     }
 }
@@ -273,6 +287,13 @@ pub fn redact_url(text: &str) -> String {
         }
         Err(_) => "<unparseable database URL>".into(),
     }
+}
+
+fn parse_proxy(setting: &str, value: &str) -> Result<IpAddr, ConfigError> {
+    value.trim().parse().map_err(|_| ConfigError::Invalid {
+        setting: setting.into(),
+        message: "expected an IP address, e.g. 127.0.0.1".into(),
+    })
 }
 
 #[cfg(test)]
@@ -345,6 +366,21 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn a_trusted_proxy_is_an_ip_address() {
+        assert_eq!(
+            Config::load_with(None, env_of(&[])).unwrap().trusted_proxy,
+            None
+        );
+        let config =
+            Config::load_with(None, env_of(&[("SKLAD_TRUSTED_PROXY", "127.0.0.1")])).unwrap();
+        assert_eq!(config.trusted_proxy, Some([127, 0, 0, 1].into()));
+        let error = Config::load_with(None, env_of(&[("SKLAD_TRUSTED_PROXY", "proxy.lan")]))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("SKLAD_TRUSTED_PROXY"), "{error}");
     }
 
     #[test]

@@ -754,3 +754,93 @@ async fn the_owner_adds_users_within_the_seats() {
         "no orphan user"
     );
 }
+
+/// Issue 11: a login tried with wrong passwords is locked after the free attempts —
+/// 429 with `Retry-After` and the reason in words, the right password refused too while
+/// locked, without checking it — and lifts on the server's (virtual) clock; an unknown
+/// login gets the same words after the same argon2 work; every attempt of an existing
+/// login is in the firm's journal with its address; a success clears the count.
+#[tokio::test]
+async fn repeated_failures_lock_a_login_and_unknown_logins_look_the_same() {
+    use sklad_server::login_guard::FREE_PER_LOGIN;
+    let server = start_server().await;
+    let attempt = |login: &'static str, password: &'static str| {
+        let base = server.base.clone();
+        async move {
+            let (cookie, token) = login_page(&base).await;
+            let cookies = format!("sklad_login_csrf={cookie}");
+            post_login(&base, &cookies, &token, login, password, false).await
+        }
+    };
+    // An unknown login and a wrong password: the same page, the same words, one argon2
+    // check each.
+    let checks = server.store.password_checks();
+    let unknown = attempt("nobody-here", "whatever-it-is").await;
+    assert_eq!(server.store.password_checks(), checks + 1);
+    let wrong = attempt(OWNER.0, "not-the-password").await;
+    assert_eq!(server.store.password_checks(), checks + 2);
+    assert_eq!(unknown.status(), StatusCode::OK);
+    assert_eq!(wrong.status(), StatusCode::OK);
+    let unknown = unknown.text().await.unwrap();
+    let wrong = wrong.text().await.unwrap();
+    assert!(unknown.contains("Грешен потребител или парола."));
+    assert!(wrong.contains("Грешен потребител или парола."));
+
+    // The remaining free failures, then the lock.
+    for _ in 1..FREE_PER_LOGIN {
+        assert_eq!(
+            attempt(OWNER.0, "not-the-password").await.status(),
+            StatusCode::OK
+        );
+    }
+    let checks = server.store.password_checks();
+    let locked = attempt(OWNER.0, OWNER.1).await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(locked.headers()["retry-after"], "30");
+    let page = locked.text().await.unwrap();
+    assert!(
+        page.contains("Твърде много неуспешни опити. Опитайте отново след 30 секунди."),
+        "{page}"
+    );
+    assert_eq!(server.store.password_checks(), checks, "not even checked");
+
+    // On the server's clock the lock lifts; the right password then signs in.
+    server.clock.advance(jiff::SignedDuration::from_secs(30));
+    assert_eq!(
+        attempt(OWNER.0, OWNER.1).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    // The success cleared the count: one more failure does not lock.
+    assert_eq!(
+        attempt(OWNER.0, "not-the-password").await.status(),
+        StatusCode::OK
+    );
+
+    let journal = server
+        .store
+        .journal(server.firm_id, Default::default())
+        .await
+        .unwrap();
+    let actions: Vec<&str> = journal.items.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions.iter().filter(|a| **a == "login_failed").count(),
+        FREE_PER_LOGIN as usize + 1,
+        "{actions:?}"
+    );
+    assert_eq!(actions.iter().filter(|a| **a == "login_locked").count(), 1);
+    assert!(actions.contains(&"login"));
+    let failed = journal
+        .items
+        .iter()
+        .find(|e| e.action == "login_failed")
+        .unwrap();
+    assert_eq!(failed.details["address"], "127.0.0.1");
+    assert_eq!(failed.details["login"], OWNER.0);
+    assert!(
+        !journal
+            .items
+            .iter()
+            .any(|e| e.details.to_string().contains("nobody-here")),
+        "unknown logins are not a firm's business"
+    );
+}

@@ -39,6 +39,7 @@ pub use error::{StoreError, StoreResult};
 pub use firms::DEFAULT_OBJECT_NAME;
 pub use outbox::STOCK_CHANGE_CLAIM_LEASE;
 pub use types::*;
+pub use users::PasswordCheck;
 
 use std::sync::Arc;
 
@@ -52,6 +53,8 @@ pub struct Store {
     engine: Engine,
     write_lock: Arc<tokio::sync::Mutex<()>>,
     clock: SharedClock,
+    /// Passwords checked so far (see [`Store::password_checks`]).
+    password_checks: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -104,6 +107,7 @@ impl Store {
             engine,
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
             clock: Arc::new(SystemClock),
+            password_checks: Arc::default(),
         }
     }
 }

@@ -75,6 +75,28 @@ pub(crate) async fn seats_used(conn: &mut sqlx::AnyConnection, firm_id: Id) -> S
     get(&row, "n")
 }
 
+/// What a sign-in attempt found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PasswordCheck {
+    /// Login and password match.
+    Accepted(User),
+    /// They do not; `user` is the login's user when it exists (for the journal only —
+    /// never tell the client).
+    Refused {
+        /// The user, when the login exists.
+        user: Option<User>,
+    },
+}
+
+/// The hash an unknown login's password is checked against (same parameters as a real
+/// one, so the same work).
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        hash_password("no user has this password").expect("argon2 hashes a fixed password")
+    })
+}
+
 fn hash_password(password: &str) -> StoreResult<String> {
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
     Argon2::default()
@@ -243,30 +265,58 @@ impl Store {
     /// The user when login and password match, else `None` (same answer for an
     /// unknown login and a wrong password).
     pub async fn verify_password(&self, login: &str, password: &str) -> StoreResult<Option<User>> {
-        if !crate::db::storable(login) {
-            return Ok(None);
-        }
-        let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, users.password_hash FROM users WHERE login = $1"
-        ))
-        .bind(login.trim().to_lowercase())
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let stored: String = get(&row, "password_hash")?;
-        let Ok(hash) = PasswordHash::new(&stored) else {
-            return Ok(None);
-        };
-        if Argon2::default()
-            .verify_password(password.as_bytes(), &hash)
-            .is_ok()
-        {
-            Ok(Some(user_from_row(&row)?))
+        Ok(match self.check_password(login, password).await? {
+            PasswordCheck::Accepted(user) => Some(user),
+            PasswordCheck::Refused { .. } => None,
+        })
+    }
+
+    /// Checks a sign-in. An unknown login costs the same argon2 work as a wrong password
+    /// (a dummy hash is checked), so the time taken does not tell which logins exist;
+    /// the caller learns the user behind a refused login only to journal it.
+    pub async fn check_password(&self, login: &str, password: &str) -> StoreResult<PasswordCheck> {
+        let row = if crate::db::storable(login) {
+            sqlx::query(&format!(
+                "SELECT {USER_COLUMNS}, users.password_hash FROM users WHERE login = $1"
+            ))
+            .bind(login.trim().to_lowercase())
+            .fetch_optional(&self.pool)
+            .await?
         } else {
-            Ok(None)
-        }
+            None
+        };
+        let (stored, user) = match &row {
+            Some(row) => (
+                get::<String>(row, "password_hash")?,
+                Some(user_from_row(row)?),
+            ),
+            None => (String::new(), None),
+        };
+        // A user's unreadable hash is checked like an unknown login: the dummy, refused.
+        let (hash, genuine) = match PasswordHash::new(&stored) {
+            Ok(hash) => (hash, true),
+            Err(_) => (
+                PasswordHash::new(dummy_hash())
+                    .map_err(|_| StoreError::Database("password hashing failed".to_owned()))?,
+                false,
+            ),
+        };
+        self.password_checks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let matches = Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok();
+        Ok(match user {
+            Some(user) if matches && genuine => PasswordCheck::Accepted(user),
+            user => PasswordCheck::Refused { user },
+        })
+    }
+
+    /// How many passwords this store has checked (each one argon2 verification): tests
+    /// prove with it that an unknown login costs what a wrong password costs.
+    pub fn password_checks(&self) -> u64 {
+        self.password_checks
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Sets a new password (8–200 characters).

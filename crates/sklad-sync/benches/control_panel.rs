@@ -26,30 +26,10 @@ use sklad_domain::Currency;
 use sklad_store::shops::ShopJob;
 use sklad_store::Engine;
 use sklad_sync::JobKind;
+use support::{env_usize, machine};
 
 /// The longest a benchmark waits for one job.
 const LONG: Duration = Duration::from_secs(3600);
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn machine() -> String {
-    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, m)| m.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
-    format!("{cpus} CPUs, {model}")
-}
 
 /// A `/proc/self/status` figure in MiB (`VmRSS`, `VmHWM`).
 fn memory_mib(key: &str) -> Option<f64> {

@@ -55,9 +55,8 @@ pub async fn serve(mut config: Config, args: ServeArgs) -> Result<()> {
     say!("Адрес за известията от магазините / Public address for shop webhooks: {public_url}");
     say!("Спиране / Stop: Ctrl-C");
     let state = AppState {
-        store: store.clone(),
-        clock: Arc::new(SystemClock),
-        bridge: bridge.clone(),
+        trusted_proxy: config.trusted_proxy,
+        ..AppState::new(store.clone(), Arc::new(SystemClock), bridge.clone())
     };
     let app = sklad_server::app_with_body_limit(state, config.body_limit);
     let (stop, stopped) = tokio::sync::watch::channel(false);

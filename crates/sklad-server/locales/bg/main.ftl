@@ -80,6 +80,7 @@ login-login = Потребител
 login-password = Парола
 login-submit = Влез
 login-failed = Грешен потребител или парола.
+login-throttled = Твърде много неуспешни опити. Опитайте отново след { $seconds } секунди.
 logged-out = Излязохте от системата.
 
 ## Home

@@ -80,6 +80,7 @@ login-login = User name
 login-password = Password
 login-submit = Log in
 login-failed = Wrong user name or password.
+login-throttled = Too many failed attempts. Try again in { $seconds } seconds.
 logged-out = You have logged out.
 
 ## Home

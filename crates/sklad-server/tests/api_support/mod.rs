@@ -106,16 +106,17 @@ pub async fn start_with_body_limit(
         .expect("bind loopback");
     let addr = listener.local_addr().expect("address");
     let bridge = test_bridge(&store, &format!("http://{addr}"));
-    let state = AppState {
-        store: store.clone(),
-        clock,
-        bridge: bridge.clone(),
-    };
+    let state = AppState::new(store.clone(), clock, bridge.clone());
     let app = sklad_server::app_with_body_limit(state, body_limit);
     let worker = bridge.clone();
     let task = tokio::spawn(async move {
         tokio::spawn(worker.run(std::future::pending()));
-        axum::serve(listener, app).await.expect("serve");
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .expect("serve");
     });
     let server = TestServer {
         api: format!("http://{addr}/api/v1"),

@@ -110,15 +110,15 @@ pub async fn start_server() -> Server {
     let mut config = sklad_sync::BridgeConfig::new(&base);
     config.clients.clock = Arc::new(cloudcart::clock::VirtualClock::new());
     let bridge = sklad_sync::Bridge::new(store.clone(), sklad_sync::SecretBox::random(), config);
-    let state = AppState {
-        store: store.clone(),
-        clock: Arc::new(clock.clone()),
-        bridge: bridge.clone(),
-    };
+    let state = AppState::new(store.clone(), Arc::new(clock.clone()), bridge.clone());
     let app = sklad_server::app(state);
     let task = tokio::spawn(async move {
         tokio::spawn(bridge.run(std::future::pending()));
-        let _ = axum::serve(listener, app).await;
+        let _ = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await;
     });
     Server {
         base,

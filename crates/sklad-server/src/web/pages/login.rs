@@ -2,10 +2,12 @@
 
 use askama::Template;
 use axum::extract::{Form, Query, State};
-use axum::http::HeaderMap;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::login_guard::ClientAddr;
 use crate::web::error::{render, WebError};
 use crate::web::form::FormData;
 use crate::web::i18n::{Lang, Tr};
@@ -15,6 +17,7 @@ use crate::web::session::{
     Posted, FIRM_COOKIE, LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS,
 };
 use crate::AppState;
+use sklad_store::PasswordCheck;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -78,9 +81,13 @@ pub async fn show(
     login_page(lang, &random_token(), is_https(&headers), "", None, notice)
 }
 
-/// `POST /login`: checks the password, starts a session in the user's first firm.
+/// `POST /login`: checks the password, starts a session in the user's first firm. A
+/// login or address locked by repeated failures gets 429 with `Retry-After` before any
+/// password is checked; an unknown login and a wrong password get the same words after
+/// the same work. Every attempt of an existing login is in its firms' journals.
 pub async fn submit(
     State(state): State<AppState>,
+    ClientAddr(address): ClientAddr,
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -103,13 +110,32 @@ pub async fn submit(
             None,
         )
     };
+    if let Some(wait) = state.login_guard.wait(&login, address) {
+        return throttled(lang, https, &login, wait);
+    }
     let store = &state.store;
-    let Some(user) = store
-        .verify_password(&login, form.get("password"))
+    let user = match store
+        .check_password(&login, form.get("password"))
         .await
         .map_err(|e| WebError::store(lang, e))?
-    else {
-        return failed();
+    {
+        PasswordCheck::Accepted(user) => user,
+        PasswordCheck::Refused { user } => {
+            let lock = state.login_guard.failed(&login, address);
+            tracing::warn!(%address, locked = lock.is_some(), "sign-in refused");
+            if let Some(user) = user {
+                let mut details =
+                    serde_json::json!({ "login": user.login, "address": address.to_string() });
+                journal_sign_in(store, &user, "login_failed", details.clone()).await;
+                if let Some(lock) = lock {
+                    details["locked_until"] = serde_json::json!(lock.until.to_string());
+                    details["locked"] =
+                        serde_json::json!(if lock.login { "login" } else { "address" });
+                    journal_sign_in(store, &user, "login_locked", details).await;
+                }
+            }
+            return failed();
+        }
     };
     let memberships = store
         .memberships(user.id)
@@ -124,6 +150,14 @@ pub async fn submit(
     else {
         return failed();
     };
+    state.login_guard.succeeded(&login, address);
+    journal_sign_in(
+        store,
+        &user,
+        "login",
+        serde_json::json!({ "login": user.login, "address": address.to_string() }),
+    )
+    .await;
     let expires = state.clock.now() + jiff::SignedDuration::from_hours(SESSION_HOURS);
     let new = store
         .create_session(user.id, first.firm_id, expires)
@@ -146,6 +180,48 @@ pub async fn submit(
         ),
     );
     Ok((headers, Redirect::to("/")).into_response())
+}
+
+/// The login page refused with 429: too many failures, try again after `wait`.
+fn throttled(
+    lang: Lang,
+    https: bool,
+    login: &str,
+    wait: jiff::SignedDuration,
+) -> Result<Response, WebError> {
+    let seconds = wait.as_secs().max(1) + i64::from(wait.subsec_nanos() > 0);
+    let message = Tr::new(lang).t1("login-throttled", "seconds", &seconds.to_string());
+    let mut response = login_page(lang, &random_token(), https, login, Some(message), None)?;
+    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(RETRY_AFTER, value);
+    }
+    Ok(response)
+}
+
+/// Writes a sign-in event to the journal of every firm of `user` (a journal that cannot
+/// be written is logged, not shown: the answer to the attempt must not change).
+async fn journal_sign_in(
+    store: &sklad_store::Store,
+    user: &sklad_domain::model::User,
+    action: &str,
+    details: serde_json::Value,
+) {
+    let firms = match store.memberships(user.id).await {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::warn!(code = e.code(), "journaling a sign-in failed");
+            return;
+        }
+    };
+    for m in firms {
+        if let Err(e) = store
+            .append_journal(m.firm_id, &user.login, action, details.clone())
+            .await
+        {
+            tracing::warn!(code = e.code(), "journaling a sign-in failed");
+        }
+    }
 }
 
 /// `POST /logout`.
