@@ -509,20 +509,21 @@ impl Control {
     /// API requests refused with 429 because the shop's sliding window was full (injected
     /// 429 faults not counted): 0 for a client that keeps under the limit.
     pub fn rate_refusals(&self, host: &str) -> u64 {
-        self.state
-            .shops
-            .get(&host.to_ascii_lowercase())
-            .map(|s| lock(s).rate_refusals)
-            .unwrap_or(0)
+        self.shop_count(host, |s| s.rate_refusals)
     }
 
     /// API requests the shop's rate limit admitted so far (reads and writes): what
     /// clients spent of its budget.
     pub fn admitted_requests(&self, host: &str) -> u64 {
+        self.shop_count(host, |s| s.admitted_requests)
+    }
+
+    /// A count kept by the shop on `host` (0 for an unknown shop).
+    fn shop_count(&self, host: &str, count: impl Fn(&Shop) -> u64) -> u64 {
         self.state
             .shops
             .get(&host.to_ascii_lowercase())
-            .map(|s| lock(s).admitted_requests)
+            .map(|s| count(&lock(s)))
             .unwrap_or(0)
     }
 

@@ -354,6 +354,21 @@ impl Sql {
         self.push(")")
     }
 
+    /// `(t1, t2, …)` of text arguments (`(NULL)` when empty: matches nothing).
+    pub fn text_list(&mut self, texts: &[String]) -> &mut Sql {
+        self.push("(");
+        if texts.is_empty() {
+            self.push("NULL");
+        }
+        for (i, text) in texts.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.arg(Arg::Text(text.clone()));
+        }
+        self.push(")")
+    }
+
     /// The query with its arguments bound.
     pub fn query(&self) -> sqlx::query::Query<'_, Any, sqlx::any::AnyArguments<'_>> {
         let mut q = sqlx::query(&self.text);

@@ -19,42 +19,10 @@ mod support;
 use std::time::{Duration, Instant};
 
 use cloudcart_sim::{ClockMode, ShopConfig};
-use sklad_domain::operation::{Line, OperationDraft, OperationKind};
-use sklad_domain::{Currency, Id, Quantity, VatRate};
+use sklad_domain::operation::OperationKind;
+use sklad_domain::{Currency, Id};
 use sklad_store::Engine;
-use support::{env_usize, machine, rig, rig_on, Rig};
-
-fn line(good_id: Id, units: i64) -> Line {
-    Line {
-        good_id,
-        quantity: Quantity::from_units(units),
-        unit_price: 900,
-        vat_rate: VatRate::Standard,
-        discount_bp: 0,
-    }
-}
-
-async fn operate(rig: &Rig, kind: OperationKind, lines: Vec<Line>) {
-    let object = rig.store.objects(rig.firm_id).await.unwrap()[0].id;
-    rig.store
-        .create_operation(
-            rig.firm_id,
-            &OperationDraft {
-                kind,
-                date: jiff::civil::date(2026, 11, 30),
-                object_id: object,
-                target_object_id: None,
-                partner_id: None,
-                payment_type_id: None,
-                currency: Currency::Eur,
-                lines,
-                external_ref: None,
-                note: None,
-            },
-        )
-        .await
-        .unwrap();
-}
+use support::{env_usize, line, machine, operate, rig, rig_on, Rig};
 
 /// The shop's counted variants with their goods and quantities.
 async fn counted(rig: &Rig) -> Vec<(u64, Id, f64)> {
@@ -101,7 +69,7 @@ async fn freshness(engine: Engine, changes: usize) {
         let (_, good, _) = goods[i % goods.len()];
         let writes = rig.variant_writes().len();
         let committed = Instant::now();
-        operate(&rig, OperationKind::Sale, vec![line(good, 1)]).await;
+        operate(&rig, OperationKind::Sale, vec![line(good, 1, 900)]).await;
         // Bounded: a write later than 30 s counts as 30 s.
         while rig.variant_writes().len() == writes && committed.elapsed() < Duration::from_secs(30)
         {
@@ -176,7 +144,7 @@ async fn efficiency(linked: usize) {
     pass("nothing changed").await;
     let changed = (goods.len() / 100).max(1);
     for (_, good, _) in goods.iter().filter(|g| g.2 >= 1.0).take(changed) {
-        operate(&rig, OperationKind::Sale, vec![line(*good, 1)]).await;
+        operate(&rig, OperationKind::Sale, vec![line(*good, 1, 900)]).await;
     }
     let requests = pass("1 % changed").await;
     println!(
@@ -202,12 +170,17 @@ async fn backlog(changed: usize) {
         .collect();
     let before = rig.variant_writes().len();
     for chunk in goods.chunks(250) {
-        let lines = chunk.iter().map(|(_, g, _)| line(*g, 5)).collect();
+        let lines = chunk.iter().map(|(_, g, _)| line(*g, 5, 500)).collect();
         operate(&rig, OperationKind::Delivery, lines).await;
     }
     let sold_out: Vec<&(u64, Id, f64)> = goods.iter().step_by(goods.len() / 10).take(10).collect();
     for (_, good, q) in &sold_out {
-        operate(&rig, OperationKind::Sale, vec![line(*good, *q as i64 + 5)]).await;
+        operate(
+            &rig,
+            OperationKind::Sale,
+            vec![line(*good, *q as i64 + 5, 900)],
+        )
+        .await;
     }
     let virtual_start = rig.time.elapsed();
     let wall = Instant::now();

@@ -126,6 +126,9 @@ struct Inner {
     push_backoff: Mutex<HashMap<Id, (jiff::Timestamp, u32)>>,
     /// Whether the product refresher runs (see [`products`]).
     refreshing: std::sync::atomic::AtomicBool,
+    /// Per connection: imports hold it shared while they move the tracked shop
+    /// quantities and the operation, the pusher exclusively while it compares.
+    import_gates: Mutex<HashMap<Id, Arc<tokio::sync::RwLock<()>>>>,
     /// Held while an import finds or creates its partner.
     partner_lock: tokio::sync::Mutex<()>,
     /// The webhook doors recently opened (connections and digests of their secrets).
@@ -171,6 +174,7 @@ impl Bridge {
                 pushing: Mutex::new(HashSet::new()),
                 push_backoff: Mutex::new(HashMap::new()),
                 refreshing: std::sync::atomic::AtomicBool::new(false),
+                import_gates: Mutex::new(HashMap::new()),
                 partner_lock: tokio::sync::Mutex::new(()),
                 doors: doors::Doors::default(),
                 writer: tokio::sync::OnceCell::new(),
@@ -291,6 +295,14 @@ impl Bridge {
             ));
         }
         Ok(())
+    }
+
+    /// The import gate of a connection (see [`Inner::import_gates`]).
+    pub(crate) fn import_gate(&self, connection_id: Id) -> Arc<tokio::sync::RwLock<()>> {
+        self.lock(&self.inner.import_gates)
+            .entry(connection_id)
+            .or_default()
+            .clone()
     }
 
     fn lock<'a, T>(&self, m: &'a Mutex<T>) -> std::sync::MutexGuard<'a, T> {

@@ -131,7 +131,10 @@ pub(crate) async fn push(bridge: &Bridge, connection: &ShopConnection) -> SyncRe
     let store = bridge.store();
     let side = Side::of(bridge, connection).await?;
     let client = bridge.client_of(connection).await?;
+    let gate = bridge.import_gate(connection.id);
     loop {
+        // Compared while no import of the connection is half-way (see `orders::import`).
+        let comparing = gate.write().await;
         let due = store
             .due_links(connection.id, side.group, DUE_PER_ROUND)
             .await?;
@@ -139,6 +142,7 @@ pub(crate) async fn push(bridge: &Bridge, connection: &ShopConnection) -> SyncRe
             return Ok(());
         }
         let facts = side.facts(bridge, &due).await?;
+        drop(comparing);
         let mut quiet = Vec::new();
         let mut writes = Vec::new();
         for (d, f) in due.iter().zip(&facts) {

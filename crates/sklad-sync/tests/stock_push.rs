@@ -6,58 +6,12 @@
 mod support;
 
 use cloudcart_sim::ShopConfig;
-use sklad_domain::operation::{Line, OperationDraft, OperationKind};
+use sklad_domain::operation::OperationKind;
 use sklad_domain::shop::connection::FeedObjects;
 use sklad_domain::shop::{ConnectionInput, ShopSettings};
-use sklad_domain::{Currency, Id, PriceGroup, Quantity, VatRate};
+use sklad_domain::{Currency, Id, PriceGroup};
 use sklad_store::Engine;
-use support::{rig, Rig};
-
-fn line(good_id: Id, units: i64, unit_price: i64) -> Line {
-    Line {
-        good_id,
-        quantity: Quantity::from_units(units),
-        unit_price,
-        vat_rate: VatRate::Standard,
-        discount_bp: 0,
-    }
-}
-
-/// An operation of `kind` in the firm's first object.
-async fn operate(rig: &Rig, kind: OperationKind, lines: Vec<Line>) -> Id {
-    let object = rig.store.objects(rig.firm_id).await.unwrap()[0].id;
-    operate_in(rig, kind, object, None, lines).await
-}
-
-/// An operation of `kind` in `object` (a transfer to `target`).
-async fn operate_in(
-    rig: &Rig,
-    kind: OperationKind,
-    object: Id,
-    target: Option<Id>,
-    lines: Vec<Line>,
-) -> Id {
-    let currency = rig.store.firm(rig.firm_id).await.unwrap().currency;
-    rig.store
-        .create_operation(
-            rig.firm_id,
-            &OperationDraft {
-                kind,
-                date: jiff::civil::date(2026, 11, 30),
-                object_id: object,
-                target_object_id: target,
-                partner_id: None,
-                payment_type_id: None,
-                currency,
-                lines,
-                external_ref: None,
-                note: None,
-            },
-        )
-        .await
-        .unwrap()
-        .id
-}
+use support::{line, operate, operate_in, rig, Rig};
 
 /// The shop's (quantity in units, price) of the variant with `sku`.
 fn in_shop(rig: &Rig, sku: &str) -> (Option<f64>, i64) {

@@ -13,29 +13,68 @@ use support::shop::{api, connect_shop, firm_with_owner, operations_by_shop_order
 use support::{serve_logged, wait_for_log};
 
 const WAIT: Duration = Duration::from_secs(60);
+const HOST: &str = "shop.localhost";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn x2_killed_between_the_inbox_write_and_the_import_the_order_is_imported_once() {
+/// The emulator with `shop` on virtual time, a firm in a fresh data directory, the built
+/// `sklad serve` on it with its log, and the shop connected through the API.
+struct Started {
+    sim: Sim,
+    _dir: tempfile::TempDir,
+    data: std::path::PathBuf,
+    firm: support::shop::Firm,
+    server: support::Server,
+    log: std::sync::mpsc::Receiver<String>,
+    /// The address the server listens on (a restart takes the same).
+    listen: String,
+    http: reqwest::Client,
+    connection: i64,
+}
+
+async fn start(shop: ShopConfig) -> Started {
     let sim = Sim::start(SimConfig {
-        shops: vec![ShopConfig::new("shop.localhost").seed_products(3)],
+        shops: vec![shop],
         clock: ClockMode::Virtual,
         ..SimConfig::default()
     })
     .await
     .expect("emulator");
-    let host = "shop.localhost";
     let key = sim.control().shops()[0].api_keys[0].clone();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let firm = firm_with_owner(&data, None, "Срив ООД");
-
     let data_dir = data.clone();
     let (server, log) = tokio::task::spawn_blocking(move || serve_logged(&data_dir, "127.0.0.1:0"))
         .await
         .unwrap();
     let listen = server.url.trim_start_matches("http://").to_owned();
     let http = reqwest::Client::new();
-    connect_shop(&http, &server.url, &firm.token, &sim.base_url(host), &key).await;
+    let connection = connect_shop(&http, &server.url, &firm.token, &sim.base_url(HOST), &key).await;
+    Started {
+        sim,
+        _dir: dir,
+        data,
+        firm,
+        server,
+        log,
+        listen,
+        http,
+        connection,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn x2_killed_between_the_inbox_write_and_the_import_the_order_is_imported_once() {
+    let Started {
+        sim,
+        _dir,
+        data,
+        firm,
+        server,
+        log,
+        listen,
+        ..
+    } = start(ShopConfig::new(HOST).seed_products(3)).await;
+    let host = HOST;
 
     // The shop answers 503 to every read: the delivery is stored, the import cannot run.
     sim.control()
@@ -95,28 +134,21 @@ async fn x2_killed_between_the_inbox_write_and_the_import_the_order_is_imported_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn g6_killed_with_a_write_to_the_shop_in_flight_the_shop_ends_with_the_right_value() {
-    let mut shop = ShopConfig::new("shop.localhost").seed_products(3);
+    let mut shop = ShopConfig::new(HOST).seed_products(3);
     // The server's limiter runs on real time, the shop's window on virtual time.
     shop.rate_limit_per_minute = 100_000_000;
-    let sim = Sim::start(SimConfig {
-        shops: vec![shop],
-        clock: ClockMode::Virtual,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("emulator");
-    let host = "shop.localhost";
-    let key = sim.control().shops()[0].api_keys[0].clone();
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let firm = firm_with_owner(&data, None, "Срив ООД");
-    let data_dir = data.clone();
-    let (server, log) = tokio::task::spawn_blocking(move || serve_logged(&data_dir, "127.0.0.1:0"))
-        .await
-        .unwrap();
-    let listen = server.url.trim_start_matches("http://").to_owned();
-    let http = reqwest::Client::new();
-    let connection = connect_shop(&http, &server.url, &firm.token, &sim.base_url(host), &key).await;
+    let Started {
+        sim,
+        _dir,
+        data,
+        firm,
+        server,
+        log,
+        listen,
+        http,
+        connection,
+    } = start(shop).await;
+    let host = HOST;
     start_pushing(&http, &server.url, &firm.token, connection).await;
     let variant = sim
         .control()

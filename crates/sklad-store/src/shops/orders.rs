@@ -483,16 +483,11 @@ impl Store {
         let mut select = Sql::new(
             "SELECT o.connection_id, o.shop_order_id FROM shop_orders o \
              JOIN shop_connections c ON c.id = o.connection_id \
-             WHERE o.dirty = 1 AND c.active = 1 AND c.shop_host IN (",
+             WHERE o.dirty = 1 AND c.active = 1 AND c.shop_host IN ",
         );
-        for (i, host) in hosts.iter().enumerate() {
-            if i > 0 {
-                select.push(", ");
-            }
-            select.arg(Arg::Text(host.clone()));
-        }
         select
-            .push(") AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ")
+            .text_list(hosts)
+            .push(" AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ")
             .arg(Arg::Text(now.clone()))
             .push(") AND (o.claimed_until IS NULL OR o.claimed_until <= ")
             .arg(Arg::Text(now))

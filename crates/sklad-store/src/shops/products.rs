@@ -76,16 +76,11 @@ impl Store {
         let mut select = Sql::new(
             "SELECT h.connection_id, h.shop_product_id, h.version, c.firm_id \
              FROM shop_product_hints h JOIN shop_connections c ON c.id = h.connection_id \
-             WHERE c.active = 1 AND c.shop_host IN (",
+             WHERE c.active = 1 AND c.shop_host IN ",
         );
-        for (i, host) in hosts.iter().enumerate() {
-            if i > 0 {
-                select.push(", ");
-            }
-            select.arg(Arg::Text(host.clone()));
-        }
         select
-            .push(") AND (h.claimed_until IS NULL OR h.claimed_until <= ")
+            .text_list(hosts)
+            .push(" AND (h.claimed_until IS NULL OR h.claimed_until <= ")
             .arg(Arg::Text(ts_text(now)))
             .push(") ORDER BY h.hinted_at LIMIT ")
             .arg(Arg::Int(limit.clamp(1, 1000)));

@@ -149,6 +149,11 @@ pub(crate) async fn import(
         Err(e) => return Err(Stop::Later(e.into(), None)),
     };
     let order = read::shop_order(&full, record.fees.as_ref());
+    // The pusher does not compare this connection's links between the tracked shop
+    // quantities moving (below) and the operation changing (further down): it would
+    // write a value half-way between the two.
+    let gate = bridge.import_gate(connection.id);
+    let _importing = gate.read().await;
     // The shop takes and gives back stock by itself (API.md §3.6): the tracked shop
     // quantities of its variants move with it, whatever else this import does.
     if let Some(took) = shop_took_stock(

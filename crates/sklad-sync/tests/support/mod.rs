@@ -15,8 +15,9 @@ use cloudcart::clock::{Clock, Sleep};
 use cloudcart_sim::{ClockMode, Control, ShopConfig, Sim, SimConfig};
 use sklad_domain::clock::ManualClock;
 use sklad_domain::model::{FirmInput, ObjectInput, ObjectKind};
+use sklad_domain::operation::{Line, OperationDraft, OperationKind};
 use sklad_domain::shop::ConnectionInput;
-use sklad_domain::{Currency, Id, PriceGroup};
+use sklad_domain::{Currency, Id, PriceGroup, Quantity, VatRate};
 use sklad_store::shops::{ShopConnection, ShopJob};
 use sklad_store::testing::TestDatabase;
 use sklad_store::{Engine, Store};
@@ -428,6 +429,53 @@ impl Rig {
             .unwrap()
             .id
     }
+}
+
+/// A line of `units` of a good at `unit_price` (minor units, VAT 20 %).
+pub fn line(good_id: Id, units: i64, unit_price: i64) -> Line {
+    Line {
+        good_id,
+        quantity: Quantity::from_units(units),
+        unit_price,
+        vat_rate: VatRate::Standard,
+        discount_bp: 0,
+    }
+}
+
+/// An operation of `kind` in the firm's first object.
+pub async fn operate(rig: &Rig, kind: OperationKind, lines: Vec<Line>) -> Id {
+    let object = rig.store.objects(rig.firm_id).await.unwrap()[0].id;
+    operate_in(rig, kind, object, None, lines).await
+}
+
+/// An operation of `kind` in `object` (a transfer to `target`).
+pub async fn operate_in(
+    rig: &Rig,
+    kind: OperationKind,
+    object: Id,
+    target: Option<Id>,
+    lines: Vec<Line>,
+) -> Id {
+    let currency = rig.store.firm(rig.firm_id).await.unwrap().currency;
+    rig.store
+        .create_operation(
+            rig.firm_id,
+            &OperationDraft {
+                kind,
+                date: jiff::civil::date(2026, 11, 30),
+                object_id: object,
+                target_object_id: target,
+                partner_id: None,
+                payment_type_id: None,
+                currency,
+                lines,
+                external_ref: None,
+                note: None,
+            },
+        )
+        .await
+        .unwrap()
+        .id
 }
 
 /// A number from the environment, or `default` (benchmark sizes).
