@@ -369,6 +369,15 @@ mod tests {
     }
 
     #[test]
+    fn the_deployment_example_loads() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/sklad.toml");
+        let config = Config::load_with(Some(&example), env_of(&[])).unwrap();
+        assert_eq!(config.public_url(), "https://sklad.example.bg");
+        assert_eq!(config.trusted_proxy, Some([127, 0, 0, 1].into()));
+        assert_eq!(config.data_dir, PathBuf::from("/var/lib/sklad"));
+    }
+
+    #[test]
     fn a_trusted_proxy_is_an_ip_address() {
         assert_eq!(
             Config::load_with(None, env_of(&[])).unwrap().trusted_proxy,

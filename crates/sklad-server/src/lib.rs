@@ -5,6 +5,7 @@
 pub mod api;
 pub mod config;
 pub mod error;
+pub mod health;
 pub mod hooks;
 pub mod login_guard;
 mod state;
@@ -30,6 +31,7 @@ pub fn app_with_body_limit(state: AppState, body_limit: usize) -> axum::Router {
     axum::Router::new()
         .nest("/api/v1", api::router())
         .merge(hooks::router())
+        .merge(health::router())
         .merge(web::router())
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))

@@ -287,7 +287,60 @@ async fn oversized_bodies_are_413() {
     server.store.close().await;
 }
 
+/// Issue 10: `/healthz` answers while the process runs; `/readyz` says ready while the
+/// database answers, its migrations are current and the workers run, and 503 naming the
+/// database once it is gone — both without a token and without a secret in the body.
+async fn health_and_readiness_flip_when_the_database_goes(server: TestServer) {
+    let get = |path: &'static str| {
+        let http = server.http.clone();
+        let url = format!("{}{path}", server.base);
+        async move {
+            let answer = http.get(url).send().await.expect("request");
+            let status = answer.status();
+            (
+                status,
+                answer.json::<serde_json::Value>().await.expect("json"),
+            )
+        }
+    };
+    assert_eq!(
+        get("/healthz").await,
+        (StatusCode::OK, json!({"status": "ok"}))
+    );
+    // The worker loop's first round may still be under way.
+    let mut ready = get("/readyz").await;
+    for _ in 0..50 {
+        if ready.0 == StatusCode::OK {
+            break;
+        }
+        server
+            .bridge
+            .wait_for_activity(std::time::Duration::from_millis(100))
+            .await;
+        ready = get("/readyz").await;
+    }
+    assert_eq!(
+        ready,
+        (
+            StatusCode::OK,
+            json!({"status": "ready", "checks": {"database": "ok", "migrations": "ok", "workers": "ok"}})
+        )
+    );
+    server.store.close().await;
+    let (status, body) = get("/readyz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["status"], "not_ready");
+    assert_eq!(body["checks"]["database"], "unreachable");
+    assert!(!body.to_string().contains("postgres://"), "{body}");
+    assert_eq!(
+        get("/healthz").await.0,
+        StatusCode::OK,
+        "the process still runs"
+    );
+}
+
 on_both_engines!(
     bad_bodies_are_refused_and_nothing_is_written,
-    missing_or_unknown_tokens_are_401
+    missing_or_unknown_tokens_are_401,
+    health_and_readiness_flip_when_the_database_goes
 );

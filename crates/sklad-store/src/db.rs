@@ -82,6 +82,22 @@ fn create_parent_dir(url: &str) -> StoreResult<()> {
     }
 }
 
+/// Whether every migration this build knows has been applied (an error: the database
+/// cannot be reached).
+pub(crate) async fn migrations_current(store: &Store) -> StoreResult<bool> {
+    let migrator = match store.engine {
+        Engine::Sqlite => &SQLITE_MIGRATIONS,
+        Engine::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    let latest = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+    let applied: Option<i64> =
+        sqlx::query("SELECT MAX(version) AS version FROM _sqlx_migrations WHERE success = TRUE")
+            .fetch_one(&store.pool)
+            .await
+            .map(|row| get::<Option<i64>>(&row, "version"))??;
+    Ok(applied == Some(latest))
+}
+
 pub(crate) async fn migrate(store: &Store) -> StoreResult<()> {
     let _guard = store.write_lock.lock().await;
     let migrator = match store.engine {

@@ -86,6 +86,12 @@ impl Store {
         db::migrate(self).await
     }
 
+    /// Whether the database answers and has every migration of this build (readiness):
+    /// `Err` when it cannot be reached.
+    pub async fn migrations_current(&self) -> StoreResult<bool> {
+        db::migrations_current(self).await
+    }
+
     /// The clock the store dates its records by.
     pub fn clock(&self) -> &SharedClock {
         &self.clock

@@ -126,6 +126,8 @@ struct Inner {
     push_backoff: Mutex<HashMap<Id, (jiff::Timestamp, u32)>>,
     /// Whether the product refresher runs (see [`products`]).
     refreshing: std::sync::atomic::AtomicBool,
+    /// When [`Bridge::run`] last finished a round (readiness).
+    last_round: Mutex<Option<std::time::Instant>>,
     /// Per connection: imports hold it shared while they move the tracked shop
     /// quantities and the operation, the pusher exclusively while it compares.
     import_gates: Mutex<HashMap<Id, Arc<tokio::sync::RwLock<()>>>>,
@@ -175,6 +177,7 @@ impl Bridge {
                 push_backoff: Mutex::new(HashMap::new()),
                 refreshing: std::sync::atomic::AtomicBool::new(false),
                 import_gates: Mutex::new(HashMap::new()),
+                last_round: Mutex::new(None),
                 partner_lock: tokio::sync::Mutex::new(()),
                 doors: doors::Doors::default(),
                 writer: tokio::sync::OnceCell::new(),
@@ -405,6 +408,7 @@ impl Bridge {
             if let Err(e) = self.tick().await {
                 tracing::warn!(code = e.code(), error = %e.message_en(), "bridge round failed");
             }
+            *self.lock(&self.inner.last_round) = Some(std::time::Instant::now());
             let next_round = tokio::time::sleep(self.inner.config.poll_interval);
             tokio::pin!(next_round);
             loop {
@@ -421,6 +425,14 @@ impl Bridge {
             }
         }
         self.release_leases().await;
+    }
+
+    /// Whether the background workers run: [`Bridge::run`] finished a round within the
+    /// last three round intervals (at least 30 s).
+    pub fn working(&self) -> bool {
+        let within = (self.inner.config.poll_interval * 3).max(Duration::from_secs(30));
+        self.lock(&self.inner.last_round)
+            .is_some_and(|at| at.elapsed() <= within)
     }
 
     /// Gives up the leases this process holds (when it stops working with shops: at

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SKLAD_LOG")
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),
@@ -19,8 +19,13 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         // A log line that cannot be written (stderr closed) is lost, not reported with
         // `eprintln!`, which would panic the request that logged it.
-        .log_internal_errors(false)
-        .init();
+        .log_internal_errors(false);
+    // Human-readable lines by default; one JSON object per line for log collectors.
+    if std::env::var("SKLAD_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        logs.json().with_current_span(true).init();
+    } else {
+        logs.init();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

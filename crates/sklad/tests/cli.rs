@@ -4,7 +4,9 @@
 mod support;
 
 use std::io::{Read, Write};
-use support::{ok, serve, serve_with_stderr_closed, sklad, value};
+use support::{
+    ok, serve, serve_logged_as_json, serve_with_stderr_closed, sklad, value, wait_for_log,
+};
 
 #[test]
 fn administers_firms_users_tokens_and_archives() {
@@ -228,5 +230,28 @@ fn serve_answers_with_its_standard_error_closed() {
     for _ in 0..3 {
         let response = get_raw(&server.url, "/api/v1/openapi.json");
         assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    }
+}
+
+/// Issue 10: with `SKLAD_LOG_FORMAT=json` every log line is one JSON object (a request's
+/// line carries its span: method and path); `/healthz` answers without a session.
+#[test]
+fn serve_logs_json_lines_when_asked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (server, log) = serve_logged_as_json(&dir.path().join("data"));
+    let response = get_raw(&server.url, "/healthz");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.ends_with("{\"status\":\"ok\"}"), "{response}");
+    let line = wait_for_log(&log, &["/healthz"], std::time::Duration::from_secs(30));
+    drop(server);
+    let entry: serde_json::Value = serde_json::from_str(&line).expect("a JSON line");
+    assert_eq!(entry["span"]["path"], "/healthz", "{entry}");
+    assert_eq!(entry["span"]["method"], "GET", "{entry}");
+    assert!(
+        entry["level"].is_string() && entry["timestamp"].is_string(),
+        "{entry}"
+    );
+    for other in log.try_iter() {
+        serde_json::from_str::<serde_json::Value>(&other).expect("every line is JSON");
     }
 }

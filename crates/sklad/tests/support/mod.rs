@@ -18,7 +18,8 @@ fn command(data_dir: &Path, database_url: Option<&str>) -> Command {
         .env("SKLAD_DATA_DIR", data_dir)
         .env_remove("SKLAD_DATABASE_URL")
         .env_remove("SKLAD_CONFIG")
-        .env_remove("SKLAD_LISTEN");
+        .env_remove("SKLAD_LISTEN")
+        .env_remove("SKLAD_LOG_FORMAT");
     if let Some(url) = database_url {
         command.env("SKLAD_DATABASE_URL", url);
     }
@@ -84,13 +85,13 @@ impl Drop for Server {
 
 /// Starts `sklad serve` on a free loopback port over `data_dir` and reads its banner.
 pub fn serve(data_dir: &Path) -> Server {
-    start_serve(data_dir, None, "127.0.0.1:0", Stdio::null())
+    start_serve(command(data_dir, None), "127.0.0.1:0", Stdio::null())
 }
 
 /// [`serve`] with its standard error closed as soon as it has started (a supervisor
 /// gone, a terminal closed): its log lines have nowhere to go.
 pub fn serve_with_stderr_closed(data_dir: &Path) -> Server {
-    let mut server = start_serve(data_dir, None, "127.0.0.1:0", Stdio::piped());
+    let mut server = start_serve(command(data_dir, None), "127.0.0.1:0", Stdio::piped());
     drop(server.child.stderr.take());
     server
 }
@@ -107,7 +108,22 @@ pub fn serve_logged_on(
     database_url: Option<&str>,
     listen: &str,
 ) -> (Server, std::sync::mpsc::Receiver<String>) {
-    let mut server = start_serve(data_dir, database_url, listen, Stdio::piped());
+    logged(start_serve(
+        command(data_dir, database_url),
+        listen,
+        Stdio::piped(),
+    ))
+}
+
+/// [`serve_logged`] with its log lines as JSON objects (`SKLAD_LOG_FORMAT=json`).
+pub fn serve_logged_as_json(data_dir: &Path) -> (Server, std::sync::mpsc::Receiver<String>) {
+    let mut command = command(data_dir, None);
+    command.env("SKLAD_LOG_FORMAT", "json");
+    logged(start_serve(command, "127.0.0.1:0", Stdio::piped()))
+}
+
+/// The server with a thread passing its log lines (stderr) to the receiver.
+fn logged(mut server: Server) -> (Server, std::sync::mpsc::Receiver<String>) {
     let stderr = server.child.stderr.take().expect("stderr");
     let (tx, rx) = std::sync::mpsc::channel();
     // Drains the pipe until the server exits, even once nobody listens: a closed pipe
@@ -141,8 +157,8 @@ pub fn wait_for_log(
     }
 }
 
-fn start_serve(data_dir: &Path, database_url: Option<&str>, listen: &str, stderr: Stdio) -> Server {
-    let mut child = command(data_dir, database_url)
+fn start_serve(mut command: Command, listen: &str, stderr: Stdio) -> Server {
+    let mut child = command
         .args(["serve", "--listen", listen])
         .stdout(Stdio::piped())
         .stderr(stderr)
