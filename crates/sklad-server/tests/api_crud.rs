@@ -356,11 +356,15 @@ async fn owners_manage_members_and_tokens(server: TestServer) {
         .unwrap()
         .iter()
         .all(|t| t.get("plaintext").is_none()));
-    assert!(listed
+    let kasa = listed
         .as_array()
         .unwrap()
         .iter()
-        .any(|t| t["name"] == "Каса 1" && t["user_id"] == clerk_id));
+        .find(|t| t["name"] == "Каса 1" && t["user_id"] == clerk_id)
+        .expect("the new token listed");
+    // Issue 11: when each token was last used (to the minute) is shown.
+    let now = sklad_domain::clock::Clock::now(&server.clock);
+    assert_eq!(kasa["last_used_at"], json!(now.to_string()));
 
     let fields = server
         .refused(

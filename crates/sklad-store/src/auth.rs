@@ -32,8 +32,15 @@ fn token_from_row(row: &sqlx::any::AnyRow) -> StoreResult<ApiToken> {
         name: get(row, "name")?,
         created_at: parse_ts(&get::<String>(row, "created_at")?)?,
         revoked: get::<i64>(row, "revoked")? != 0,
+        last_used_at: get::<Option<String>>(row, "last_used_at")?
+            .as_deref()
+            .map(parse_ts)
+            .transpose()?,
     })
 }
+
+/// How stale a token's recorded last use may get before a request writes it again.
+const LAST_USE_RESOLUTION: jiff::SignedDuration = jiff::SignedDuration::from_secs(60);
 
 impl Store {
     /// Creates an API token for a member of the firm. The plaintext
@@ -84,6 +91,7 @@ impl Store {
                 name: name.to_owned(),
                 created_at: parse_ts(&ts_text(created_at))?,
                 revoked: false,
+                last_used_at: None,
             },
             plaintext,
         })
@@ -96,7 +104,7 @@ impl Store {
             return Ok(None);
         }
         let row = sqlx::query(
-            "SELECT t.user_id, t.firm_id, m.role FROM api_tokens t \
+            "SELECT t.id, t.user_id, t.firm_id, t.last_used_at, m.role FROM api_tokens t \
              JOIN memberships m ON m.firm_id = t.firm_id AND m.user_id = t.user_id \
              WHERE t.token_hash = $1 AND t.revoked = 0",
         )
@@ -104,11 +112,28 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         match row {
-            Some(row) => Ok(Some(AuthContext {
-                user_id: get(&row, "user_id")?,
-                firm_id: get(&row, "firm_id")?,
-                role: crate::db::enum_from_key(&get::<String>(&row, "role")?)?,
-            })),
+            Some(row) => {
+                let now = self.now();
+                let last: Option<String> = get(&row, "last_used_at")?;
+                let stale = last
+                    .as_deref()
+                    .and_then(|t| parse_ts(t).ok())
+                    .is_none_or(|at| now.duration_since(at) >= LAST_USE_RESOLUTION);
+                if stale {
+                    let mut w = self.write().await?;
+                    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                        .bind(ts_text(now))
+                        .bind(get::<Id>(&row, "id")?)
+                        .execute(&mut *w.tx)
+                        .await?;
+                    w.commit().await?;
+                }
+                Ok(Some(AuthContext {
+                    user_id: get(&row, "user_id")?,
+                    firm_id: get(&row, "firm_id")?,
+                    role: crate::db::enum_from_key(&get::<String>(&row, "role")?)?,
+                }))
+            }
             None => Ok(None),
         }
     }
@@ -130,8 +155,8 @@ impl Store {
     /// The firm's tokens, newest first.
     pub async fn api_tokens(&self, firm_id: Id) -> StoreResult<Vec<ApiToken>> {
         let rows = sqlx::query(
-            "SELECT id, user_id, firm_id, name, created_at, revoked FROM api_tokens \
-             WHERE firm_id = $1 ORDER BY id DESC",
+            "SELECT id, user_id, firm_id, name, created_at, revoked, last_used_at \
+             FROM api_tokens WHERE firm_id = $1 ORDER BY id DESC",
         )
         .bind(firm_id)
         .fetch_all(&self.pool)

@@ -142,6 +142,8 @@ pub struct ApiToken {
     pub created_at: jiff::Timestamp,
     /// Revoked tokens no longer authenticate.
     pub revoked: bool,
+    /// When it last authenticated a request (to the minute), if ever.
+    pub last_used_at: Option<jiff::Timestamp>,
 }
 
 /// A freshly created API token: `plaintext` is shown once and never stored.

@@ -330,9 +330,18 @@ pub fn schemas(out: &mut Map<String, Value>) {
         "firm_id": {"type": "integer"},
         "name": {"type": "string"},
         "created_at": {"type": "string", "format": "date-time"},
-        "revoked": {"type": "boolean"}
+        "revoked": {"type": "boolean"},
+        "last_used_at": {"type": ["string", "null"], "format": "date-time", "description": "When it last authenticated a request (to the minute)."}
     });
-    let token_fields = ["id", "user_id", "firm_id", "name", "created_at", "revoked"];
+    let token_fields = [
+        "id",
+        "user_id",
+        "firm_id",
+        "name",
+        "created_at",
+        "revoked",
+        "last_used_at",
+    ];
     out.insert("ApiToken".into(), object(&token_fields, token.clone()));
     let mut created = token;
     created["plaintext"] =
