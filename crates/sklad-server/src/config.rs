@@ -6,11 +6,14 @@
 //! | data directory  | `data_dir`      | `SKLAD_DATA_DIR`      | `./data`                      |
 //! | database        | `database_url`  | `SKLAD_DATABASE_URL`  | `sqlite://<data dir>/sklad.db`|
 //! | listen address  | `listen`        | `SKLAD_LISTEN`        | `127.0.0.1:8080`              |
+//! | webhook listener| `webhook_listen`| `SKLAD_WEBHOOK_LISTEN`| none (webhooks on `listen`)   |
 //! | body limit      | `body_limit`    | `SKLAD_BODY_LIMIT`    | 32 MiB (restore archives)     |
 //! | public address  | `public_url`    | `SKLAD_PUBLIC_URL`    | `http://<listen address>`     |
 //! | secret key file | `secret_key_file` | `SKLAD_SECRET_KEY_FILE` | `<data dir>/secret.key`, created on first start |
 //! | trusted proxy   | `trusted_proxy` | `SKLAD_TRUSTED_PROXY` | none                          |
 //!
+//! `webhook_listen` gives the webhook receiver a listener of its own that serves nothing
+//! else, so a reverse proxy can publish only it while the back office stays on the LAN.
 //! `public_url` is where shops reach this server (behind a TLS reverse proxy in
 //! production, e.g. `https://sklad.example.bg`): webhooks are registered under it. The
 //! secret key file holds the key that seals shops' API keys at rest; a configured file
@@ -45,9 +48,11 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Address the HTTP server binds.
     pub listen: SocketAddr,
+    /// The webhook receiver's own address (`None`: it shares [`Config::listen`]).
+    pub webhook_listen: Option<SocketAddr>,
     /// Largest accepted request body in bytes.
     pub body_limit: usize,
-    /// Where shops reach this server; `None` means `http://<listen>`.
+    /// Where shops reach this server; `None` means `http://<webhook_listen or listen>`.
     pub public_url: Option<String>,
     /// The key file sealing secrets; `None` means `secret.key` in the data directory.
     pub secret_key_file: Option<PathBuf>,
@@ -91,6 +96,7 @@ struct FileLayer {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     listen: Option<String>,
+    webhook_listen: Option<String>,
     body_limit: Option<usize>,
     public_url: Option<String>,
     secret_key_file: Option<PathBuf>,
@@ -105,6 +111,7 @@ impl Default for Config {
             listen: DEFAULT_LISTEN
                 .parse()
                 .expect("the default address is valid"),
+            webhook_listen: None,
             body_limit: DEFAULT_BODY_LIMIT,
             public_url: None,
             secret_key_file: None,
@@ -147,6 +154,9 @@ impl Config {
         if let Some(listen) = env("SKLAD_LISTEN").filter(|s| !s.is_empty()) {
             config.listen = parse_listen("SKLAD_LISTEN", &listen)?;
         }
+        if let Some(listen) = env("SKLAD_WEBHOOK_LISTEN").filter(|s| !s.is_empty()) {
+            config.webhook_listen = Some(parse_listen("SKLAD_WEBHOOK_LISTEN", &listen)?);
+        }
         if let Some(url) = env("SKLAD_PUBLIC_URL").filter(|s| !s.is_empty()) {
             config.public_url = Some(parse_public_url("SKLAD_PUBLIC_URL", &url)?);
         }
@@ -179,6 +189,9 @@ impl Config {
         if let Some(listen) = layer.listen {
             self.listen = parse_listen("listen", &listen)?;
         }
+        if let Some(listen) = layer.webhook_listen {
+            self.webhook_listen = Some(parse_listen("webhook_listen", &listen)?);
+        }
         if let Some(limit) = layer.body_limit {
             self.body_limit = limit;
         }
@@ -198,7 +211,7 @@ impl Config {
     pub fn public_url(&self) -> String {
         self.public_url
             .clone()
-            .unwrap_or_else(|| format!("http://{}", self.listen))
+            .unwrap_or_else(|| format!("http://{}", self.webhook_listen.unwrap_or(self.listen)))
     }
 
     /// The secret key file and whether it is the default one (created when missing).
@@ -235,6 +248,7 @@ impl fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("database_url", &self.database_url_redacted())
             .field("listen", &self.listen)
+            .field("webhook_listen", &self.webhook_listen)
             .field("body_limit", &self.body_limit)
             .field("public_url", &self.public_url)
             .field("secret_key_file", &self.secret_key_file)
@@ -375,6 +389,15 @@ mod tests {
         assert_eq!(config.public_url(), "https://sklad.example.bg");
         assert_eq!(config.trusted_proxy, Some([127, 0, 0, 1].into()));
         assert_eq!(config.data_dir, PathBuf::from("/var/lib/sklad"));
+    }
+
+    #[test]
+    fn a_webhook_listener_is_where_shops_are_sent_by_default() {
+        let config =
+            Config::load_with(None, env_of(&[("SKLAD_WEBHOOK_LISTEN", "0.0.0.0:8443")])).unwrap();
+        assert_eq!(config.webhook_listen, Some("0.0.0.0:8443".parse().unwrap()));
+        assert_eq!(config.public_url(), "http://0.0.0.0:8443");
+        assert!(Config::load_with(None, env_of(&[("SKLAD_WEBHOOK_LISTEN", "nowhere")])).is_err());
     }
 
     #[test]

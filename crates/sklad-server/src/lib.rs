@@ -28,12 +28,32 @@ pub fn app(state: AppState) -> axum::Router {
 
 /// [`app`] with an explicit request body limit in bytes.
 pub fn app_with_body_limit(state: AppState, body_limit: usize) -> axum::Router {
-    axum::Router::new()
-        .nest("/api/v1", api::router())
-        .merge(hooks::router())
-        .merge(health::router())
-        .merge(web::router())
-        .with_state(state)
+    with_layers(
+        axum::Router::new()
+            .nest("/api/v1", api::router())
+            .merge(hooks::router())
+            .merge(health::router())
+            .merge(web::router())
+            .with_state(state),
+        body_limit,
+    )
+}
+
+/// The webhook receiver alone, for its own listener (`webhook_listen`): the shops' doors
+/// and nothing else — every other path is an empty 404, so no page, API or asset is
+/// reachable through it.
+pub fn webhook_app(state: AppState, body_limit: usize) -> axum::Router {
+    with_layers(
+        hooks::router()
+            .fallback(|| async { axum::http::StatusCode::NOT_FOUND })
+            .with_state(state),
+        body_limit,
+    )
+}
+
+/// The body limit, the panic guard and request tracing every listener has.
+fn with_layers(router: axum::Router, body_limit: usize) -> axum::Router {
+    router
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::custom(
             |_: Box<dyn std::any::Any + Send>| {

@@ -9,13 +9,14 @@ use std::path::PathBuf;
 /// Settings come from defaults, then an optional TOML file (--config or SKLAD_CONFIG),
 /// then the environment: SKLAD_DATA_DIR (default ./data), SKLAD_DATABASE_URL (default
 /// sqlite://<data dir>/sklad.db; a postgres:// URL selects PostgreSQL), SKLAD_LISTEN
-/// (default 127.0.0.1:8080), SKLAD_PUBLIC_URL, SKLAD_TRUSTED_PROXY, SKLAD_SECRET_KEY_FILE
+/// (default 127.0.0.1:8080), SKLAD_WEBHOOK_LISTEN, SKLAD_PUBLIC_URL, SKLAD_TRUSTED_PROXY,
+/// SKLAD_SECRET_KEY_FILE
 /// and SKLAD_BODY_LIMIT. Logs: SKLAD_LOG (filter), SKLAD_LOG_FORMAT=json.
 #[derive(Debug, Parser)]
 #[command(name = "sklad", version, propagate_version = true)]
 pub struct Cli {
     /// TOML configuration file (keys: data_dir, database_url, listen, body_limit,
-    /// public_url, trusted_proxy, secret_key_file; see deploy/sklad.toml).
+    /// webhook_listen, public_url, trusted_proxy, secret_key_file; see deploy/sklad.toml).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 

@@ -46,11 +46,31 @@ pub async fn serve(mut config: Config, args: ServeArgs) -> Result<()> {
             "Вход / Login: {FIRST_OWNER_LOGIN}   Парола / Password: {password}   (показва се само сега / shown only now)"
         );
     }
+    // The webhook receiver on a listener of its own, when configured.
+    let hooks_listener = match config.webhook_listen {
+        Some(at) => Some(
+            tokio::net::TcpListener::bind(at)
+                .await
+                .with_context(|| format!("listening for webhooks on {at}"))?,
+        ),
+        None => None,
+    };
+    let hooks_address = hooks_listener
+        .as_ref()
+        .map(|l| l.local_addr())
+        .transpose()
+        .context("reading the webhook listener's address")?;
+    if let Some(at) = hooks_address {
+        say!(
+            "Известия от магазините (само те) / Shop webhooks (nothing else): http://{at}{}/…",
+            sklad_sync::hooks::HOOK_PATH
+        );
+    }
     // Without a configured public address, shops are told the bound one.
     let public_url = config
         .public_url
         .clone()
-        .unwrap_or_else(|| format!("http://{address}"));
+        .unwrap_or_else(|| format!("http://{}", hooks_address.unwrap_or(address)));
     let bridge = start_bridge(&config, &store, &public_url, address)?;
     say!("Адрес за известията от магазините / Public address for shop webhooks: {public_url}");
     say!("Спиране / Stop: Ctrl-C");
@@ -58,18 +78,32 @@ pub async fn serve(mut config: Config, args: ServeArgs) -> Result<()> {
         trusted_proxy: config.trusted_proxy,
         ..AppState::new(store.clone(), Arc::new(SystemClock), bridge.clone())
     };
-    let app = sklad_server::app_with_body_limit(state, config.body_limit);
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let workers = tokio::spawn(bridge.run(async move {
-        let mut stopped = stopped;
+    let until_stopped = |mut stopped: tokio::sync::watch::Receiver<bool>| async move {
         let _ = stopped.wait_for(|s| *s).await;
-    }));
+    };
+    let hooks_server = hooks_listener.map(|listener| {
+        let app = sklad_server::webhook_app(state.clone(), config.body_limit);
+        tokio::spawn(sklad_server::serve(
+            listener,
+            app,
+            until_stopped(stop.subscribe()),
+        ))
+    });
+    let app = sklad_server::app_with_body_limit(state, config.body_limit);
+    let workers = tokio::spawn(bridge.run(until_stopped(stopped)));
     sklad_server::serve(listener, app, async move {
         shutdown_signal().await;
         let _ = stop.send(true);
     })
     .await
     .context("serving HTTP")?;
+    if let Some(server) = hooks_server {
+        server
+            .await
+            .context("serving webhooks")?
+            .context("serving webhooks")?;
+    }
     let _ = workers.await;
     store.close().await;
     say!("Склад спря / Sklad stopped.");

@@ -4,9 +4,7 @@
 mod support;
 
 use std::io::{Read, Write};
-use support::{
-    ok, serve, serve_logged_as_json, serve_with_stderr_closed, sklad, value, wait_for_log,
-};
+use support::{ok, serve, serve_logged_with, serve_with_stderr_closed, sklad, value, wait_for_log};
 
 #[test]
 fn administers_firms_users_tokens_and_archives() {
@@ -238,7 +236,8 @@ fn serve_answers_with_its_standard_error_closed() {
 #[test]
 fn serve_logs_json_lines_when_asked() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (server, log) = serve_logged_as_json(&dir.path().join("data"));
+    let (server, log) =
+        serve_logged_with(&dir.path().join("data"), &[("SKLAD_LOG_FORMAT", "json")]);
     let response = get_raw(&server.url, "/healthz");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.ends_with("{\"status\":\"ok\"}"), "{response}");
@@ -254,4 +253,63 @@ fn serve_logs_json_lines_when_asked() {
     for other in log.try_iter() {
         serde_json::from_str::<serde_json::Value>(&other).expect("every line is JSON");
     }
+}
+
+/// Issue 11: with `SKLAD_WEBHOOK_LISTEN` the webhook receiver has a listener of its own
+/// that serves nothing else (pages, API, assets, health: an empty 404), shops are told
+/// its address, and the back office's listener keeps everything.
+#[test]
+fn the_webhook_listener_serves_only_the_webhook_doors() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (server, _log) = serve_logged_with(
+        &dir.path().join("data"),
+        &[("SKLAD_WEBHOOK_LISTEN", "127.0.0.1:0")],
+    );
+    let hooks = server
+        .banner
+        .lines()
+        .find_map(|l| {
+            l.split_once("(nothing else): ")
+                .map(|(_, url)| url.to_owned())
+        })
+        .expect("the webhook address in the banner");
+    let hooks = hooks.trim_end_matches("/hooks/cloudcart/…").to_owned();
+    assert!(
+        server
+            .banner
+            .contains(&format!("Public address for shop webhooks: {hooks}")),
+        "{}",
+        server.banner
+    );
+    for path in [
+        "/",
+        "/login",
+        "/api/v1/openapi.json",
+        "/api/v1/goods",
+        "/assets/sklad.css",
+        "/healthz",
+        "/hooks/cloudcart",
+    ] {
+        let response = get_raw(&hooks, path);
+        assert!(response.starts_with("HTTP/1.1 404"), "{path}: {response}");
+        assert!(
+            response.ends_with("\r\n\r\n"),
+            "{path}: an empty body: {response}"
+        );
+    }
+    // A door with an unknown token: the receiver itself answers (404, nothing written).
+    let address = hooks.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).expect("connect");
+    write!(
+        stream,
+        "POST /hooks/cloudcart/unknown/order-created HTTP/1.1\r\nHost: {address}\r\n\
+         Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("response");
+    assert!(response.starts_with("HTTP/1.1 404"), "{response}");
+    // The back office is where it was.
+    assert!(get_raw(&server.url, "/login").starts_with("HTTP/1.1 200"));
+    assert!(get_raw(&server.url, "/healthz").starts_with("HTTP/1.1 200"));
 }

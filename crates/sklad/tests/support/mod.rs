@@ -115,10 +115,13 @@ pub fn serve_logged_on(
     ))
 }
 
-/// [`serve_logged`] with its log lines as JSON objects (`SKLAD_LOG_FORMAT=json`).
-pub fn serve_logged_as_json(data_dir: &Path) -> (Server, std::sync::mpsc::Receiver<String>) {
+/// [`serve_logged`] with these environment variables set (e.g. `SKLAD_LOG_FORMAT=json`).
+pub fn serve_logged_with(
+    data_dir: &Path,
+    env: &[(&str, &str)],
+) -> (Server, std::sync::mpsc::Receiver<String>) {
     let mut command = command(data_dir, None);
-    command.env("SKLAD_LOG_FORMAT", "json");
+    command.envs(env.iter().copied());
     logged(start_serve(command, "127.0.0.1:0", Stdio::piped()))
 }
 
@@ -172,7 +175,7 @@ fn start_serve(mut command: Command, listen: &str, stderr: Stdio) -> Server {
     };
     let mut lines = BufReader::new(stdout).lines();
     // The banner is a handful of lines; EOF ends the loop if the server fails.
-    for line in lines.by_ref().take(8) {
+    for line in lines.by_ref().take(12) {
         let line = line.expect("line");
         let done = line.starts_with("Спиране");
         server.banner.push_str(&line);
