@@ -10,8 +10,8 @@ use std::path::PathBuf;
 /// then the environment: SKLAD_DATA_DIR (default ./data), SKLAD_DATABASE_URL (default
 /// sqlite://<data dir>/sklad.db; a postgres:// URL selects PostgreSQL), SKLAD_LISTEN
 /// (default 127.0.0.1:8080), SKLAD_WEBHOOK_LISTEN, SKLAD_PUBLIC_URL, SKLAD_TRUSTED_PROXY,
-/// SKLAD_SECRET_KEY_FILE
-/// and SKLAD_BODY_LIMIT. Logs: SKLAD_LOG (filter), SKLAD_LOG_FORMAT=json.
+/// SKLAD_SECRET_KEY_FILE and SKLAD_BODY_LIMIT. Logs: SKLAD_LOG (filter),
+/// SKLAD_LOG_FORMAT=json.
 #[derive(Debug, Parser)]
 #[command(name = "sklad", version, propagate_version = true)]
 pub struct Cli {
