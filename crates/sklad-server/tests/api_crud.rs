@@ -427,4 +427,132 @@ async fn owners_manage_members_and_tokens(server: TestServer) {
     );
 }
 
-on_both_engines!(every_entity_has_crud, owners_manage_members_and_tokens);
+/// Issue 11: a password change checks the current password, ends every web session of
+/// the user (an API token keeps working) and is in the journal; the owner ends a member's
+/// sessions; an operator may not.
+async fn password_changes_and_the_owner_end_sessions(server: TestServer) {
+    use sklad_domain::clock::Clock as _;
+    let firm = server.tenant("Сесии ООД", "sesii").await;
+    let clerk = server.user("kasierka").await;
+    server
+        .store
+        .add_member(firm.firm_id, clerk, sklad_domain::model::Role::Operator)
+        .await
+        .unwrap();
+    let clerk_token = server
+        .store
+        .create_api_token(clerk, firm.firm_id, "каса")
+        .await
+        .unwrap()
+        .plaintext;
+    let expires = server.clock.now() + jiff::SignedDuration::from_hours(8);
+    let mut owner_sessions = Vec::new();
+    for _ in 0..2 {
+        owner_sessions.push(
+            server
+                .store
+                .create_session(firm.owner_id, firm.firm_id, expires)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let clerk_session = server
+        .store
+        .create_session(clerk, firm.firm_id, expires)
+        .await
+        .unwrap()
+        .id;
+    let now = server.clock.now();
+    let alive = |id: String| {
+        let store = server.store.clone();
+        async move { store.resolve_session(&id, now).await.unwrap().is_some() }
+    };
+
+    let fields = server
+        .refused(
+            "PUT",
+            "/me/password",
+            Some(&firm.token),
+            Some(json!({"current_password": "not the one", "new_password": "a new secret 42"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+    assert_field(&fields, "current_password", "password_wrong");
+    let fields = server
+        .refused(
+            "PUT",
+            "/me/password",
+            Some(&firm.token),
+            Some(json!({"current_password": "correct horse battery", "new_password": "short"})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+    assert_field(&fields, "new_password", "password_length");
+    assert!(alive(owner_sessions[0].clone()).await, "nothing changed");
+
+    let (status, body) = server
+        .call(
+            "PUT",
+            "/me/password",
+            Some(&firm.token),
+            Some(json!({"current_password": "correct horse battery", "new_password": "a new secret 42"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::OK, json!({"sessions_ended": 2}))
+    );
+    for id in &owner_sessions {
+        assert!(!alive(id.clone()).await, "ended");
+    }
+    assert!(
+        alive(clerk_session.clone()).await,
+        "another user's session stays"
+    );
+    server.get_ok("/goods", &firm.token).await;
+    assert!(server
+        .store
+        .verify_password("sesii", "a new secret 42")
+        .await
+        .unwrap()
+        .is_some());
+    assert!(server
+        .store
+        .verify_password("sesii", "correct horse battery")
+        .await
+        .unwrap()
+        .is_none());
+
+    // An operator may not end anyone's sessions; the owner ends the clerk's.
+    let path = format!("/users/{clerk}/sessions/end");
+    let (status, body) = server.call("POST", &path, Some(&clerk_token), None).await;
+    assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
+    assert!(alive(clerk_session.clone()).await);
+    let (status, body) = server.call("POST", &path, Some(&firm.token), None).await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::OK, json!({"sessions_ended": 1}))
+    );
+    assert!(!alive(clerk_session).await);
+
+    let journal = server.get_ok("/journal", &firm.token).await;
+    let actions: Vec<&str> = journal["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert!(
+        actions.contains(&"password_changed") && actions.contains(&"sessions_ended"),
+        "{actions:?}"
+    );
+}
+
+on_both_engines!(
+    every_entity_has_crud,
+    owners_manage_members_and_tokens,
+    password_changes_and_the_owner_end_sessions
+);

@@ -5,7 +5,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sklad_domain::Id;
 
-use crate::db::{get, parse_ts, ts_text};
+use crate::db::{get, parse_ts, ts_text, Arg, Sql};
 use crate::users::membership_role;
 use crate::{
     ApiToken, AuthContext, NewApiToken, NewSession, Session, Store, StoreError, StoreResult,
@@ -286,4 +286,54 @@ impl Store {
             .await?;
         w.commit().await
     }
+
+    /// The owner ends every session a member of the firm has in that firm (a lost
+    /// laptop, a colleague leaving), in the firm's journal. Returns how many ended.
+    pub async fn end_member_sessions(
+        &self,
+        firm_id: Id,
+        user_id: Id,
+        actor: &str,
+    ) -> StoreResult<u64> {
+        let mut w = self.write().await?;
+        self.lock_firm(&mut w.tx, firm_id).await?;
+        if membership_role(&mut *w.tx, firm_id, user_id)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::not_found("user"));
+        }
+        let ended = end_sessions(&mut w.tx, user_id, Some(firm_id), None).await?;
+        crate::journal::append(
+            &mut w.tx,
+            firm_id,
+            self.now(),
+            actor,
+            "sessions_ended",
+            &serde_json::json!({ "user_id": user_id, "sessions_ended": ended }),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(ended)
+    }
+}
+
+/// Ends the user's sessions (in `firm_id` only, when given), all but the one whose id is
+/// `keep`; returns how many.
+pub(crate) async fn end_sessions(
+    conn: &mut sqlx::AnyConnection,
+    user_id: Id,
+    firm_id: Option<Id>,
+    keep: Option<&str>,
+) -> StoreResult<u64> {
+    let mut sql = Sql::new("DELETE FROM sessions WHERE user_id = ");
+    sql.arg(Arg::Int(user_id));
+    if let Some(firm_id) = firm_id {
+        sql.push(" AND firm_id = ").arg(Arg::Int(firm_id));
+    }
+    if let Some(keep) = keep {
+        sql.push(" AND id_hash <> ")
+            .arg(Arg::Text(sha256_hex(keep)));
+    }
+    Ok(sql.query().execute(&mut *conn).await?.rows_affected())
 }

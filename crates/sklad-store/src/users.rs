@@ -319,6 +319,63 @@ impl Store {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// The user's own password change: the current password is checked (a wrong one is
+    /// refused on `current_password`, nothing changed), the new one set (8–200
+    /// characters), every other session of the user ended — all but `keep`, the session
+    /// making the change, if any — and the change written to the journal of each of the
+    /// user's firms. Returns how many sessions ended.
+    pub async fn change_password(
+        &self,
+        user_id: Id,
+        current: &str,
+        new: &str,
+        keep: Option<&str>,
+    ) -> StoreResult<u64> {
+        validate_password("new_password", new)?;
+        let user = self.user(user_id).await?;
+        if !matches!(
+            self.check_password(&user.login, current).await?,
+            PasswordCheck::Accepted(_)
+        ) {
+            return Err(invalid(
+                "current_password",
+                "password_wrong",
+                "Текущата парола не е вярна.",
+                "The current password is wrong.",
+            ));
+        }
+        let hash = hash_password(new)?;
+        let mut w = self.write().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user_id)
+            .execute(&mut *w.tx)
+            .await?;
+        let ended = crate::auth::end_sessions(&mut w.tx, user_id, None, keep).await?;
+        let firms: Vec<Id> = sqlx::query("SELECT firm_id FROM memberships WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&mut *w.tx)
+            .await?
+            .iter()
+            .map(|r| get(r, "firm_id"))
+            .collect::<StoreResult<_>>()?;
+        let at = self.now();
+        let details = serde_json::json!({ "login": user.login, "sessions_ended": ended });
+        for firm in firms {
+            crate::journal::append(
+                &mut w.tx,
+                firm,
+                at,
+                &user.login,
+                "password_changed",
+                &details,
+            )
+            .await?;
+        }
+        w.commit().await?;
+        Ok(ended)
+    }
+
     /// Sets a new password (8–200 characters).
     pub async fn set_password(&self, user_id: Id, password: &str) -> StoreResult<()> {
         validate_password("password", password)?;

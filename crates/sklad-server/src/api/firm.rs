@@ -184,6 +184,53 @@ async fn list_tokens(
     Ok(Json(state.store.api_tokens(caller.firm_id).await?))
 }
 
+/// `PUT /me/password`: the caller's own password change.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// What a password change or an owner's „end sessions“ did.
+#[derive(Serialize)]
+struct SessionsEnded {
+    sessions_ended: u64,
+}
+
+/// The caller changes their own password; every web session of theirs ends (an API
+/// token is not a session and keeps working).
+async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<PasswordChange>,
+) -> ApiResult<Json<SessionsEnded>> {
+    let sessions_ended = state
+        .store
+        .change_password(
+            caller.user_id,
+            &body.current_password,
+            &body.new_password,
+            None,
+        )
+        .await?;
+    Ok(Json(SessionsEnded { sessions_ended }))
+}
+
+/// The owner ends every session a member has in the firm.
+async fn end_member_sessions(
+    State(state): State<AppState>,
+    Owner(caller): Owner,
+    PathId(user_id): PathId,
+) -> ApiResult<Json<SessionsEnded>> {
+    let actor = state.store.user(caller.user_id).await?.login;
+    let sessions_ended = state
+        .store
+        .end_member_sessions(caller.firm_id, user_id, &actor)
+        .await?;
+    Ok(Json(SessionsEnded { sessions_ended }))
+}
+
 /// `POST /tokens`: a token for a member (the caller when `login` is absent).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -302,6 +349,30 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
         remove_user,
     )
     .add(
+        e(
+            Post,
+            "/users/{id}/sessions/end",
+            "endMemberSessions",
+            "users",
+            "Ends every web session the member has in the firm (in the firm journal).",
+        )
+        .owner()
+        .response(200, Body::Json("SessionsEnded")),
+        end_member_sessions,
+    )
+    .add(
+        e(
+            Put,
+            "/me/password",
+            "changePassword",
+            "users",
+            "Changes the caller's own password after checking the current one; every web session of theirs ends (in the journal of each of their firms).",
+        )
+        .request(Body::Json("PasswordChange"))
+        .response(200, Body::Json("SessionsEnded")),
+        change_password,
+    )
+    .add(
         e(Get, "/tokens", "listTokens", "tokens", "The firm's API tokens (never their secrets).")
             .owner()
             .response(200, Body::JsonList("ApiToken")),
@@ -349,6 +420,23 @@ pub fn schemas(out: &mut Map<String, Value>) {
     let mut created_fields = token_fields.to_vec();
     created_fields.push("plaintext");
     out.insert("CreatedToken".into(), object(&created_fields, created));
+    out.insert(
+        "PasswordChange".into(),
+        input(
+            &["current_password", "new_password"],
+            json!({
+                "current_password": {"type": "string"},
+                "new_password": {"type": "string", "minLength": 8, "maxLength": 200}
+            }),
+        ),
+    );
+    out.insert(
+        "SessionsEnded".into(),
+        object(
+            &["sessions_ended"],
+            json!({"sessions_ended": {"type": "integer", "minimum": 0, "description": "Web sessions ended."}}),
+        ),
+    );
     out.insert(
         "NewToken".into(),
         input(
