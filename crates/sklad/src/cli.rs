@@ -30,6 +30,11 @@ pub enum Command {
     /// Starts the web server (pages and REST API). On a fresh database it creates a
     /// first firm and its owner and prints the login and password once.
     Serve(ServeArgs),
+    /// The whole product on this machine: Sklad on an embedded database in ./demo
+    /// (wiped at every start; ./data is never touched), an emulated CloudCart shop with a
+    /// Bulgarian catalogue, a connection ready to sync, and a gentle stream of shop
+    /// orders and warehouse sales, told as they flow.
+    Demo(DemoArgs),
     /// Creates or updates the database tables, then exits.
     Migrate,
     /// Firms (фирми).
@@ -51,6 +56,32 @@ pub enum Command {
     /// E-shop connections (Връзка с ел. магазини) and the CloudCart control panel.
     #[command(subcommand)]
     Shop(ShopCommand),
+}
+
+/// Options of `sklad demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The demo's data directory (emptied at every start; refused when it holds
+    /// anything an earlier demo did not make).
+    #[arg(long, default_value = "demo")]
+    pub data_dir: PathBuf,
+    /// Address of the back office (pages and REST API).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Port of the emulated shop on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 8088)]
+    pub shop_port: u16,
+    /// Products in the emulated shop (each with one to eight variants).
+    #[arg(long, default_value_t = 300)]
+    pub products: usize,
+    /// Milliseconds between two events of the stream (a shop order, then a warehouse
+    /// sale, by turns).
+    #[arg(long, default_value_t = 15_000)]
+    pub every_ms: u64,
+    /// Prints one JSON line with the facts (addresses, login, keys), then one JSON line
+    /// per event, for scripts.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `sklad shop …`: what the connection pages and the control panel do, for scripts.

@@ -14,8 +14,13 @@ use crate::cli::{
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<()> {
+    // The demo has settings of its own: no configuration reaches it.
+    if let Command::Demo(args) = cli.command {
+        return crate::demo::demo(args).await;
+    }
     let config = Config::load(cli.config.as_deref()).context("reading the configuration")?;
     match cli.command {
+        Command::Demo(_) => unreachable!("the demo returned above"),
         Command::Serve(args) => crate::serve::serve(config, args).await,
         Command::Migrate => migrate(&config).await,
         Command::Firm(FirmCommand::Create(args)) => firm_create(&config, args).await,
@@ -50,6 +55,19 @@ pub fn explain(error: StoreError) -> anyhow::Error {
             error.message_bg(),
             error.message_en(),
             error.code()
+        ),
+    }
+}
+
+/// A bridge error as a readable message, the same way as [`explain`].
+pub fn sync_error(e: sklad_sync::SyncError) -> anyhow::Error {
+    match e {
+        sklad_sync::SyncError::Store(store) => explain(store),
+        other => anyhow::anyhow!(
+            "{} / {} [{}]",
+            other.message_bg(),
+            other.message_en(),
+            other.code()
         ),
     }
 }

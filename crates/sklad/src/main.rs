@@ -1,8 +1,9 @@
-//! `sklad`: the Sklad warehouse back office from the command line — serve the pages
+//! `sklad`: the Sklad warehouse back office from the command line — run the demo, serve the pages
 //! and REST API, migrate, administer firms, users and tokens, back up and restore.
 
 mod cli;
 mod commands;
+mod demo;
 mod serve;
 mod shop;
 

@@ -12,12 +12,12 @@ use sklad_domain::{Currency, Id};
 use sklad_server::Config;
 use sklad_store::shops::ShopJob;
 use sklad_store::{Paging, Store};
-use sklad_sync::{Bridge, BridgeConfig, JobKind, SecretBox, SyncError};
+use sklad_sync::{Bridge, BridgeConfig, JobKind, SecretBox};
 
 use crate::cli::{
     FirmArg, ShopAddArgs, ShopCheckArgs, ShopCommand, ShopCurrencyArg, ShopDryRunArgs, ShopJobArgs,
 };
-use crate::commands::{explain, open_store};
+use crate::commands::{explain, open_store, sync_error};
 
 /// The longest a command waits for a job.
 const JOB_TIMEOUT: Duration = Duration::from_secs(3600);
@@ -62,18 +62,6 @@ fn bridge(config: &Config, store: &Store) -> Result<Bridge> {
         secrets,
         BridgeConfig::new(&config.public_url()),
     ))
-}
-
-fn sync_error(e: SyncError) -> anyhow::Error {
-    match e {
-        SyncError::Store(store) => explain(store),
-        other => anyhow::anyhow!(
-            "{} / {} [{}]",
-            other.message_bg(),
-            other.message_en(),
-            other.code()
-        ),
-    }
 }
 
 async fn add(bridge: &Bridge, args: ShopAddArgs) -> Result<()> {
