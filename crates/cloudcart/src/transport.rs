@@ -173,15 +173,28 @@ impl Transport {
         let repeatable = req.method != Method::POST;
         let response = match builder.send().await {
             Ok(r) => r,
-            Err(e) if repeatable || e.is_connect() => return Attempt::Retry(transport_error(&e)),
-            Err(e) => return Attempt::Done(Err(transport_error(&e))),
+            Err(e) => {
+                self.count(req, "unreachable");
+                if repeatable || e.is_connect() {
+                    return Attempt::Retry(transport_error(&e));
+                }
+                return Attempt::Done(Err(transport_error(&e)));
+            }
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        self.limiter.observe(
-            header_u32(&headers, "x-ratelimit-limit"),
-            header_u32(&headers, "x-ratelimit-remaining"),
-        );
+        self.count(req, &status.to_string());
+        let remaining = header_u32(&headers, "x-ratelimit-remaining");
+        self.limiter
+            .observe(header_u32(&headers, "x-ratelimit-limit"), remaining);
+        if let Some(remaining) = remaining {
+            metrics::gauge!("cloudcart_rate_budget_remaining", "shop" => self.config.host())
+                .set(f64::from(remaining));
+        }
+        if status == 429 {
+            metrics::counter!("cloudcart_rate_limited_total", "shop" => self.config.host())
+                .increment(1);
+        }
         let body = match response.bytes().await {
             Ok(b) => b.to_vec(),
             Err(e) if repeatable => return Attempt::Retry(transport_error(&e)),
@@ -204,6 +217,20 @@ impl Transport {
         } else {
             Attempt::Done(Err(error))
         }
+    }
+
+    /// Counts a request in `cloudcart_requests_total` by shop, method, endpoint (ids
+    /// as `{id}`, so the label set stays small) and status (`unreachable` without an
+    /// answer).
+    fn count(&self, req: &Request<'_>, status: &str) {
+        metrics::counter!(
+            "cloudcart_requests_total",
+            "shop" => self.config.host(),
+            "method" => req.method.to_string(),
+            "endpoint" => endpoint_label(req.segments),
+            "status" => status.to_owned(),
+        )
+        .increment(1);
     }
 
     fn rate_limited(&self, headers: &HeaderMap, body: &[u8]) -> Attempt {
@@ -233,6 +260,21 @@ impl Transport {
         self.limiter.block_for(wait);
         Attempt::RateLimited(wait)
     }
+}
+
+/// The request's path with every id replaced by `{id}`: `variants/{id}`.
+fn endpoint_label(segments: &[&str]) -> String {
+    segments
+        .iter()
+        .map(|s| {
+            if s.bytes().all(|b| b.is_ascii_digit()) {
+                "{id}"
+            } else {
+                s
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn header_u32(headers: &HeaderMap, name: &str) -> Option<u32> {

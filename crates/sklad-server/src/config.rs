@@ -11,6 +11,8 @@
 //! | public address  | `public_url`    | `SKLAD_PUBLIC_URL`    | `http://<listen address>`     |
 //! | secret key file | `secret_key_file` | `SKLAD_SECRET_KEY_FILE` | `<data dir>/secret.key`, created on first start |
 //! | trusted proxy   | `trusted_proxy` | `SKLAD_TRUSTED_PROXY` | none                          |
+//! | metrics         | `metrics`       | `SKLAD_METRICS`       | `on` (`GET /metrics` open)    |
+//! | metrics token   | `metrics_token` | `SKLAD_METRICS_TOKEN` | none                          |
 //!
 //! `webhook_listen` gives the webhook receiver a listener of its own that serves nothing
 //! else, so a reverse proxy can publish only it while the back office stays on the LAN.
@@ -20,6 +22,8 @@
 //! must exist, the default one is created (owner-only) when missing. `trusted_proxy` is
 //! the address of the reverse proxy in front of the server: only requests from it have
 //! their client taken from `X-Forwarded-For` (the sign-in throttle counts by client).
+//! `metrics = "off"` removes `GET /metrics`; with a `metrics_token` it answers only
+//! `Authorization: Bearer <token>` (the token, like the database URL, is never shown).
 //!
 //! The file is read from the path given by the caller (`sklad --config FILE`) or from
 //! `SKLAD_CONFIG`. The database URL may hold a password, so [`Config`]'s `Debug` and
@@ -58,6 +62,30 @@ pub struct Config {
     pub secret_key_file: Option<PathBuf>,
     /// The reverse proxy whose `X-Forwarded-For` is believed.
     pub trusted_proxy: Option<IpAddr>,
+    /// Who may read `GET /metrics`.
+    pub metrics: MetricsAccess,
+}
+
+/// Who may read `GET /metrics`.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub enum MetricsAccess {
+    /// Anyone who reaches the back office's listener (never the webhook listener).
+    #[default]
+    Open,
+    /// Only a scraper presenting this bearer token.
+    Token(String),
+    /// Nobody: the route answers 404.
+    Off,
+}
+
+impl fmt::Debug for MetricsAccess {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MetricsAccess::Open => f.write_str("Open"),
+            MetricsAccess::Token(_) => f.write_str("Token(***)"),
+            MetricsAccess::Off => f.write_str("Off"),
+        }
+    }
 }
 
 /// Why the configuration could not be loaded. Never contains the database URL.
@@ -101,6 +129,8 @@ struct FileLayer {
     public_url: Option<String>,
     secret_key_file: Option<PathBuf>,
     trusted_proxy: Option<String>,
+    metrics: Option<String>,
+    metrics_token: Option<String>,
 }
 
 impl Default for Config {
@@ -116,6 +146,7 @@ impl Default for Config {
             public_url: None,
             secret_key_file: None,
             trusted_proxy: None,
+            metrics: MetricsAccess::Open,
         }
     }
 }
@@ -166,6 +197,9 @@ impl Config {
         if let Some(proxy) = env("SKLAD_TRUSTED_PROXY").filter(|s| !s.is_empty()) {
             config.trusted_proxy = Some(parse_proxy("SKLAD_TRUSTED_PROXY", &proxy)?);
         }
+        let switch = env("SKLAD_METRICS").filter(|s| !s.is_empty());
+        let token = env("SKLAD_METRICS_TOKEN").filter(|s| !s.is_empty());
+        config.apply_metrics("SKLAD_METRICS", switch.as_deref(), token)?;
         if let Some(limit) = env("SKLAD_BODY_LIMIT").filter(|s| !s.is_empty()) {
             config.body_limit = limit.trim().parse().map_err(|_| ConfigError::Invalid {
                 setting: "SKLAD_BODY_LIMIT".into(),
@@ -204,6 +238,35 @@ impl Config {
         if let Some(proxy) = layer.trusted_proxy {
             self.trusted_proxy = Some(parse_proxy("trusted_proxy", &proxy)?);
         }
+        self.apply_metrics("metrics", layer.metrics.as_deref(), layer.metrics_token)
+    }
+
+    /// `on`/`off` and a token, from one layer: a token guards the route unless the
+    /// layer switches it off.
+    fn apply_metrics(
+        &mut self,
+        setting: &str,
+        switch: Option<&str>,
+        token: Option<String>,
+    ) -> Result<(), ConfigError> {
+        let on = match switch.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+            None => None,
+            Some("on") => Some(true),
+            Some("off") => Some(false),
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    setting: setting.into(),
+                    message: format!("expected on or off, got {other:?}"),
+                })
+            }
+        };
+        let token = token.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        self.metrics = match (on, token) {
+            (Some(false), _) => MetricsAccess::Off,
+            (_, Some(token)) => MetricsAccess::Token(token),
+            (Some(true), None) => MetricsAccess::Open,
+            (None, None) => self.metrics.clone(),
+        };
         Ok(())
     }
 
@@ -253,6 +316,7 @@ impl fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("secret_key_file", &self.secret_key_file)
             .field("trusted_proxy", &self.trusted_proxy)
+            .field("metrics", &self.metrics)
             .finish()
     }
 }
@@ -398,6 +462,46 @@ mod tests {
         assert_eq!(config.webhook_listen, Some("0.0.0.0:8443".parse().unwrap()));
         assert_eq!(config.public_url(), "http://0.0.0.0:8443");
         assert!(Config::load_with(None, env_of(&[("SKLAD_WEBHOOK_LISTEN", "nowhere")])).is_err());
+    }
+
+    #[test]
+    fn metrics_are_open_unless_switched_off_or_guarded_by_a_token() {
+        let load = |env: &[(&str, &str)]| Config::load_with(None, env_of(env));
+        assert_eq!(load(&[]).unwrap().metrics, MetricsAccess::Open);
+        assert_eq!(
+            load(&[("SKLAD_METRICS", "off")]).unwrap().metrics,
+            MetricsAccess::Off
+        );
+        let guarded = load(&[("SKLAD_METRICS_TOKEN", "s3cret-scrape")]).unwrap();
+        assert_eq!(
+            guarded.metrics,
+            MetricsAccess::Token("s3cret-scrape".into())
+        );
+        assert!(!format!("{guarded:?}").contains("s3cret-scrape"));
+        assert_eq!(
+            load(&[("SKLAD_METRICS", "off"), ("SKLAD_METRICS_TOKEN", "t")])
+                .unwrap()
+                .metrics,
+            MetricsAccess::Off
+        );
+        assert!(matches!(
+            load(&[("SKLAD_METRICS", "maybe")]),
+            Err(ConfigError::Invalid { .. })
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sklad.toml");
+        std::fs::write(&path, "metrics_token = \"from-file\"\n").unwrap();
+        assert_eq!(
+            Config::load_with(Some(&path), env_of(&[])).unwrap().metrics,
+            MetricsAccess::Token("from-file".into())
+        );
+        // The environment's switch wins over the file's token.
+        assert_eq!(
+            Config::load_with(Some(&path), env_of(&[("SKLAD_METRICS", "off")]))
+                .unwrap()
+                .metrics,
+            MetricsAccess::Off
+        );
     }
 
     #[test]

@@ -51,6 +51,7 @@ async fn receive(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> StatusCode {
+    let started = std::time::Instant::now();
     let delivery = state
         .bridge
         .receive_delivery(
@@ -61,14 +62,14 @@ async fn receive(
             &body,
         )
         .await;
-    match delivery {
-        Ok(Delivery::UnknownPath) => StatusCode::NOT_FOUND,
+    let (status, outcome) = match delivery {
+        Ok(Delivery::UnknownPath) => (StatusCode::NOT_FOUND, "unknown_path"),
         Ok(Delivery::Refused { connection_id, .. }) => {
             tracing::warn!(
                 connection = connection_id,
                 "webhook refused: key or header mismatch"
             );
-            StatusCode::SERVICE_UNAVAILABLE
+            (StatusCode::SERVICE_UNAVAILABLE, "refused")
         }
         Ok(Delivery::Accepted {
             connection_id,
@@ -76,7 +77,8 @@ async fn receive(
             ..
         }) => {
             tracing::info!(connection = connection_id, event, "webhook stored");
-            StatusCode::ACCEPTED
+            metrics::histogram!("sklad_webhook_ack_seconds").record(started.elapsed());
+            (StatusCode::ACCEPTED, "accepted")
         }
         Err(e) => {
             tracing::error!(
@@ -84,9 +86,11 @@ async fn receive(
                 "webhook could not be checked: {}",
                 e.message_en()
             );
-            StatusCode::SERVICE_UNAVAILABLE
+            (StatusCode::SERVICE_UNAVAILABLE, "error")
         }
-    }
+    };
+    metrics::counter!("sklad_webhook_deliveries_total", "outcome" => outcome).increment(1);
+    status
 }
 
 #[cfg(test)]

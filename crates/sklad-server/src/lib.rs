@@ -8,10 +8,11 @@ pub mod error;
 pub mod health;
 pub mod hooks;
 pub mod login_guard;
+pub mod metrics;
 mod state;
 pub mod web;
 
-pub use config::Config;
+pub use config::{Config, MetricsAccess};
 pub use state::AppState;
 
 use axum::extract::DefaultBodyLimit;
@@ -33,6 +34,7 @@ pub fn app_with_body_limit(state: AppState, body_limit: usize) -> axum::Router {
             .nest("/api/v1", api::router())
             .merge(hooks::router())
             .merge(health::router())
+            .merge(metrics::router())
             .merge(web::router())
             .with_state(state),
         body_limit,
@@ -51,9 +53,13 @@ pub fn webhook_app(state: AppState, body_limit: usize) -> axum::Router {
     )
 }
 
-/// The body limit, the panic guard and request tracing every listener has.
+/// The body limit, the panic guard, request metrics and request tracing every listener
+/// has.
 fn with_layers(router: axum::Router, body_limit: usize) -> axum::Router {
+    // Installed before the first request is counted.
+    metrics::recorder();
     router
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::custom(
             |_: Box<dyn std::any::Any + Send>| {

@@ -2,6 +2,7 @@
 
 #![warn(missing_docs)]
 
+use crate::config::MetricsAccess;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -26,6 +27,8 @@ pub struct AppState {
     /// The reverse proxy whose `X-Forwarded-For` names the client (none: the socket's
     /// peer is the client).
     pub trusted_proxy: Option<IpAddr>,
+    /// Who may read `GET /metrics`.
+    pub metrics: MetricsAccess,
 }
 
 impl AppState {
@@ -37,6 +40,7 @@ impl AppState {
             clock,
             bridge,
             trusted_proxy: None,
+            metrics: MetricsAccess::Open,
         }
     }
 }

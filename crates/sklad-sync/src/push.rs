@@ -174,7 +174,14 @@ pub(crate) async fn push(bridge: &Bridge, connection: &ShopConnection) -> SyncRe
                 price: update.price,
             };
             match client.update_variant(&d.shop_variant_id, &write).await {
-                Ok(_) => done.push(settled(d, update)),
+                Ok(_) => {
+                    if let Some(since) = d.due_since {
+                        let waited = store.clock().now().duration_since(since);
+                        metrics::histogram!("sklad_push_freshness_seconds")
+                            .record(waited.as_secs_f64().max(0.0));
+                    }
+                    done.push(settled(d, update));
+                }
                 Err(cloudcart::Error::NotFound { .. }) => {
                     retire(bridge, connection, d).await?;
                 }

@@ -118,6 +118,7 @@ impl Server {
         let (bridge, key_created) = start_bridge(config, store, &public_url, address)?;
         let state = AppState {
             trusted_proxy: config.trusted_proxy,
+            metrics: config.metrics.clone(),
             ..AppState::new(store.clone(), Arc::new(SystemClock), bridge.clone())
         };
         Ok(Server {

@@ -288,6 +288,7 @@ fn the_webhook_listener_serves_only_the_webhook_doors() {
         "/api/v1/goods",
         "/assets/sklad.css",
         "/healthz",
+        "/metrics",
         "/hooks/cloudcart",
     ] {
         let response = get_raw(&hooks, path);

@@ -199,6 +199,55 @@ async fn the_demo_shows_an_order_arriving_and_a_sale_reaching_the_shop() {
         event["event"] == "shop_order_imported" && event["shop_order_id"] == by_hand.as_str()
     });
 
+    // The operator sees the same in /metrics: webhooks acknowledged, orders imported,
+    // pushes accepted with their freshness, the shop's API calls and budget.
+    let text = http
+        .get(format!("{sklad}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let scrape = prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_owned())))
+        .expect("the Prometheus text format");
+    let total = |name: &str, label: Option<(&str, &str)>| -> f64 {
+        scrape
+            .samples
+            .iter()
+            .filter(|s| s.metric == name)
+            .filter(|s| label.is_none_or(|(k, v)| s.labels.get(k) == Some(v)))
+            .map(|s| match &s.value {
+                prometheus_parse::Value::Counter(n) | prometheus_parse::Value::Gauge(n) => *n,
+                prometheus_parse::Value::Histogram(b) => b.last().map_or(0.0, |b| b.count),
+                _ => 0.0,
+            })
+            .sum()
+    };
+    assert!(
+        total(
+            "sklad_webhook_deliveries_total",
+            Some(("outcome", "accepted"))
+        ) >= 2.0
+    );
+    assert!(total("sklad_webhook_ack_seconds", None) >= 2.0);
+    assert!(total("sklad_order_imports_total", Some(("outcome", "ok"))) >= 2.0);
+    assert!(total("sklad_push_freshness_seconds", None) >= 1.0);
+    assert!(
+        total(
+            "cloudcart_requests_total",
+            Some(("shop", "demo-shop.localhost"))
+        ) >= 1.0
+    );
+    assert!(
+        scrape
+            .samples
+            .iter()
+            .any(|s| s.metric == "cloudcart_rate_budget_remaining"),
+        "{text}"
+    );
+    assert!(!text.contains(facts["shop_api_key"].as_str().unwrap()));
+
     // Everything lives in ./demo, which an earlier demo marked as its own.
     assert!(cwd.path().join("demo/.sklad-demo").is_file());
     assert!(cwd.path().join("demo/sklad.db").is_file());

@@ -94,6 +94,15 @@ pub async fn start_with_body_limit(
     url: &str,
     body_limit: usize,
 ) -> (TestServer, tokio::task::JoinHandle<()>) {
+    start_with(url, body_limit, sklad_server::MetricsAccess::Open).await
+}
+
+/// [`start`] with a request body limit in bytes and who may read `/metrics`.
+pub async fn start_with(
+    url: &str,
+    body_limit: usize,
+    metrics: sklad_server::MetricsAccess,
+) -> (TestServer, tokio::task::JoinHandle<()>) {
     let manual = ManualClock::new("2026-11-28T10:00:00Z".parse().expect("timestamp"));
     let clock = Arc::new(manual.clone());
     let store = Store::open(url)
@@ -106,7 +115,10 @@ pub async fn start_with_body_limit(
         .expect("bind loopback");
     let addr = listener.local_addr().expect("address");
     let bridge = test_bridge(&store, &format!("http://{addr}"));
-    let state = AppState::new(store.clone(), clock, bridge.clone());
+    let state = AppState {
+        metrics,
+        ..AppState::new(store.clone(), clock, bridge.clone())
+    };
     let app = sklad_server::app_with_body_limit(state, body_limit);
     let worker = bridge.clone();
     let task = tokio::spawn(async move {

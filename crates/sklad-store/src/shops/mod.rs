@@ -26,7 +26,7 @@ pub use orders::{
 };
 pub use products::{ProductHint, ProductRefresh, SeenVariant};
 pub(crate) use push::{mark_connection_due, mark_firm_due, mark_goods_due, mark_object_due};
-pub use push::{DueLink, PushFigures, PushSettled};
+pub use push::{DueLink, PushFigures, PushSettled, SyncBacklog};
 
 use serde::{Deserialize, Serialize};
 use sklad_domain::shop::ShopSettings;

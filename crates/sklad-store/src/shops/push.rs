@@ -160,6 +160,19 @@ pub struct PushSettled {
     pub price: Option<i64>,
 }
 
+/// How much the bridge has waiting, over every firm: the operator's gauges.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncBacklog {
+    /// Webhook deliveries stored and not yet imported.
+    pub inbox_waiting: i64,
+    /// Stock changes written and not yet absorbed into due links.
+    pub outbox_waiting: i64,
+    /// Linked variants whose values wait to be compared with the shop's.
+    pub links_due: i64,
+    /// Orders waiting for a merchant and deliveries that could not be read.
+    pub needs_attention: i64,
+}
+
 /// The control panel's figures of a connection's pushes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct PushFigures {
@@ -479,6 +492,25 @@ impl Store {
         .execute(&mut *w.tx)
         .await?;
         w.commit().await
+    }
+
+    /// What waits in the bridge's queues over every firm, in one statement.
+    pub async fn sync_backlog(&self) -> StoreResult<SyncBacklog> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM shop_inbox WHERE state = 'new') AS inbox, \
+             (SELECT COUNT(*) FROM outbox_stock_changes) AS outbox, \
+             (SELECT CAST(COALESCE(SUM(push_due), 0) AS BIGINT) FROM shop_links) AS due, \
+             (SELECT COUNT(*) FROM shop_orders WHERE state = 'attention') \
+             + (SELECT COUNT(*) FROM shop_inbox WHERE state = 'unreadable') AS attention",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(SyncBacklog {
+            inbox_waiting: get(&row, "inbox")?,
+            outbox_waiting: get(&row, "outbox")?,
+            links_due: get(&row, "due")?,
+            needs_attention: get(&row, "attention")?,
+        })
     }
 
     /// The control panel's figures of the connection's pushes.

@@ -252,6 +252,7 @@ async fn journal_outcome(
             ),
         ),
     };
+    metrics::counter!("sklad_order_imports_total", "outcome" => outcome_key).increment(1);
     let _ = bridge
         .store()
         .append_shop_journal(
