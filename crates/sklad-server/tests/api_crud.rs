@@ -436,7 +436,12 @@ async fn password_changes_and_the_owner_end_sessions(server: TestServer) {
     let clerk = server.user("kasierka").await;
     server
         .store
-        .add_member(firm.firm_id, clerk, sklad_domain::model::Role::Operator)
+        .add_member(
+            firm.firm_id,
+            clerk,
+            sklad_domain::model::Role::Operator,
+            "test",
+        )
         .await
         .unwrap();
     let clerk_token = server
@@ -466,7 +471,13 @@ async fn password_changes_and_the_owner_end_sessions(server: TestServer) {
     let now = server.clock.now();
     let alive = |id: String| {
         let store = server.store.clone();
-        async move { store.resolve_session(&id, now).await.unwrap().is_some() }
+        async move {
+            store
+                .resolve_session(&id, now, None)
+                .await
+                .unwrap()
+                .is_some()
+        }
     };
 
     let fields = server

@@ -1384,7 +1384,7 @@ async fn p1_one_seat_cannot_put_a_connection_in_use(server: TestServer) {
     let user = server.user("solo_owner").await;
     server
         .store
-        .add_member(firm.id, user, Role::Owner)
+        .add_member(firm.id, user, Role::Owner, "test")
         .await
         .expect("owner");
     let token = server

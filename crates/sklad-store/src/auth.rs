@@ -8,7 +8,8 @@ use sklad_domain::Id;
 use crate::db::{get, parse_ts, ts_text, Arg, Sql};
 use crate::users::membership_role;
 use crate::{
-    ApiToken, AuthContext, NewApiToken, NewSession, Session, Store, StoreError, StoreResult,
+    ApiToken, AuthContext, NewApiToken, NewSession, Session, SessionUse, Store, StoreError,
+    StoreResult,
 };
 
 /// Prefix of every API token.
@@ -203,21 +204,25 @@ impl Store {
     }
 
     /// The session with this cookie id if it exists, has not expired at `now` and
-    /// its user is still a member of its firm.
+    /// its user is still a member of its firm. Notes when and from where (`from`, the
+    /// client's address) it was used, at most once a minute.
     pub async fn resolve_session(
         &self,
         session_id: &str,
         now: jiff::Timestamp,
+        from: Option<&str>,
     ) -> StoreResult<Option<Session>> {
         if session_id.len() > 200 {
             return Ok(None);
         }
+        let hash = sha256_hex(session_id);
         let row = sqlx::query(
-            "SELECT s.user_id, s.firm_id, s.csrf_token, s.expires_at, m.role FROM sessions s \
+            "SELECT s.user_id, s.firm_id, s.csrf_token, s.expires_at, s.last_seen_at, \
+             s.last_seen_from, m.role FROM sessions s \
              JOIN memberships m ON m.firm_id = s.firm_id AND m.user_id = s.user_id \
              WHERE s.id_hash = $1",
         )
-        .bind(sha256_hex(session_id))
+        .bind(&hash)
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else {
@@ -227,6 +232,26 @@ impl Store {
         if expires_at <= now {
             return Ok(None);
         }
+        let last: Option<String> = get(&row, "last_seen_at")?;
+        let stale = last
+            .as_deref()
+            .and_then(|t| parse_ts(t).ok())
+            .is_none_or(|at| now.duration_since(at) >= LAST_USE_RESOLUTION);
+        let moved =
+            from.is_some() && get::<Option<String>>(&row, "last_seen_from")?.as_deref() != from;
+        if stale || moved {
+            let mut w = self.write().await?;
+            sqlx::query(
+                "UPDATE sessions SET last_seen_at = $1, \
+                 last_seen_from = COALESCE($2, last_seen_from) WHERE id_hash = $3",
+            )
+            .bind(ts_text(now))
+            .bind(from.map(|f| f.chars().take(64).collect::<String>()))
+            .bind(&hash)
+            .execute(&mut *w.tx)
+            .await?;
+            w.commit().await?;
+        }
         Ok(Some(Session {
             user_id: get(&row, "user_id")?,
             firm_id: get(&row, "firm_id")?,
@@ -234,6 +259,31 @@ impl Store {
             csrf_token: get(&row, "csrf_token")?,
             expires_at,
         }))
+    }
+
+    /// The sessions a member of the firm has in it, last used first: when each began,
+    /// was last used and from where, and when it expires.
+    pub async fn member_sessions(&self, firm_id: Id, user_id: Id) -> StoreResult<Vec<SessionUse>> {
+        let rows = sqlx::query(
+            "SELECT created_at, last_seen_at, last_seen_from, expires_at FROM sessions \
+             WHERE firm_id = $1 AND user_id = $2 \
+             ORDER BY COALESCE(last_seen_at, created_at) DESC, created_at DESC",
+        )
+        .bind(firm_id)
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let ts = |v: Option<String>| v.as_deref().map(parse_ts).transpose();
+        rows.iter()
+            .map(|row| {
+                Ok(SessionUse {
+                    started_at: parse_ts(&get::<String>(row, "created_at")?)?,
+                    last_seen_at: ts(get(row, "last_seen_at")?)?,
+                    last_seen_from: get(row, "last_seen_from")?,
+                    expires_at: parse_ts(&get::<String>(row, "expires_at")?)?,
+                })
+            })
+            .collect()
     }
 
     /// Moves the session to another firm of the same user (NotFound `firm` when the

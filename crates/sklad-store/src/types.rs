@@ -180,6 +180,19 @@ pub struct Session {
     pub expires_at: jiff::Timestamp,
 }
 
+/// Where and when a web session was used (no secret of it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SessionUse {
+    /// When it began (sign-in).
+    pub started_at: jiff::Timestamp,
+    /// When it was last used (to the minute); `None` before its first page.
+    pub last_seen_at: Option<jiff::Timestamp>,
+    /// The client address it was last used from.
+    pub last_seen_from: Option<String>,
+    /// When it expires.
+    pub expires_at: jiff::Timestamp,
+}
+
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")

@@ -392,30 +392,54 @@ impl Store {
         w.commit().await
     }
 
-    /// Adds the user to the firm with `role`, or changes the role of a member. A firm
-    /// cannot have more members than seats (`seats_exceeded`) and keeps at least one
-    /// owner (`last_owner`).
-    pub async fn add_member(&self, firm_id: Id, user_id: Id, role: Role) -> StoreResult<()> {
+    /// Adds the user to the firm with `role`, or changes the role of a member, in the
+    /// firm's journal (`member_added`, `role_changed`) as `actor`. A firm cannot have
+    /// more members than seats (`seats_exceeded`) and keeps at least one owner
+    /// (`last_owner`).
+    pub async fn add_member(
+        &self,
+        firm_id: Id,
+        user_id: Id,
+        role: Role,
+        actor: &str,
+    ) -> StoreResult<()> {
         let mut w = self.write().await?;
         self.lock_firm(&mut w.tx, firm_id).await?;
-        sqlx::query("SELECT id FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(&mut *w.tx)
-            .await?
-            .ok_or(StoreError::not_found("user"))?;
-        if let Some(current) = membership_role(&mut *w.tx, firm_id, user_id).await? {
-            if current == Role::Owner && role != Role::Owner {
-                check_not_last_owner(&mut w.tx, firm_id, user_id).await?;
-            }
-            sqlx::query("UPDATE memberships SET role = $1 WHERE firm_id = $2 AND user_id = $3")
-                .bind(enum_key(&role))
-                .bind(firm_id)
+        let login: String = get(
+            &sqlx::query("SELECT login FROM users WHERE id = $1")
                 .bind(user_id)
-                .execute(&mut *w.tx)
-                .await?;
-        } else {
-            insert_membership(&mut w.tx, firm_id, user_id, role).await?;
-        }
+                .fetch_optional(&mut *w.tx)
+                .await?
+                .ok_or(StoreError::not_found("user"))?,
+            "login",
+        )?;
+        let (action, details) = match membership_role(&mut *w.tx, firm_id, user_id).await? {
+            Some(current) if current == role => return w.commit().await,
+            Some(current) => {
+                if current == Role::Owner {
+                    check_not_last_owner(&mut w.tx, firm_id, user_id).await?;
+                }
+                sqlx::query("UPDATE memberships SET role = $1 WHERE firm_id = $2 AND user_id = $3")
+                    .bind(enum_key(&role))
+                    .bind(firm_id)
+                    .bind(user_id)
+                    .execute(&mut *w.tx)
+                    .await?;
+                let details = serde_json::json!({
+                    "user_id": user_id, "login": login,
+                    "from": enum_key(&current), "to": enum_key(&role),
+                });
+                ("role_changed", details)
+            }
+            None => {
+                insert_membership(&mut w.tx, firm_id, user_id, role).await?;
+                let details = serde_json::json!({
+                    "user_id": user_id, "login": login, "role": enum_key(&role),
+                });
+                ("member_added", details)
+            }
+        };
+        crate::journal::append(&mut w.tx, firm_id, self.now(), actor, action, &details).await?;
         w.commit().await
     }
 

@@ -103,7 +103,7 @@ async fn p1_a_connection_in_use_takes_a_seat(store: Store) {
     assert_eq!(input.seats, 2);
     let maria = store.create_user(&user_input("maria")).await.unwrap();
     let err = store
-        .add_member(firm, maria.id, sklad_domain::model::Role::Operator)
+        .add_member(firm, maria.id, sklad_domain::model::Role::Operator, "test")
         .await
         .unwrap_err();
     assert_eq!(field_codes(&err)[0].1, "seats_exceeded");
@@ -113,7 +113,7 @@ async fn p1_a_connection_in_use_takes_a_seat(store: Store) {
         .await
         .unwrap();
     store
-        .add_member(firm, maria.id, sklad_domain::model::Role::Operator)
+        .add_member(firm, maria.id, sklad_domain::model::Role::Operator, "test")
         .await
         .unwrap();
 }

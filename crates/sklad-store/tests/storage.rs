@@ -49,13 +49,18 @@ async fn firms_and_users(store: Store) {
     for login in ["maria", "petar"] {
         let u = store.create_user(&user_input(login)).await.unwrap();
         store
-            .add_member(firm_id, u.id, sklad_domain::model::Role::Operator)
+            .add_member(firm_id, u.id, sklad_domain::model::Role::Operator, "test")
             .await
             .unwrap();
     }
     let extra = store.create_user(&user_input("georgi")).await.unwrap();
     let err = store
-        .add_member(firm_id, extra.id, sklad_domain::model::Role::Operator)
+        .add_member(
+            firm_id,
+            extra.id,
+            sklad_domain::model::Role::Operator,
+            "test",
+        )
         .await
         .unwrap_err();
     assert_eq!(field_code(&err).1, "seats_exceeded");
@@ -71,7 +76,12 @@ async fn firms_and_users(store: Store) {
     let err = store.remove_member(firm_id, user_id).await.unwrap_err();
     assert_eq!(field_code(&err), ("role".into(), "last_owner"));
     let err = store
-        .add_member(firm_id, user_id, sklad_domain::model::Role::Operator)
+        .add_member(
+            firm_id,
+            user_id,
+            sklad_domain::model::Role::Operator,
+            "test",
+        )
         .await
         .unwrap_err();
     assert_eq!(field_code(&err).1, "last_owner");
@@ -264,13 +274,13 @@ async fn tokens_and_sessions(store: Store) {
     let expires = now + jiff::SignedDuration::from_hours(8);
     let session = store.create_session(ivan, firm_a, expires).await.unwrap();
     let resolved = store
-        .resolve_session(&session.id, now)
+        .resolve_session(&session.id, now, None)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(resolved, session.session);
     assert!(store
-        .resolve_session(&session.id, expires)
+        .resolve_session(&session.id, expires, None)
         .await
         .unwrap()
         .is_none());
@@ -281,18 +291,28 @@ async fn tokens_and_sessions(store: Store) {
     let other = store.create_session(ivan, firm_a, now).await.unwrap();
     assert_eq!(store.purge_expired_sessions(now).await.unwrap(), 1);
     assert!(store
-        .resolve_session(&other.id, now)
+        .resolve_session(&other.id, now, None)
         .await
         .unwrap()
         .is_none());
+    // Its use is noted: when, and from where.
     assert!(store
-        .resolve_session(&session.id, now)
+        .resolve_session(&session.id, now, Some("192.0.2.7"))
         .await
         .unwrap()
         .is_some());
+    let uses = store.member_sessions(firm_a, ivan).await.unwrap();
+    assert_eq!(uses.len(), 1);
+    assert_eq!(uses[0].last_seen_at, Some(now));
+    assert_eq!(uses[0].last_seen_from.as_deref(), Some("192.0.2.7"));
     store.delete_session(&session.id).await.unwrap();
     assert!(store
-        .resolve_session(&session.id, now)
+        .member_sessions(firm_a, ivan)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store
+        .resolve_session(&session.id, now, None)
         .await
         .unwrap()
         .is_none());

@@ -159,7 +159,7 @@ async fn user_create(config: &Config, args: UserCreateArgs) -> Result<()> {
                 user.login
             );
             store
-                .add_member(firm.id, user.id, role)
+                .add_member(firm.id, user.id, role, "cli")
                 .await
                 .map_err(explain)
                 .context("adding the user to the firm")?;

@@ -228,6 +228,17 @@ user-role = Роля
 role-owner = Собственик
 role-operator = Оператор
 user-language = Език
+users-last-use = Последна употреба
+users-sessions = сесии
+users-no-sessions = няма сесии
+users-sessions-action = Сесии
+users-end-sessions = Прекрати сесиите
+password-title = Смяна на парола
+password-current = Текуща парола
+password-new = Нова парола (поне 8 знака)
+password-again = Новата парола отново
+password-changed = Паролата е сменена. Другите ви сесии са прекратени.
+header-password = Смяна на парола
 
 ## Backup
 backup-title = Архивиране на фирма

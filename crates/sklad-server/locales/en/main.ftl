@@ -228,6 +228,17 @@ user-role = Role
 role-owner = Owner
 role-operator = Operator
 user-language = Language
+users-last-use = Last used
+users-sessions = sessions
+users-no-sessions = no sessions
+users-sessions-action = Sessions
+users-end-sessions = End sessions
+password-title = Change password
+password-current = Current password
+password-new = New password (at least 8 characters)
+password-again = The new password again
+password-changed = The password was changed. Your other sessions were ended.
+header-password = Change password
 
 ## Backup
 backup-title = Firm backup

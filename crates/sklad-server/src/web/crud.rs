@@ -236,6 +236,13 @@ pub struct Saved {
     saved: Option<String>,
 }
 
+impl Saved {
+    /// Whether the page follows a save.
+    pub fn is_saved(&self) -> bool {
+        self.saved.is_some()
+    }
+}
+
 /// The layout of a list titled by message `title_key`, with „Записано.“ after a save.
 pub fn list_page(ctx: &Ctx, title_key: &str, saved: bool) -> Page {
     let mut page = ctx.page(title_key);

@@ -12,7 +12,8 @@
 //! | `/operations/new/{kind}`, `/operations`, `/operations/{id}` (+ `/edit`, `/convert`, `/annul`) | Операции |
 //! | `/stock` | Справки → Наличности |
 //! | `/payment-types`, `/price-groups` | За фирмата |
-//! | `/users`, `/backup` | Администриране (owners only) |
+//! | `/users` (+ `/{id}/sessions/end`), `/backup` | Администриране (owners only) |
+//! | `/account/password` | Смяна на парола (every signed-in user) |
 //! | `/shops`, `/shops/new`, `/shops/{id}` (+ `/edit`, `/test`, `/delete`, `/settings`, `/special-goods`) | Администриране → Връзка с ел. магазини (changes: owners only) |
 //! | `/shops/{id}/panel`, `/shops/{id}/jobs` (+ `/{job_id}`, `/cancel`, `/rows.csv`), `/shops/{id}/first-push/confirm`, `/shops/{id}/sync-now`, `/shops/{id}/journal`, `/shops/panel?id=` | CloudCart контролен панел, its jobs and the sync journal |
 //! | `/shops/attention`, `/shops/{id}/orders` (+ `/retry`, `/{shop_order_id}/retry`) | Orders from the shop: what needs attention (counted in the header's badge), a connection's orders, „Опитай отново“ (members) |
@@ -72,6 +73,11 @@ pub fn router() -> axum::Router<AppState> {
         .route("/stock", get(pages::stock::show))
         .route("/price-groups", get(pages::price_groups::list))
         .route("/users", get(pages::users::list))
+        .route("/users/{id}/sessions/end", post(pages::users::end_sessions))
+        .route(
+            "/account/password",
+            get(pages::users::password).post(pages::users::change_password),
+        )
         .route(
             "/users/new",
             get(pages::users::new).post(pages::users::create),

@@ -1,6 +1,7 @@
 //! Signing in: the session cookie, the signed-in context every page handler gets
 //! ([`Ctx`]), and the CSRF check of every form post ([`Posted`]).
 
+use crate::login_guard::ClientAddr;
 use axum::extract::{Form, FromRequest, FromRequestParts, Request};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
@@ -186,9 +187,10 @@ impl FromRequestParts<AppState> for Ctx {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
         let lang = request_lang(&parts.headers);
         let session_id = cookie(&parts.headers, SESSION_COOKIE).ok_or(WebError::Login)?;
+        let Ok(ClientAddr(from)) = ClientAddr::from_request_parts(parts, state).await;
         let store = &state.store;
         let session = store
-            .resolve_session(&session_id, state.clock.now())
+            .resolve_session(&session_id, state.clock.now(), Some(&from.to_string()))
             .await
             .map_err(|e| WebError::store(lang, e))?
             .ok_or(WebError::Login)?;

@@ -317,6 +317,18 @@ pub fn query_string(params: &[(&str, &str)]) -> String {
         .finish()
 }
 
+/// A time as the pages show it: `28.11.2026 12:05`, Bulgarian time.
+pub fn when(ts: jiff::Timestamp) -> String {
+    let tz = jiff::tz::TimeZone::get("Europe/Sofia").unwrap_or(jiff::tz::TimeZone::UTC);
+    let zoned = ts.to_zoned(tz);
+    format!(
+        "{} {:02}:{:02}",
+        format_date(zoned.date()),
+        zoned.hour(),
+        zoned.minute()
+    )
+}
+
 /// A date as Bulgarians write it: `28.11.2026`.
 pub fn format_date(date: jiff::civil::Date) -> String {
     format!("{:02}.{:02}.{:04}", date.day(), date.month(), date.year())

@@ -167,7 +167,7 @@ impl TestServer {
             .expect("firm");
         let user = self.user(login).await;
         self.store
-            .add_member(firm.id, user, Role::Owner)
+            .add_member(firm.id, user, Role::Owner, "test")
             .await
             .expect("owner");
         let token = self
@@ -202,7 +202,7 @@ impl TestServer {
     pub async fn operator_token(&self, firm_id: Id, login: &str) -> String {
         let user = self.user(login).await;
         self.store
-            .add_member(firm_id, user, Role::Operator)
+            .add_member(firm_id, user, Role::Operator, "test")
             .await
             .expect("operator");
         self.store

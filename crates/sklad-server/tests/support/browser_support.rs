@@ -92,15 +92,15 @@ pub async fn start_server() -> Server {
     let owner = user(&store, OWNER.0, OWNER.1, "Иван Петров").await;
     let operator = user(&store, OPERATOR.0, OPERATOR.1, "Мария Операторова").await;
     store
-        .add_member(firm.id, owner, Role::Owner)
+        .add_member(firm.id, owner, Role::Owner, "test")
         .await
         .expect("owner member");
     store
-        .add_member(firm.id, operator, Role::Operator)
+        .add_member(firm.id, operator, Role::Operator, "test")
         .await
         .expect("operator member");
     store
-        .add_member(second.id, owner, Role::Owner)
+        .add_member(second.id, owner, Role::Owner, "test")
         .await
         .expect("second firm member");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -72,7 +72,7 @@ pub async fn firm_with_owner(store: &Store, name: &str, login: &str) -> (Id, Id,
     let firm = store.create_firm(&firm_input(name)).await.expect("firm");
     let user = store.create_user(&user_input(login)).await.expect("user");
     store
-        .add_member(firm.id, user.id, Role::Owner)
+        .add_member(firm.id, user.id, Role::Owner, "test")
         .await
         .expect("member");
     let object = store.objects(firm.id).await.expect("objects")[0].id;

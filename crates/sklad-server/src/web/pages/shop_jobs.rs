@@ -20,13 +20,14 @@ use sklad_sync::{csv, JobKind};
 
 use super::shop_panel::summary_sentence;
 use super::shops::{
-    connection, findings_of, job_status_label, job_title, shop_page, when, Finding, PathIds,
+    connection, findings_of, job_status_label, job_title, shop_page, Finding, PathIds,
 };
 use crate::web::error::{render, WebError};
 use crate::web::i18n::Tr;
 use crate::web::layout::Page;
 use crate::web::screens::RecordList;
 use crate::web::session::{Ctx, PathId, Posted};
+use crate::web::view::when;
 use crate::web::view::{self, query_string, Cell, FilterForm, Pager, Table};
 use crate::AppState;
 

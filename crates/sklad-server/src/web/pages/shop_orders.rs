@@ -22,12 +22,13 @@ use sklad_domain::{Currency, Id, Money};
 use sklad_store::shops::{ShopConnection, ShopOrderRecord};
 use sklad_store::{Paging, StoreError};
 
-use super::shops::{connection, shop_page, sync_fail, text_of, when};
+use super::shops::{connection, shop_page, sync_fail, text_of};
 use crate::web::error::{render, WebError};
 use crate::web::i18n::{Lang, Tr};
 use crate::web::labels;
 use crate::web::layout::Page;
 use crate::web::session::{Ctx, PathId, Posted};
+use crate::web::view::when;
 use crate::web::view::{self, Cell, Field, FilterForm, Pager, Table};
 use crate::AppState;
 

@@ -18,11 +18,12 @@ use sklad_store::shops::{ShopConnection, ShopJob};
 use sklad_store::Paging;
 use sklad_sync::JobKind;
 
-use super::shops::{job_status_label, job_title, shop_page, sync_alert, sync_fail, when};
+use super::shops::{job_status_label, job_title, shop_page, sync_alert, sync_fail};
 use crate::web::error::{render, WebError};
 use crate::web::i18n::Tr;
 use crate::web::layout::Page;
 use crate::web::session::{Ctx, PathId, Posted};
+use crate::web::view::when;
 use crate::web::view::{Cell, Table};
 use crate::AppState;
 

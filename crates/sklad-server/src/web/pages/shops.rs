@@ -28,23 +28,11 @@ use crate::web::labels;
 use crate::web::layout::Page;
 use crate::web::screens::RecordList;
 use crate::web::session::{Ctx, PathId, Posted};
-use crate::web::view::{format_date, Cell, Field, Fields, Table};
+use crate::web::view::{when, Cell, Field, Fields, Table};
 use crate::AppState;
 
 // ---------------------------------------------------------------------------------
 // What the shop pages share.
-
-/// A time as the pages show it: `28.11.2026 12:05`, Bulgarian time.
-pub fn when(ts: jiff::Timestamp) -> String {
-    let tz = jiff::tz::TimeZone::get("Europe/Sofia").unwrap_or(jiff::tz::TimeZone::UTC);
-    let zoned = ts.to_zoned(tz);
-    format!(
-        "{} {:02}:{:02}",
-        format_date(zoned.date()),
-        zoned.hour(),
-        zoned.minute()
-    )
-}
 
 /// The connection `id` of the signed-in firm (404 for another firm's).
 pub async fn connection(state: &AppState, ctx: &Ctx, id: Id) -> Result<ShopConnection, WebError> {
