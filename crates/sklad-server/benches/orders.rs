@@ -3,7 +3,8 @@
 //! - webhook acknowledgements per second and their p50/p99 latency, 64 concurrent
 //!   senders on keep-alive connections, each delivery written to the inbox durably
 //!   before its 2xx — on SQLite and (when `SKLAD_TEST_DATABASE_URL` is set) PostgreSQL —
-//!   and, in the same run, a bare axum handler answering 200, for the ratio;
+//!   and, in the same run, a bare axum handler answering 200, for the ratio; then the
+//!   same deliveries to the receiver on a listener of its own (`webhook_listen`);
 //! - order import latency, from the shop placing an order (its webhook on its way) to
 //!   the operation committed, p50/p99, and orders imported per second, against the
 //!   local emulator without a rate limit;
@@ -284,9 +285,43 @@ async fn acks(engine: Engine, total: usize, bare_rate: f64) {
         bare_rate,
         rate / bare_rate
     );
+    let own = own_listener(&server).await;
+    let (own_rate, own_latencies) = hammer(
+        &url.replace(&server.base, &format!("http://{own}")),
+        &door.key,
+        &door.header,
+        total,
+    )
+    .await;
+    println!(
+        "webhook acks on {} on their own listener (webhook_listen): {:.0}/s, p50 {}, p99 {}; shared with the back office: {:.0}/s; ratio {:.2}",
+        engine.key(),
+        own_rate,
+        ms(percentile(&own_latencies, 0.50)),
+        ms(percentile(&own_latencies, 0.99)),
+        rate,
+        own_rate / rate
+    );
     imports(&server, &door, env_usize("SKLAD_BENCH_ORDERS", 200), engine).await;
     task.abort();
     server.store.close().await;
+}
+
+/// The webhook receiver alone (`sklad_server::webhook_app`) on a listener of its own,
+/// over the server's store and bridge, as `webhook_listen` runs it; its address.
+async fn own_listener(server: &TestServer) -> std::net::SocketAddr {
+    let state = sklad_server::AppState::new(
+        server.store.clone(),
+        std::sync::Arc::new(server.clock.clone()),
+        server.bridge.clone(),
+    );
+    let app = sklad_server::webhook_app(state, sklad_server::config::DEFAULT_BODY_LIMIT);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    addr
 }
 
 /// Places orders one at a time and waits for each to be imported (latency), then a

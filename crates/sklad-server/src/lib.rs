@@ -10,6 +10,7 @@ pub mod hooks;
 pub mod login_guard;
 pub mod metrics;
 mod state;
+pub mod totp;
 pub mod web;
 
 pub use config::{Config, MetricsAccess};

@@ -26,6 +26,7 @@ mod operations;
 mod outbox;
 mod partners;
 mod payment_types;
+mod second_factor;
 pub mod shops;
 mod stock;
 #[cfg(feature = "testing")]
@@ -38,6 +39,7 @@ pub use backup::{BACKUP_FORMAT, BACKUP_MIN_VERSION, BACKUP_VERSION};
 pub use error::{StoreError, StoreResult};
 pub use firms::DEFAULT_OBJECT_NAME;
 pub use outbox::STOCK_CHANGE_CLAIM_LEASE;
+pub use second_factor::{SecondFactor, SignInStep, RECOVERY_CODES};
 pub use types::*;
 pub use users::PasswordCheck;
 

@@ -990,6 +990,92 @@ async fn outbox_claims_are_disjoint_and_leased(store: Store) {
     assert_eq!(store.pending_stock_changes(100).await.unwrap(), kept);
 }
 
+/// Issue 11: what two-factor sign-in keeps — the confirmed secret and the last accepted
+/// step (a code is good once), recovery codes good once each, the firm's rule for its
+/// owners (no turning it off while it holds), and the sign-in step that lapses.
+async fn second_factor_is_kept(store: Store) {
+    let (firm, ivan, _) = firm_with_owner(&store, "А", "ivan").await;
+    let before = store.second_factor(ivan).await.unwrap();
+    assert_eq!((before.secret.is_some(), before.required), (false, false));
+    let codes = store
+        .enable_totp(ivan, "JBSWY3DPEHPK3PXP", 1000)
+        .await
+        .unwrap();
+    assert_eq!(codes.len(), sklad_store::RECOVERY_CODES);
+    let on = store.second_factor(ivan).await.unwrap();
+    assert_eq!(on.secret.as_deref(), Some("JBSWY3DPEHPK3PXP"));
+    assert!(
+        !format!("{on:?}").contains("JBSWY3DPEHPK3PXP"),
+        "no secret in Debug"
+    );
+    assert!(
+        !store.accept_totp_step(ivan, 1000).await.unwrap(),
+        "spent at enrolment"
+    );
+    assert!(store.accept_totp_step(ivan, 1001).await.unwrap());
+    assert!(!store.accept_totp_step(ivan, 1001).await.unwrap());
+    assert!(store.use_recovery_code(ivan, &codes[0]).await.unwrap());
+    assert!(!store.use_recovery_code(ivan, &codes[0]).await.unwrap());
+    assert!(!store
+        .use_recovery_code(ivan, "0000-0000-0000")
+        .await
+        .unwrap());
+    assert_eq!(store.recovery_codes_left(ivan).await.unwrap(), 9);
+
+    store
+        .set_owners_need_totp(firm, true, "ivan")
+        .await
+        .unwrap();
+    assert!(store.owners_need_totp(firm).await.unwrap());
+    assert!(store.second_factor(ivan).await.unwrap().required);
+    assert!(matches!(
+        store.disable_totp(ivan).await,
+        Err(StoreError::Validation(_))
+    ));
+    store
+        .set_owners_need_totp(firm, false, "ivan")
+        .await
+        .unwrap();
+    store.disable_totp(ivan).await.unwrap();
+    assert_eq!(store.second_factor(ivan).await.unwrap().secret, None);
+    assert_eq!(store.recovery_codes_left(ivan).await.unwrap(), 0);
+
+    let now = jiff::Timestamp::from_second(1_800_000_000).unwrap();
+    let until = now + jiff::SignedDuration::from_mins(5);
+    let step = store
+        .start_sign_in_step(ivan, Some("KRSXG5CTMVRXEZLU"), until)
+        .await
+        .unwrap();
+    let found = store.sign_in_step(&step, now).await.unwrap().unwrap();
+    assert_eq!(found.user_id, ivan);
+    assert_eq!(found.enrol_secret.as_deref(), Some("KRSXG5CTMVRXEZLU"));
+    assert!(
+        store.sign_in_step(&step, until).await.unwrap().is_none(),
+        "lapsed"
+    );
+    store.end_sign_in_step(&step).await.unwrap();
+    assert!(store.sign_in_step(&step, now).await.unwrap().is_none());
+    let actions: Vec<String> = store
+        .journal(firm, Default::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for action in [
+        "totp_enabled",
+        "recovery_code_used",
+        "totp_requirement",
+        "totp_disabled",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} in {actions:?}"
+        );
+    }
+}
+
 both!(
     outbox_claims_are_disjoint_and_leased,
     create_member_is_one_transaction,
@@ -998,6 +1084,7 @@ both!(
     goods_crud_and_uniqueness,
     partners_crud,
     tokens_and_sessions,
+    second_factor_is_kept,
     delivery_order_conversion_round,
     edit_and_annul_reverse_exactly,
     stock_taking_transfer_and_negative_stock,

@@ -239,6 +239,25 @@ password-new = New password (at least 8 characters)
 password-again = The new password again
 password-changed = The password was changed. Your other sessions were ended.
 header-password = Change password
+totp-title = Two-factor sign-in
+totp-code = Code from the app (6 digits)
+totp-code-or-recovery = Code from the app (6 digits) or a recovery code
+totp-verify = Sign in
+totp-enable = Turn on
+totp-disable = Turn off
+totp-wrong = The code is not right. Check the phone's clock and try again.
+totp-enrol-intro = Scan the code with an authenticator app (Google Authenticator, Microsoft Authenticator, FreeOTP…) or type the key by hand, then enter the code it shows.
+totp-secret = Key
+totp-required = The firm requires two-factor sign-in of its owners: set it up now.
+totp-required-here = The firm requires it of its owners, so it cannot be turned off.
+totp-on = Two-factor sign-in is on. { $codes } recovery codes are left.
+totp-off = Two-factor sign-in is off. Turn it on with an authenticator app.
+totp-codes-title = Recovery codes
+totp-codes-intro = Write these codes down and keep them safe: each signs you in once if you do not have your phone. They are shown only now.
+totp-continue = Continue
+totp-firm-on = Require two-factor sign-in of the firm's owners
+totp-firm-off = Do not require two-factor sign-in of the owners
+header-two-factor = Two-factor sign-in
 
 ## Backup
 backup-title = Firm backup

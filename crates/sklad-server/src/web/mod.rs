@@ -13,7 +13,8 @@
 //! | `/stock` | Справки → Наличности |
 //! | `/payment-types`, `/price-groups` | За фирмата |
 //! | `/users` (+ `/{id}/sessions/end`), `/backup` | Администриране (owners only) |
-//! | `/account/password` | Смяна на парола (every signed-in user) |
+//! | `/account/password`, `/account/two-factor` (+ `/enable`, `/disable`, `/firm`) | Смяна на парола, Двуфакторно влизане (every signed-in user; the firm's rule: owners) |
+//! | `/login/code` | the second factor after the password (or its enrolment) |
 //! | `/shops`, `/shops/new`, `/shops/{id}` (+ `/edit`, `/test`, `/delete`, `/settings`, `/special-goods`) | Администриране → Връзка с ел. магазини (changes: owners only) |
 //! | `/shops/{id}/panel`, `/shops/{id}/jobs` (+ `/{job_id}`, `/cancel`, `/rows.csv`), `/shops/{id}/first-push/confirm`, `/shops/{id}/sync-now`, `/shops/{id}/journal`, `/shops/panel?id=` | CloudCart контролен панел, its jobs and the sync journal |
 //! | `/shops/attention`, `/shops/{id}/orders` (+ `/retry`, `/{shop_order_id}/retry`) | Orders from the shop: what needs attention (counted in the header's badge), a connection's orders, „Опитай отново“ (members) |
@@ -48,6 +49,10 @@ pub fn router() -> axum::Router<AppState> {
         .route("/assets/sklad.css", get(assets::css))
         .route("/assets/sklad.js", get(assets::js))
         .route("/login", get(pages::login::show).post(pages::login::submit))
+        .route(
+            "/login/code",
+            get(pages::two_factor::show_code).post(pages::two_factor::submit_code),
+        )
         .route("/logout", post(pages::login::logout))
         .route("/switch-firm", post(pages::login::switch_firm))
         .route("/language", post(pages::login::language))
@@ -77,6 +82,19 @@ pub fn router() -> axum::Router<AppState> {
         .route(
             "/account/password",
             get(pages::users::password).post(pages::users::change_password),
+        )
+        .route("/account/two-factor", get(pages::two_factor::account))
+        .route(
+            "/account/two-factor/enable",
+            post(pages::two_factor::enable),
+        )
+        .route(
+            "/account/two-factor/disable",
+            post(pages::two_factor::disable),
+        )
+        .route(
+            "/account/two-factor/firm",
+            post(pages::two_factor::firm_rule),
         )
         .route(
             "/users/new",

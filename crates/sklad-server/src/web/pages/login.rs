@@ -137,41 +137,61 @@ pub async fn submit(
             return failed();
         }
     };
+    if let Some(step) = super::two_factor::after_password(&state, &user, https, lang).await? {
+        return Ok(step);
+    }
+    match start_session(&state, &headers, address, &user, None).await? {
+        Some(cookies) => Ok((cookies, Redirect::to("/")).into_response()),
+        None => failed(),
+    }
+}
+
+/// Signs `user` in once every factor is checked: the throttle cleared, the sign-in in
+/// the journal (with the second factor used, if any), a session in the firm last
+/// worked in on this browser (else the user's first). Returns the cookies to set, or
+/// `None` when the user belongs to no firm.
+pub(super) async fn start_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    address: std::net::IpAddr,
+    user: &sklad_domain::model::User,
+    second_factor: Option<&str>,
+) -> Result<Option<HeaderMap>, WebError> {
+    let lang = request_lang(headers);
+    let https = is_https(headers);
+    let store = &state.store;
     let memberships = store
         .memberships(user.id)
         .await
         .map_err(|e| WebError::store(lang, e))?;
-    // The firm last worked in on this browser, else the user's first.
-    let last = cookie(&headers, FIRM_COOKIE).and_then(|c| c.parse::<i64>().ok());
+    let last = cookie(headers, FIRM_COOKIE).and_then(|c| c.parse::<i64>().ok());
     let Some(first) = memberships
         .iter()
         .find(|m| Some(m.firm_id) == last)
         .or(memberships.first())
     else {
-        return failed();
+        return Ok(None);
     };
-    state.login_guard.succeeded(&login, address);
-    journal_sign_in(
-        store,
-        &user,
-        "login",
-        serde_json::json!({ "login": user.login, "address": address.to_string() }),
-    )
-    .await;
+    state.login_guard.succeeded(&user.login, address);
+    let mut details = serde_json::json!({ "login": user.login, "address": address.to_string() });
+    if let Some(factor) = second_factor {
+        details["second_factor"] = serde_json::json!(factor);
+    }
+    journal_sign_in(store, user, "login", details).await;
     let expires = state.clock.now() + jiff::SignedDuration::from_hours(SESSION_HOURS);
     let new = store
         .create_session(user.id, first.firm_id, expires)
         .await
         .map_err(|e| WebError::store(lang, e))?;
-    let mut headers = HeaderMap::new();
+    let mut cookies = HeaderMap::new();
     push_cookie(
-        &mut headers,
+        &mut cookies,
         set_cookie(SESSION_COOKIE, &new.id, SESSION_HOURS * 3600, https),
     );
-    push_cookie(&mut headers, set_cookie(LOGIN_CSRF_COOKIE, "", 0, https));
+    push_cookie(&mut cookies, set_cookie(LOGIN_CSRF_COOKIE, "", 0, https));
     // The user's stored language wins over what the login page was shown in.
     push_cookie(
-        &mut headers,
+        &mut cookies,
         set_cookie(
             LANG_COOKIE,
             Lang::from_code(&user.language).code(),
@@ -179,11 +199,11 @@ pub async fn submit(
             https,
         ),
     );
-    Ok((headers, Redirect::to("/")).into_response())
+    Ok(Some(cookies))
 }
 
 /// The login page refused with 429: too many failures, try again after `wait`.
-fn throttled(
+pub(super) fn throttled(
     lang: Lang,
     https: bool,
     login: &str,
@@ -201,7 +221,7 @@ fn throttled(
 
 /// Writes a sign-in event to the journal of every firm of `user` (a journal that cannot
 /// be written is logged, not shown: the answer to the attempt must not change).
-async fn journal_sign_in(
+pub(super) async fn journal_sign_in(
     store: &sklad_store::Store,
     user: &sklad_domain::model::User,
     action: &str,

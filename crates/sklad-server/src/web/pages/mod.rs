@@ -15,4 +15,5 @@ pub mod shop_panel;
 pub mod shop_settings;
 pub mod shops;
 pub mod stock;
+pub mod two_factor;
 pub mod users;
