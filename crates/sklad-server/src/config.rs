@@ -13,6 +13,8 @@
 //! | trusted proxy   | `trusted_proxy` | `SKLAD_TRUSTED_PROXY` | none                          |
 //! | metrics         | `metrics`       | `SKLAD_METRICS`       | `on` (`GET /metrics` open)    |
 //! | metrics token   | `metrics_token` | `SKLAD_METRICS_TOKEN` | none                          |
+//! | alert e-mail    | `smtp_url`      | `SKLAD_SMTP_URL`      | none (alerts in the pages only) |
+//! | alert sender    | `alert_from`    | `SKLAD_ALERT_FROM`    | none (needed with `smtp_url`) |
 //!
 //! `webhook_listen` gives the webhook receiver a listener of its own that serves nothing
 //! else, so a reverse proxy can publish only it while the back office stays on the LAN.
@@ -24,6 +26,9 @@
 //! their client taken from `X-Forwarded-For` (the sign-in throttle counts by client).
 //! `metrics = "off"` removes `GET /metrics`; with a `metrics_token` it answers only
 //! `Authorization: Bearer <token>` (the token, like the database URL, is never shown).
+//! `smtp_url` (`smtp://relay:25`, `smtps://user:password@mail.example.bg`) sends alert
+//! e-mails from `alert_from` to the firms' owners who gave an address; its password is
+//! never shown either.
 //!
 //! The file is read from the path given by the caller (`sklad --config FILE`) or from
 //! `SKLAD_CONFIG`. The database URL may hold a password, so [`Config`]'s `Debug` and
@@ -64,6 +69,10 @@ pub struct Config {
     pub trusted_proxy: Option<IpAddr>,
     /// Who may read `GET /metrics`.
     pub metrics: MetricsAccess,
+    /// The SMTP server alert e-mails go through (may hold a password).
+    pub smtp_url: Option<String>,
+    /// The sender of alert e-mails, e.g. `Склад <sklad@example.bg>`.
+    pub alert_from: Option<String>,
 }
 
 /// Who may read `GET /metrics`.
@@ -131,6 +140,8 @@ struct FileLayer {
     trusted_proxy: Option<String>,
     metrics: Option<String>,
     metrics_token: Option<String>,
+    smtp_url: Option<String>,
+    alert_from: Option<String>,
 }
 
 impl Default for Config {
@@ -147,6 +158,8 @@ impl Default for Config {
             secret_key_file: None,
             trusted_proxy: None,
             metrics: MetricsAccess::Open,
+            smtp_url: None,
+            alert_from: None,
         }
     }
 }
@@ -200,6 +213,18 @@ impl Config {
         let switch = env("SKLAD_METRICS").filter(|s| !s.is_empty());
         let token = env("SKLAD_METRICS_TOKEN").filter(|s| !s.is_empty());
         config.apply_metrics("SKLAD_METRICS", switch.as_deref(), token)?;
+        if let Some(url) = env("SKLAD_SMTP_URL").filter(|s| !s.is_empty()) {
+            config.smtp_url = Some(url);
+        }
+        if let Some(from) = env("SKLAD_ALERT_FROM").filter(|s| !s.is_empty()) {
+            config.alert_from = Some(from);
+        }
+        if config.smtp_url.is_some() && config.alert_from.is_none() {
+            return Err(ConfigError::Invalid {
+                setting: "alert_from".into(),
+                message: "the sender of alert e-mails is needed with smtp_url".into(),
+            });
+        }
         if let Some(limit) = env("SKLAD_BODY_LIMIT").filter(|s| !s.is_empty()) {
             config.body_limit = limit.trim().parse().map_err(|_| ConfigError::Invalid {
                 setting: "SKLAD_BODY_LIMIT".into(),
@@ -237,6 +262,12 @@ impl Config {
         }
         if let Some(proxy) = layer.trusted_proxy {
             self.trusted_proxy = Some(parse_proxy("trusted_proxy", &proxy)?);
+        }
+        if let Some(url) = layer.smtp_url {
+            self.smtp_url = Some(url);
+        }
+        if let Some(from) = layer.alert_from {
+            self.alert_from = Some(from);
         }
         self.apply_metrics("metrics", layer.metrics.as_deref(), layer.metrics_token)
     }
@@ -317,6 +348,8 @@ impl fmt::Debug for Config {
             .field("secret_key_file", &self.secret_key_file)
             .field("trusted_proxy", &self.trusted_proxy)
             .field("metrics", &self.metrics)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("alert_from", &self.alert_from)
             .finish()
     }
 }
@@ -502,6 +535,22 @@ mod tests {
                 .metrics,
             MetricsAccess::Off
         );
+    }
+
+    #[test]
+    fn alert_e_mail_needs_a_sender_and_hides_the_smtp_password() {
+        let url = ("SKLAD_SMTP_URL", "smtps://sklad:pa55word@mail.example.bg");
+        assert!(matches!(
+            Config::load_with(None, env_of(&[url])),
+            Err(ConfigError::Invalid { .. })
+        ));
+        let config = Config::load_with(
+            None,
+            env_of(&[url, ("SKLAD_ALERT_FROM", "sklad@example.bg")]),
+        )
+        .unwrap();
+        assert_eq!(config.alert_from.as_deref(), Some("sklad@example.bg"));
+        assert!(!format!("{config:?}").contains("pa55word"));
     }
 
     #[test]

@@ -161,3 +161,60 @@ async fn the_owner_sees_where_sessions_were_used_and_ends_them() {
     assert_eq!(role.details["to"], "owner");
     assert_eq!(role.actor, "owner");
 }
+
+#[tokio::test]
+async fn owners_see_alerts_in_the_header_and_mark_them_seen() {
+    let server = start_server().await;
+    let owner = sign_in(&server, OWNER).await;
+    let operator = sign_in(&server, OPERATOR).await;
+    assert!(!html(&server, &owner, "/").await.contains("alerts-badge"));
+    server
+        .store
+        .raise_alert(
+            server.firm_id,
+            0,
+            "plan_expired",
+            "Планът на магазина е изтекъл (402).",
+            "The shop's plan has expired (402).",
+        )
+        .await
+        .unwrap();
+    let home = html(&server, &owner, "/").await;
+    assert!(home.contains("Сигнали: 1"), "{home}");
+    assert!(!html(&server, &operator, "/").await.contains("alerts-badge"));
+    assert_eq!(
+        get(&server, &operator.cookie, "/alerts").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let list = html(&server, &owner, "/alerts").await;
+    assert!(list.contains("Планът на магазина е изтекъл"), "{list}");
+    assert!(
+        list.contains("не е настроено"),
+        "no SMTP on this server: {list}"
+    );
+    let id = server.store.alerts(server.firm_id).await.unwrap()[0].id;
+    let seen = post(&server, &owner, &format!("/alerts/{id}/seen"), &[]).await;
+    assert_eq!(seen.status(), StatusCode::SEE_OTHER);
+    assert!(!html(&server, &owner, "/").await.contains("alerts-badge"));
+    assert!(html(&server, &owner, "/alerts").await.contains("Планът"));
+
+    // The address alert e-mails go to: checked, then kept.
+    let bad = post(&server, &owner, "/account/email", &[("email", "ivan@")]).await;
+    assert_eq!(bad.status(), StatusCode::OK);
+    assert!(bad.text().await.unwrap().contains("Въведете имейл адрес"));
+    let good = post(
+        &server,
+        &owner,
+        "/account/email",
+        &[("email", " ivan@example.bg ")],
+    )
+    .await;
+    assert_eq!(good.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        server.store.owner_emails(server.firm_id).await.unwrap(),
+        vec!["ivan@example.bg".to_owned()]
+    );
+    assert!(html(&server, &owner, "/account/email")
+        .await
+        .contains("ivan@example.bg"));
+}

@@ -637,6 +637,12 @@ async fn x2_duplicates_reordering_garbage_and_the_doors_answers(server: TestServ
         .unwrap();
     assert_eq!(unreadable.total, 3);
     assert!(server.store.shop_attention_count(shop.firm).await.unwrap() >= 3);
+    // The owner is alerted, once per cause (raised again, not repeated).
+    let alerts = server.store.alerts(shop.firm).await.unwrap();
+    let attention: Vec<_> = alerts.iter().filter(|a| a.cause == "attention").collect();
+    assert_eq!(attention.len(), 1, "{alerts:?}");
+    assert!(attention[0].times >= 3, "{alerts:?}");
+    assert_eq!(attention[0].connection_id, shop.connection);
     let late = record(&server, &shop, &id).await;
     assert_eq!(
         (late.state.as_str(), late.postings),
@@ -666,6 +672,13 @@ async fn x2_duplicates_reordering_garbage_and_the_doors_answers(server: TestServ
         503
     );
     settle(&server, &shop, |_| true).await;
+    let refused = server.store.alerts(shop.firm).await.unwrap();
+    assert!(
+        refused
+            .iter()
+            .any(|a| a.cause == "key_refused" && a.times == 2),
+        "{refused:?}"
+    );
     assert_eq!(
         server
             .store
@@ -725,6 +738,13 @@ async fn a_reconciliation_difference_is_held_back(server: TestServer) {
     assert_eq!(r.state, "attention");
     let a = r.attention.unwrap();
     assert_eq!(a.code, "reconciliation");
+    let alerts = server.store.alerts(shop.firm).await.unwrap();
+    assert!(
+        alerts
+            .iter()
+            .any(|al| al.cause == "attention" && al.message_bg.contains(&id)),
+        "{alerts:?}"
+    );
     assert!(a.details["shop_total"].as_i64().unwrap() > a.details["computed"].as_i64().unwrap());
     assert!(r.operation_id.is_none(), "nothing posted");
     // Fixed in the settings: the order is imported again by itself.

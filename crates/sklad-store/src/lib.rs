@@ -13,6 +13,7 @@
 
 #![warn(missing_docs)]
 
+mod alerts;
 mod auth;
 mod backup;
 mod db;
@@ -34,6 +35,7 @@ pub mod testing;
 mod types;
 mod users;
 
+pub use alerts::{validate_email, Alert};
 pub use auth::TOKEN_PREFIX;
 pub use backup::{BACKUP_FORMAT, BACKUP_MIN_VERSION, BACKUP_VERSION};
 pub use error::{StoreError, StoreResult};

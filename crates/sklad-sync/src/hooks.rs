@@ -197,6 +197,17 @@ impl Bridge {
                 },
             )
             .await?;
+        crate::alerts::raise(
+            self,
+            secrets.firm_id,
+            secrets.connection_id,
+            crate::alerts::Cause::KeyRefused,
+            "Известие от магазина дойде с друг API ключ или без нашата заглавка: въведете \
+             новия API ключ във връзката и активирайте известията отново.",
+            "A notification from the shop came with another API key or without our header: \
+             enter the new API key in the connection and activate the notifications again.",
+        )
+        .await;
         Ok(Delivery::Refused {
             firm_id: secrets.firm_id,
             connection_id: secrets.connection_id,

@@ -21,6 +21,7 @@
 
 #![warn(missing_docs)]
 
+pub mod alerts;
 mod catalogue;
 mod clients;
 mod connections;
@@ -76,6 +77,8 @@ pub struct BridgeConfig {
     /// and listen address), so a restarted server takes its shops back at once instead of
     /// waiting for its old leases to lapse; `None` gives a random one (the CLI, tests).
     pub instance: Option<String>,
+    /// Where alert e-mails go out (`None`: alerts are only shown in the pages).
+    pub mailer: Option<alerts::Mailer>,
 }
 
 impl BridgeConfig {
@@ -92,6 +95,7 @@ impl BridgeConfig {
             push_pass_interval: jiff::SignedDuration::from_mins(3),
             reconcile_interval: jiff::SignedDuration::from_hours(1),
             instance: None,
+            mailer: None,
         }
     }
 }
@@ -126,6 +130,8 @@ struct Inner {
     push_backoff: Mutex<HashMap<Id, (jiff::Timestamp, u32)>>,
     /// Whether the product refresher runs (see [`products`]).
     refreshing: std::sync::atomic::AtomicBool,
+    /// Whether alert e-mails are being sent (see [`alerts`]).
+    mailing: std::sync::atomic::AtomicBool,
     /// When [`Bridge::run`] last finished a round (readiness).
     last_round: Mutex<Option<std::time::Instant>>,
     /// Per connection: imports hold it shared while they move the tracked shop
@@ -176,6 +182,7 @@ impl Bridge {
                 pushing: Mutex::new(HashSet::new()),
                 push_backoff: Mutex::new(HashMap::new()),
                 refreshing: std::sync::atomic::AtomicBool::new(false),
+                mailing: std::sync::atomic::AtomicBool::new(false),
                 import_gates: Mutex::new(HashMap::new()),
                 last_round: Mutex::new(None),
                 partner_lock: tokio::sync::Mutex::new(()),
@@ -243,7 +250,32 @@ impl Bridge {
         push::absorb(self).await?;
         push::schedule(self, &active, &held).await?;
         products::schedule(self, &held).await?;
+        self.start_mailing();
         Ok(())
+    }
+
+    /// Sends the alert e-mails that are due in the background, when a mailer is
+    /// configured and no sending is under way.
+    fn start_mailing(&self) {
+        use std::sync::atomic::Ordering;
+        let Some(mailer) = self.inner.config.mailer.clone() else {
+            return;
+        };
+        if self.inner.mailing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let bridge = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = alerts::send_due(&bridge, &mailer).await {
+                tracing::warn!(
+                    code = e.code(),
+                    "sending alert e-mails failed: {}",
+                    e.message_en()
+                );
+            }
+            bridge.inner.mailing.store(false, Ordering::Release);
+            bridge.inner.job_done.notify_waiters();
+        });
     }
 
     /// Starts the order polls that are due, for connections in use with complete
@@ -282,6 +314,7 @@ impl Bridge {
                 async move {
                     if let Err(e) = orders::poller::poll(&bridge, &connection).await {
                         tracing::warn!(code = e.code(), "order poll failed: {}", e.message_en());
+                        alerts::raise_for(&bridge, connection.firm_id, connection.id, &e).await;
                         // Try again at the next interval, not at once (the checkpoint
                         // stays: a failed go-live is a go-live again).
                         let now = bridge.store().clock().now();
@@ -387,6 +420,10 @@ impl Bridge {
             || self
                 .inner
                 .refreshing
+                .load(std::sync::atomic::Ordering::Acquire)
+            || self
+                .inner
+                .mailing
                 .load(std::sync::atomic::Ordering::Acquire)
     }
 

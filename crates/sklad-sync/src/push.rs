@@ -347,6 +347,9 @@ fn spawn_push(bridge: &Bridge, connection: ShopConnection) {
     tokio::spawn(tracing::Instrument::instrument(
         async move {
             let result = push(&bridge, &connection).await;
+            if let Err(e) = &result {
+                crate::alerts::raise_for(&bridge, connection.firm_id, connection.id, e).await;
+            }
             let now = bridge.store().clock().now();
             let mut backoff = bridge.lock(&bridge.inner.push_backoff);
             match result {

@@ -10,14 +10,14 @@ use std::path::PathBuf;
 /// then the environment: SKLAD_DATA_DIR (default ./data), SKLAD_DATABASE_URL (default
 /// sqlite://<data dir>/sklad.db; a postgres:// URL selects PostgreSQL), SKLAD_LISTEN
 /// (default 127.0.0.1:8080), SKLAD_WEBHOOK_LISTEN, SKLAD_PUBLIC_URL, SKLAD_TRUSTED_PROXY,
-/// SKLAD_SECRET_KEY_FILE, SKLAD_BODY_LIMIT, SKLAD_METRICS (on/off) and
-/// SKLAD_METRICS_TOKEN. Logs: SKLAD_LOG (filter), SKLAD_LOG_FORMAT=json.
+/// SKLAD_SECRET_KEY_FILE, SKLAD_BODY_LIMIT, SKLAD_METRICS (on/off), SKLAD_METRICS_TOKEN,
+/// SKLAD_SMTP_URL and SKLAD_ALERT_FROM. Logs: SKLAD_LOG (filter), SKLAD_LOG_FORMAT=json.
 #[derive(Debug, Parser)]
 #[command(name = "sklad", version, propagate_version = true)]
 pub struct Cli {
     /// TOML configuration file (keys: data_dir, database_url, listen, body_limit,
     /// webhook_listen, public_url, trusted_proxy, secret_key_file, metrics,
-    /// metrics_token; see deploy/sklad.toml).
+    /// metrics_token, smtp_url, alert_from; see deploy/sklad.toml).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 

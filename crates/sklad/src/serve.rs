@@ -189,6 +189,11 @@ fn start_bridge(
         .with_context(|| format!("loading the secret key file {}", path.display()))?;
     let mut bridge = sklad_sync::BridgeConfig::new(public_url);
     bridge.instance = Some(format!("{}@{listen}", host_name()));
+    if let (Some(url), Some(from)) = (&config.smtp_url, &config.alert_from) {
+        let mailer = sklad_sync::alerts::Mailer::new(url, from)
+            .map_err(|e| anyhow::anyhow!("smtp_url / alert_from: {e}"))?;
+        bridge.mailer = Some(mailer);
+    }
     Ok((
         sklad_sync::Bridge::new(store.clone(), secrets, bridge),
         created.then_some(path),

@@ -624,6 +624,23 @@ shops-order-status-disputed = В спор
 
 ## Needs attention
 attention-badge = Изисква внимание: { $count }
+menu-alerts = Сигнали
+alerts-badge = Сигнали: { $count }
+alerts-title = Сигнали
+alerts-when = Последно
+alerts-cause = Причина
+alerts-connection = Връзка
+alerts-message = Какво се случи
+alerts-times = Пъти
+alerts-emailed = Изпратен имейл
+alerts-seen = Прочетено
+alerts-mark-seen = Прочетено
+alerts-email = Имейл за сигнали
+alerts-intro-mail = Сигналите се изпращат и по имейл до собствениците, най-много веднъж на час за всяка причина; вашият адрес е { $address }.
+alerts-intro-no-address = Сигналите могат да идват и по имейл: въведете адрес в „Имейл за сигнали“.
+alerts-intro-no-smtp = Изпращането по имейл не е настроено на сървъра (smtp_url): сигналите се виждат само тук и в горната лента.
+account-email-title = Имейл за сигнали
+account-email = Имейл адрес (празно: без имейли)
 attention-title = Изисква внимание
 attention-intro = Поръчките от магазините, които не могат да станат операции без вас, и известията от магазините, които не могат да бъдат прочетени. Нищо не се губи: поправете причината (връзка на стока, съответствие на плащане, специална стока) и натиснете „Опитай отново“.
 attention-orders = Поръчки, които чакат вас: { $count }

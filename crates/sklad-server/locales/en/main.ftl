@@ -624,6 +624,23 @@ shops-order-status-disputed = Disputed
 
 ## Needs attention
 attention-badge = Needs attention: { $count }
+menu-alerts = Alerts
+alerts-badge = Alerts: { $count }
+alerts-title = Alerts
+alerts-when = Last
+alerts-cause = Cause
+alerts-connection = Connection
+alerts-message = What happened
+alerts-times = Times
+alerts-emailed = E-mailed
+alerts-seen = Seen
+alerts-mark-seen = Seen
+alerts-email = E-mail for alerts
+alerts-intro-mail = Alerts are also e-mailed to the owners, at most once an hour per cause; your address is { $address }.
+alerts-intro-no-address = Alerts can come by e-mail too: enter an address under "E-mail for alerts".
+alerts-intro-no-smtp = E-mail is not set up on the server (smtp_url): alerts show only here and in the top bar.
+account-email-title = E-mail for alerts
+account-email = E-mail address (empty: no e-mails)
 attention-title = Needs attention
 attention-intro = Orders from the shops that cannot become operations without you, and notifications from the shops that cannot be read. Nothing is lost: fix the cause (a good's link, a payment mapping, a special good) and press „Try again“.
 attention-orders = Orders waiting for you: { $count }

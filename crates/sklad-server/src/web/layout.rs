@@ -20,6 +20,8 @@ pub struct UserBar {
     /// How many things of the firm's shops wait for the merchant (orders needing
     /// attention, deliveries that could not be read): the header's badge.
     pub attention: i64,
+    /// Alerts no owner has marked seen (owners only; 0 for operators).
+    pub alerts: i64,
 }
 
 /// The layout context of one rendered page.
@@ -126,6 +128,7 @@ const MENU: &[(&str, &str, &[Entry])] = &[
         &[
             owner("menu-users", "/users"),
             owner("menu-backup", "/backup"),
+            owner("menu-alerts", "/alerts"),
             entry("menu-shops", "/shops"),
         ],
     ),
@@ -167,6 +170,12 @@ impl Page {
         (count > 0).then(|| self.tr.t1("attention-badge", "count", &count.to_string()))
     }
 
+    /// The header's badge „Сигнали: N“ for owners, when alerts wait to be seen.
+    pub fn alerts_badge(&self) -> Option<String> {
+        let count = self.user.as_ref().map_or(0, |u| u.alerts);
+        (count > 0).then(|| self.tr.t1("alerts-badge", "count", &count.to_string()))
+    }
+
     /// The menu this user may use (an operator sees neither Потребители nor
     /// Архивиране на фирма).
     pub fn menu(&self) -> Vec<MenuSection> {
@@ -202,6 +211,7 @@ mod tests {
             firms: vec![(1, "Фирма".into())],
             is_owner,
             attention: 0,
+            alerts: 0,
         };
         Page::new(Tr::new(Lang::Bg), "Стоки".into(), "/goods", Some(user), "x")
     }

@@ -12,7 +12,8 @@
 //! | `/operations/new/{kind}`, `/operations`, `/operations/{id}` (+ `/edit`, `/convert`, `/annul`) | Операции |
 //! | `/stock` | Справки → Наличности |
 //! | `/payment-types`, `/price-groups` | За фирмата |
-//! | `/users` (+ `/{id}/sessions/end`), `/backup` | Администриране (owners only) |
+//! | `/users` (+ `/{id}/sessions/end`), `/backup`, `/alerts` (+ `/{id}/seen`) | Администриране (owners only) |
+//! | `/account/email` | the user's address for alert e-mails |
 //! | `/account/password`, `/account/two-factor` (+ `/enable`, `/disable`, `/firm`) | Смяна на парола, Двуфакторно влизане (every signed-in user; the firm's rule: owners) |
 //! | `/login/code` | the second factor after the password (or its enrolment) |
 //! | `/shops`, `/shops/new`, `/shops/{id}` (+ `/edit`, `/test`, `/delete`, `/settings`, `/special-goods`) | Администриране → Връзка с ел. магазини (changes: owners only) |
@@ -84,6 +85,12 @@ pub fn router() -> axum::Router<AppState> {
             get(pages::users::password).post(pages::users::change_password),
         )
         .route("/account/two-factor", get(pages::two_factor::account))
+        .route(
+            "/account/email",
+            get(pages::alerts::email).post(pages::alerts::set_email),
+        )
+        .route("/alerts", get(pages::alerts::list))
+        .route("/alerts/{id}/seen", post(pages::alerts::mark_seen))
         .route(
             "/account/two-factor/enable",
             post(pages::two_factor::enable),

@@ -109,6 +109,8 @@ pub struct Ctx {
     pub https: bool,
     /// What of the firm's shops waits for the merchant (the header's badge).
     pub attention: i64,
+    /// The firm's alerts not yet seen (owners; the header's other badge).
+    pub alerts: i64,
 }
 
 impl std::fmt::Debug for Ctx {
@@ -160,6 +162,7 @@ impl Ctx {
                 .collect(),
             is_owner: self.is_owner(),
             attention: self.attention,
+            alerts: self.alerts,
         };
         Page::new(
             self.tr,
@@ -214,6 +217,17 @@ impl FromRequestParts<AppState> for Ctx {
                 0
             }
         };
+        let alerts = if session.role == Role::Owner {
+            match store.unseen_alerts(session.firm_id).await {
+                Ok(n) => n,
+                Err(error) => {
+                    tracing::warn!(code = error.code(), %error, "the alert count failed");
+                    0
+                }
+            }
+        } else {
+            0
+        };
         let lang = Lang::from_code(&user.language);
         Ok(Ctx {
             session_id,
@@ -225,6 +239,7 @@ impl FromRequestParts<AppState> for Ctx {
             path: parts.uri.path().to_owned(),
             https: is_https(&parts.headers),
             attention,
+            alerts,
         })
     }
 }

@@ -191,9 +191,11 @@ impl JobCtx {
 pub(crate) async fn run(bridge: &Bridge, firm_id: Id, job: ShopJob) {
     let job_id = job.id;
     let kind = JobKind::from_key(&job.kind);
+    let connection_id = job.connection_id;
     let mut ctx = match prepare(bridge, firm_id, job).await {
         Ok(ctx) => ctx,
         Err(e) => {
+            crate::alerts::raise_for(bridge, firm_id, connection_id, &e).await;
             let _ = bridge
                 .store()
                 .finish_shop_job(
@@ -228,6 +230,7 @@ pub(crate) async fn run(bridge: &Bridge, firm_id: Id, job: ShopJob) {
                 .await
         }
         Err(e) => {
+            crate::alerts::raise_for(bridge, firm_id, connection_id, &e).await;
             let (status, outcome) = match e {
                 SyncError::Cancelled => ("cancelled", "warning"),
                 _ => ("failed", "error"),

@@ -132,6 +132,30 @@ pub(crate) async fn run(ctx: &mut JobCtx, watchdog: bool) -> SyncResult<serde_js
         .save_shop_webhooks(ctx.firm_id(), ctx.connection.id, &records)
         .await?;
     let repaired: Vec<(&String, &&str)> = actions.iter().filter(|(_, a)| **a != "ok").collect();
+    let revived: Vec<&str> = repaired
+        .iter()
+        .filter(|(_, a)| matches!(**a, "re_enabled" | "recreated"))
+        .map(|(e, _)| e.as_str())
+        .collect();
+    if watchdog && !revived.is_empty() {
+        crate::alerts::raise(
+            &ctx.bridge,
+            ctx.firm_id(),
+            ctx.connection.id,
+            crate::alerts::Cause::SubscriptionDisabled,
+            &format!(
+                "Магазинът беше спрял или изтрил известия ({}); проверката ги включи отново. \
+                 Поръчките от това време се четат от магазина.",
+                revived.join(", ")
+            ),
+            &format!(
+                "The shop had disabled or deleted notifications ({}); the check turned them on \
+                 again. Orders from that time are read from the shop.",
+                revived.join(", ")
+            ),
+        )
+        .await;
+    }
     let summary = json!({ "events": actions, "removed": removed, "watchdog": watchdog });
     if !watchdog || !repaired.is_empty() || removed > 0 {
         let list_bg: Vec<String> = repaired.iter().map(|(e, a)| format!("{e}: {a}")).collect();

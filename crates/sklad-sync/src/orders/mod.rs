@@ -119,6 +119,23 @@ pub(crate) async fn triage_inbox(bridge: &Bridge) -> SyncResult<()> {
             })
             .collect();
         bridge.store().settle_inbox(&settled).await?;
+        for (item, triage) in &settled {
+            if let Triage::Unreadable {
+                reason_bg,
+                reason_en,
+            } = triage
+            {
+                crate::alerts::raise(
+                    bridge,
+                    item.firm_id,
+                    item.connection_id,
+                    crate::alerts::Cause::Attention,
+                    &format!("Известие от магазина не може да бъде прочетено: {reason_bg}"),
+                    &format!("A notification from the shop cannot be read: {reason_en}"),
+                )
+                .await;
+            }
+        }
     }
 }
 
@@ -253,6 +270,17 @@ async fn journal_outcome(
         ),
     };
     metrics::counter!("sklad_order_imports_total", "outcome" => outcome_key).increment(1);
+    if outcome.state == "attention" {
+        crate::alerts::raise(
+            bridge,
+            record.firm_id,
+            record.connection_id,
+            crate::alerts::Cause::Attention,
+            &bg,
+            &en,
+        )
+        .await;
+    }
     let _ = bridge
         .store()
         .append_shop_journal(

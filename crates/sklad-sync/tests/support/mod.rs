@@ -55,6 +55,17 @@ pub async fn rig_on(
     currency: Currency,
     clock: ClockMode,
 ) -> Option<Rig> {
+    rig_with(engine, shop, currency, clock, |_| {}).await
+}
+
+/// [`rig_on`] with the bridge's settings changed by `configure` (a mailer, …).
+pub async fn rig_with(
+    engine: Engine,
+    shop: ShopConfig,
+    currency: Currency,
+    clock: ClockMode,
+    configure: impl FnOnce(&mut BridgeConfig),
+) -> Option<Rig> {
     let db = TestDatabase::fresh(engine).await?;
     let store_clock = ManualClock::new("2026-11-30T08:00:00Z".parse().unwrap());
     let store = db.store().await.with_clock(Arc::new(store_clock.clone()));
@@ -93,6 +104,7 @@ pub async fn rig_on(
         connect_timeout: Duration::from_secs(5),
         request_timeout: Duration::from_secs(20),
     };
+    configure(&mut config);
     let secrets = SecretBox::random();
     let bridge = Bridge::new(store.clone(), secrets.clone(), config);
     Some(Rig {

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod alerts;
 pub mod backup;
 pub mod goods;
 pub mod home;
