@@ -11,6 +11,7 @@
 //! Run with `cargo bench -p sklad-server --bench sign_in`; `SKLAD_BENCH_LOGINS` lowers
 //! the size of the unthrottled run.
 
+use sklad_bench::{env_usize, machine};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
@@ -25,27 +26,6 @@ use sklad_store::Store;
 
 /// The most attempts any one run makes (a bound on every loop).
 const MAX_ATTEMPTS: usize = 20_000;
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn machine() -> String {
-    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, m)| m.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
-    format!("{cpus} CPUs, {model}")
-}
 
 /// A server on a fresh SQLite file with one owner, trusting the loopback proxy so
 /// `X-Forwarded-For` names the attacker's address, on virtual time.

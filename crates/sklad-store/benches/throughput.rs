@@ -6,33 +6,13 @@
 //! Run with `cargo bench -p sklad-store`. Sizes can be lowered with
 //! `SKLAD_BENCH_GOODS` and `SKLAD_BENCH_SALES` for a quick look.
 
+use sklad_bench::{env_usize, machine};
 use std::time::{Duration, Instant};
 
 use sklad_domain::model::{FirmInput, GoodInput, GoodKind, ObjectInput, ObjectKind};
 use sklad_domain::operation::{Line, OperationDraft, OperationKind};
 use sklad_domain::{Currency, Id, PriceGroup, Quantity, VatRate};
 use sklad_store::Store;
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn machine() -> String {
-    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, m)| m.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
-    format!("{cpus} CPUs, {model}")
-}
 
 fn good(code: String) -> GoodInput {
     GoodInput {

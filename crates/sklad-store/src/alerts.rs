@@ -245,15 +245,7 @@ impl Store {
             "" => None,
             text => Some(validate_email("email", text).map_err(StoreError::from)?),
         };
-        let mut w = self.write().await?;
-        let done = sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
-            .bind(email)
-            .bind(user_id)
-            .execute(&mut *w.tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::not_found("user"));
-        }
-        w.commit().await
+        self.update_user(user_id, "UPDATE users SET email = $1 WHERE id = $2", email)
+            .await
     }
 }

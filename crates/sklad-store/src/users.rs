@@ -380,9 +380,25 @@ impl Store {
     pub async fn set_password(&self, user_id: Id, password: &str) -> StoreResult<()> {
         validate_password("password", password)?;
         let hash = hash_password(password)?;
+        self.update_user(
+            user_id,
+            "UPDATE users SET password_hash = $1 WHERE id = $2",
+            Some(hash),
+        )
+        .await
+    }
+
+    /// Runs `sql` (`… SET column = $1 WHERE id = $2`) for the user; NotFound `user` when
+    /// there is none.
+    pub(crate) async fn update_user(
+        &self,
+        user_id: Id,
+        sql: &str,
+        value: Option<String>,
+    ) -> StoreResult<()> {
         let mut w = self.write().await?;
-        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(hash)
+        let done = sqlx::query(sql)
+            .bind(value)
             .bind(user_id)
             .execute(&mut *w.tx)
             .await?;

@@ -19,6 +19,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use cloudcart_sim::{ClockMode, ShopConfig};
+use sklad_bench::{env_usize, machine};
 use sklad_domain::model::GoodKind;
 use sklad_domain::shop::matching::{Correspondence, GoodsIndex};
 use sklad_domain::shop::{GoodKey, ShopVariant};
@@ -26,7 +27,6 @@ use sklad_domain::Currency;
 use sklad_store::shops::ShopJob;
 use sklad_store::Engine;
 use sklad_sync::JobKind;
-use support::{env_usize, machine};
 
 /// The longest a benchmark waits for one job.
 const LONG: Duration = Duration::from_secs(3600);

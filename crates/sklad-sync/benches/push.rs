@@ -16,13 +16,15 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+use sklad_bench::percentile;
 use std::time::{Duration, Instant};
 
 use cloudcart_sim::{ClockMode, ShopConfig};
+use sklad_bench::{env_usize, machine};
 use sklad_domain::operation::OperationKind;
 use sklad_domain::{Currency, Id};
 use sklad_store::Engine;
-use support::{env_usize, line, machine, operate, rig, rig_on, Rig};
+use support::{line, operate, rig, rig_on, Rig};
 
 /// The shop's counted variants with their goods and quantities.
 async fn counted(rig: &Rig) -> Vec<(u64, Id, f64)> {
@@ -35,11 +37,6 @@ async fn counted(rig: &Rig) -> Vec<(u64, Id, f64)> {
         out.push((v.id, good.id, q));
     }
     out
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 /// A sale every 3 s (20 a minute), each of another good; the time from its commit to

@@ -185,6 +185,28 @@ pub fn saved_or_form<T>(
     }
 }
 
+/// A form of the signed-in user's own account posting to `action`: `fields`, the
+/// errors above them, and `notice` (after a save).
+pub fn account_form(
+    ctx: &Ctx,
+    title_key: &str,
+    action: &str,
+    errors: &FormErrors,
+    mut fields: Fields,
+    notice: Option<String>,
+) -> Result<Html<String>, WebError> {
+    let mut page = ctx.page(title_key);
+    page.notice = notice;
+    let screen = RecordForm {
+        page,
+        action: action.into(),
+        back: "/".into(),
+        alerts: errors.alerts(&fields.names()),
+        fields: fields.done(),
+    };
+    render(&screen, ctx.lang())
+}
+
 /// `input` with `errors` and then the domain's own checks (`validate`) added, so
 /// every error of a form shows at once.
 pub fn with_domain_checks<T, V>(

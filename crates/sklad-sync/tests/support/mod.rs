@@ -490,29 +490,6 @@ pub async fn operate_in(
         .id
 }
 
-/// A number from the environment, or `default` (benchmark sizes).
-pub fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// The machine a benchmark ran on: CPUs and their model.
-pub fn machine() -> String {
-    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split_once(':'))
-                .map(|(_, m)| m.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
-    format!("{cpus} CPUs, {model}")
-}
-
 /// Runs `test` on SQLite and on PostgreSQL as `<name>::sqlite` / `<name>::postgres`.
 #[macro_export]
 macro_rules! on_both_engines {

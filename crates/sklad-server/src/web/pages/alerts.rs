@@ -13,7 +13,7 @@ use crate::web::crud::{self, Saved};
 use crate::web::error::{render, WebError};
 use crate::web::form::{FormData, FormErrors};
 use crate::web::i18n::Lang;
-use crate::web::screens::{RecordForm, RecordList};
+use crate::web::screens::RecordList;
 use crate::web::session::{Ctx, PathId, Posted};
 use crate::web::view::{when, Cell, Fields, Table};
 use crate::AppState;
@@ -117,16 +117,15 @@ fn email_form(
 ) -> Result<Html<String>, WebError> {
     let mut fields = Fields::new(ctx.tr, form, errors, "account-");
     fields.input("email", "account-email", "email");
-    let mut page = ctx.page("account-email-title");
-    page.notice = saved.then(|| ctx.tr.t("saved"));
-    let screen = RecordForm {
-        page,
-        action: "/account/email".into(),
-        back: "/".into(),
-        alerts: errors.alerts(&fields.names()),
-        fields: fields.done(),
-    };
-    render(&screen, ctx.lang())
+    let notice = saved.then(|| ctx.tr.t("saved"));
+    crud::account_form(
+        ctx,
+        "account-email-title",
+        "/account/email",
+        errors,
+        fields,
+        notice,
+    )
 }
 
 /// `GET /account/email`: the signed-in user's address for alert e-mails.

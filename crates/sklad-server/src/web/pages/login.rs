@@ -91,13 +91,9 @@ pub async fn submit(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let form = FormData::new(pairs);
+    let form = sign_in_form(&headers, pairs)?;
     let lang = request_lang(&headers);
     let https = is_https(&headers);
-    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !same_secret(form.get("csrf"), &expected) {
-        return Err(WebError::Csrf(lang.into()));
-    }
     let tr = Tr::new(lang);
     let login = form.get("login").trim().to_owned();
     let failed = || {
@@ -111,7 +107,9 @@ pub async fn submit(
         )
     };
     if let Some(wait) = state.login_guard.wait(&login, address) {
-        return throttled(lang, https, &login, wait);
+        return throttled(lang, wait, |message| {
+            login_page(lang, &random_token(), https, &login, Some(message), None)
+        });
     }
     let store = &state.store;
     let user = match store
@@ -202,16 +200,30 @@ pub(super) async fn start_session(
     Ok(Some(cookies))
 }
 
-/// The login page refused with 429: too many failures, try again after `wait`.
+/// The body of a sign-in form (`/login`, `/login/code`), its token checked against the
+/// sign-in cookie (there is no session yet).
+pub(super) fn sign_in_form(
+    headers: &HeaderMap,
+    pairs: Vec<(String, String)>,
+) -> Result<FormData, WebError> {
+    let form = FormData::new(pairs);
+    let expected = cookie(headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !same_secret(form.get("csrf"), &expected) {
+        return Err(WebError::Csrf(request_lang(headers).into()));
+    }
+    Ok(form)
+}
+
+/// A sign-in page refused because of repeated failures: 429 with `Retry-After` and the
+/// message of how long to wait, shown by `page`.
 pub(super) fn throttled(
     lang: Lang,
-    https: bool,
-    login: &str,
     wait: jiff::SignedDuration,
+    page: impl FnOnce(String) -> Result<Response, WebError>,
 ) -> Result<Response, WebError> {
     let seconds = wait.as_secs().max(1) + i64::from(wait.subsec_nanos() > 0);
     let message = Tr::new(lang).t1("login-throttled", "seconds", &seconds.to_string());
-    let mut response = login_page(lang, &random_token(), https, login, Some(message), None)?;
+    let mut response = page(message)?;
     *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
     if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
         response.headers_mut().insert(RETRY_AFTER, value);

@@ -8,23 +8,21 @@
 
 use askama::Template;
 use axum::extract::{Form, Query, State};
-use axum::http::header::RETRY_AFTER;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sklad_domain::model::User;
 
-use super::login::{journal_sign_in, start_session};
+use super::login::{journal_sign_in, sign_in_form, start_session, throttled};
 use crate::login_guard::ClientAddr;
 use crate::totp;
 use crate::web::crud::Saved;
 use crate::web::error::{render, WebError};
-use crate::web::form::FormData;
 use crate::web::i18n::{Lang, Tr};
 use crate::web::layout::Page;
 use crate::web::session::{
-    cookie, is_https, push_cookie, random_token, request_lang, same_secret, set_cookie, Ctx,
-    Posted, LOGIN_CSRF_COOKIE,
+    cookie, is_https, push_cookie, random_token, request_lang, set_cookie, Ctx, Posted,
+    LOGIN_CSRF_COOKIE,
 };
 use crate::AppState;
 
@@ -193,26 +191,17 @@ pub async fn submit_code(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let form = FormData::new(pairs);
+    let form = sign_in_form(&headers, pairs)?;
     let lang = request_lang(&headers);
     let https = is_https(&headers);
-    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    if expected.is_empty() || !same_secret(form.get("csrf"), &expected) {
-        return Err(WebError::Csrf(lang.into()));
-    }
     let Some((step_id, step, user)) = current_step(&state, &headers).await? else {
         return Ok(Redirect::to("/login").into_response());
     };
     let tr = Tr::new(lang);
     if let Some(wait) = state.login_guard.wait(&user.login, address) {
-        let seconds = wait.as_secs().max(1) + i64::from(wait.subsec_nanos() > 0);
-        let message = tr.t1("login-throttled", "seconds", &seconds.to_string());
-        let mut response = code_page(lang, https, &step, &user, Some(message))?;
-        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-        if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-            response.headers_mut().insert(RETRY_AFTER, value);
-        }
-        return Ok(response);
+        return throttled(lang, wait, |message| {
+            code_page(lang, https, &step, &user, Some(message))
+        });
     }
     let store = &state.store;
     let now = state.clock.now();

@@ -112,16 +112,15 @@ fn show_password_form(
         .input("current_password", "password-current", "password")
         .input("new_password", "password-new", "password")
         .input("new_password_again", "password-again", "password");
-    let mut page = ctx.page("password-title");
-    page.notice = notice.then(|| ctx.tr.t("password-changed"));
-    let screen = RecordForm {
-        page,
-        action: "/account/password".into(),
-        back: "/".into(),
-        alerts: errors.alerts(&fields.names()),
-        fields: fields.done(),
-    };
-    render(&screen, ctx.lang())
+    let notice = notice.then(|| ctx.tr.t("password-changed"));
+    crud::account_form(
+        ctx,
+        "password-title",
+        "/account/password",
+        errors,
+        fields,
+        notice,
+    )
 }
 
 /// `GET /account/password`: „Смяна на парола“ for the signed-in user.
