@@ -9,7 +9,9 @@ mod browser_support;
 mod pages_http;
 
 use browser_support::{start_server, Server, OPERATOR, OWNER};
-use pages_http::{client, cookie_value, csrf_of, get, html, location, post, sign_in, User};
+use pages_http::{
+    client, cookie_value, csrf_of, get, html, location, post, post_login, sign_in, User,
+};
 use reqwest::header::COOKIE;
 use reqwest::StatusCode;
 use sklad_domain::clock::Clock;
@@ -92,25 +94,8 @@ async fn enrol(server: &Server, user: &User, login: &str) -> (String, Vec<String
 }
 
 /// The password step: the sign-in step's cookie, once the password was right.
-async fn password_step(server: &Server, (login, password): (&str, &str)) -> String {
-    let page = client()
-        .get(format!("{}/login", server.base))
-        .send()
-        .await
-        .unwrap();
-    let csrf_cookie = cookie_value(&page, "sklad_login_csrf").unwrap();
-    let token = csrf_of(&page.text().await.unwrap());
-    let answer = client()
-        .post(format!("{}/login", server.base))
-        .header(COOKIE, format!("sklad_login_csrf={csrf_cookie}"))
-        .form(&[
-            ("csrf", token.as_str()),
-            ("login", login),
-            ("password", password),
-        ])
-        .send()
-        .await
-        .unwrap();
+async fn password_step(server: &Server, credentials: (&str, &str)) -> String {
+    let answer = post_login(server, credentials).await;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&answer), "/login/code");
     assert!(

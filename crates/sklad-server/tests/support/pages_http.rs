@@ -41,8 +41,8 @@ pub struct User {
     pub csrf: String,
 }
 
-/// Logs in over HTTP; an owner is moved to the demo firm.
-pub async fn sign_in(server: &Server, (login, password): (&str, &str)) -> User {
+/// Posts the login form (with its page's token and cookie); the answer as it comes.
+pub async fn post_login(server: &Server, (login, password): (&str, &str)) -> reqwest::Response {
     let page = client()
         .get(format!("{}/login", server.base))
         .send()
@@ -50,7 +50,7 @@ pub async fn sign_in(server: &Server, (login, password): (&str, &str)) -> User {
         .expect("login page");
     let login_cookie = cookie_value(&page, "sklad_login_csrf").expect("login cookie");
     let token = csrf_of(&page.text().await.expect("html"));
-    let response = client()
+    client()
         .post(format!("{}/login", server.base))
         .header(COOKIE, format!("sklad_login_csrf={login_cookie}"))
         .form(&[
@@ -60,7 +60,12 @@ pub async fn sign_in(server: &Server, (login, password): (&str, &str)) -> User {
         ])
         .send()
         .await
-        .expect("login");
+        .expect("login")
+}
+
+/// Logs in over HTTP; an owner is moved to the demo firm.
+pub async fn sign_in(server: &Server, (login, password): (&str, &str)) -> User {
+    let response = post_login(server, (login, password)).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "login succeeds");
     let session = cookie_value(&response, "sklad_session").expect("session");
     let cookie = format!("sklad_session={session}");
