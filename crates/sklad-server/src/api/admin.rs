@@ -103,14 +103,14 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
     api.add(
         e(Get, "/backup", "backupFirm", "admin", "Downloads the firm's archive (Архивиране на фирма): versioned, checksummed, gzip.")
             .owner()
-            .response(200, Body::Binary),
+            .response(200, Body::Archive),
         backup,
     )
     .add(
         e(Post, "/restore", "restoreFirm", "admin", "Restores an archive (the request body) as a NEW firm owned by the caller; a corrupt archive is refused and nothing is written.")
             .owner()
             .param(Param::query("name", "string", "The new firm's name; the archived name when absent."))
-            .request(Body::Binary)
+            .request(Body::Archive)
             .response(201, Body::Json("Firm")),
         restore,
     )

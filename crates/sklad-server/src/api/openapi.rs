@@ -53,12 +53,17 @@ fn operation(endpoint: &Endpoint) -> Value {
         .params
         .iter()
         .map(|p| {
+            let mut schema = json!({"type": p.kind});
+            if let Some((min, max)) = p.bounds() {
+                schema["minimum"] = json!(min);
+                schema["maximum"] = json!(max);
+            }
             json!({
                 "name": p.name,
                 "in": match p.location { ParamIn::Path => "path", ParamIn::Query => "query" },
                 "required": p.required,
                 "description": p.description,
-                "schema": {"type": p.kind}
+                "schema": schema
             })
         })
         .collect();
@@ -114,8 +119,8 @@ fn content(body: Body) -> Option<Value> {
                 "items": {"$ref": format!("#/components/schemas/{name}")}
             }}
         })),
-        Body::Binary => Some(json!({
-            "application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}
+        Body::Archive => Some(json!({
+            "application/gzip": {"schema": {"type": "string", "contentMediaType": "application/gzip"}}
         })),
         Body::Csv => Some(json!({
             "text/csv": {"schema": {"type": "string", "contentMediaType": "text/csv"}}

@@ -78,6 +78,9 @@ pub struct Param {
     pub required: bool,
     /// What it means.
     pub description: &'static str,
+    /// The smallest and largest whole number accepted (integers); `None` for the
+    /// defaults by name: ids (`id`, `…_id`) from 1, `offset` from 0.
+    pub range: Option<(i64, i64)>,
 }
 
 impl Param {
@@ -89,6 +92,7 @@ impl Param {
             kind,
             required: true,
             description,
+            range: None,
         }
     }
 
@@ -100,6 +104,7 @@ impl Param {
             kind,
             required: false,
             description,
+            range: None,
         }
     }
 
@@ -115,7 +120,30 @@ impl Param {
             kind,
             required: true,
             description,
+            range: None,
         }
+    }
+
+    /// Accepts only whole numbers from `min` to `max`.
+    pub const fn range(mut self, min: i64, max: i64) -> Self {
+        self.range = Some((min, max));
+        self
+    }
+
+    /// The accepted range of an integer parameter: its own, or the default by name (ids
+    /// from 1, `offset` from 0).
+    pub fn bounds(&self) -> Option<(i64, i64)> {
+        if self.kind != "integer" {
+            return None;
+        }
+        self.range
+            .or(if self.name == "id" || self.name.ends_with("_id") {
+                Some((1, i64::MAX))
+            } else if self.name == "offset" {
+                Some((0, i64::MAX))
+            } else {
+                None
+            })
     }
 }
 
@@ -128,8 +156,8 @@ pub enum Body {
     OptionalJson(&'static str),
     /// A JSON array of the named component schema.
     JsonList(&'static str),
-    /// Raw bytes (`application/octet-stream`), e.g. a firm archive.
-    Binary,
+    /// A firm archive (`application/gzip`).
+    Archive,
     /// A CSV file (`text/csv; charset=utf-8`), e.g. a job's result rows.
     Csv,
     /// No body.
@@ -216,11 +244,10 @@ impl Endpoint {
 
     /// Adds the paging query parameters `limit` and `offset`.
     pub fn paged(self) -> Self {
-        self.param(Param::query(
-            "limit",
-            "integer",
-            "Page size, 1–500 (default 50).",
-        ))
+        self.param(
+            Param::query("limit", "integer", "Page size, 1–500 (default 50).")
+                .range(1, super::extract::MAX_LIMIT),
+        )
         .param(Param::query(
             "offset",
             "integer",

@@ -464,11 +464,14 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
              `wait` the answer comes as soon as the job has finished, or after `wait` \
              seconds at most (a long poll: no need to sleep between requests).",
         )
-        .param(Param::query(
-            "wait",
-            "integer",
-            "Seconds to wait for the job to finish, 0–30 (default 0: answer at once).",
-        ))
+        .param(
+            Param::query(
+                "wait",
+                "integer",
+                "Seconds to wait for the job to finish, 0–30 (default 0: answer at once).",
+            )
+            .range(0, MAX_WAIT_SECS),
+        )
         .response(200, Body::Json("ShopJob")),
         get_job,
     )
@@ -500,11 +503,10 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             "string",
             "Only rows of this status or action (e.g. `new_in_shop`, `skip`).",
         ))
-        .param(Param::query(
-            "limit",
-            "integer",
-            "Page size, 1–1000 (default 100).",
-        ))
+        .param(
+            Param::query("limit", "integer", "Page size, 1–1000 (default 100).")
+                .range(1, MAX_JOB_ROWS_PAGE),
+        )
         .param(Param::query(
             "offset",
             "integer",
