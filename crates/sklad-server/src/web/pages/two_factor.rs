@@ -314,7 +314,7 @@ async fn account_page(
         screen.extra_forms.push((
             tr.t(label),
             format!("/account/two-factor/firm?on={value}"),
-            "totp-firm",
+            "firm_two_factor_rule",
         ));
     }
     render(&screen, ctx.lang())
