@@ -160,6 +160,17 @@ async fn the_owner_sees_where_sessions_were_used_and_ends_them() {
     assert_eq!(role.details["from"], "operator");
     assert_eq!(role.details["to"], "owner");
     assert_eq!(role.actor, "owner");
+
+    // The owner reads it all in Администриране → Журнал.
+    let page = html(&server, &owner, "/journal").await;
+    for shown in [
+        "Сменена роля",
+        "Прекратени сесии",
+        "Вход",
+        "address: 127.0.0.1",
+    ] {
+        assert!(page.contains(shown), "{shown} in {page}");
+    }
 }
 
 #[tokio::test]
@@ -182,10 +193,12 @@ async fn owners_see_alerts_in_the_header_and_mark_them_seen() {
     let home = html(&server, &owner, "/").await;
     assert!(home.contains("Сигнали: 1"), "{home}");
     assert!(!html(&server, &operator, "/").await.contains("alerts-badge"));
-    assert_eq!(
-        get(&server, &operator.cookie, "/alerts").await.status(),
-        StatusCode::FORBIDDEN
-    );
+    for owners_only in ["/alerts", "/journal"] {
+        assert_eq!(
+            get(&server, &operator.cookie, owners_only).await.status(),
+            StatusCode::FORBIDDEN
+        );
+    }
     let list = html(&server, &owner, "/alerts").await;
     assert!(list.contains("Планът на магазина е изтекъл"), "{list}");
     assert!(

@@ -129,6 +129,7 @@ const MENU: &[(&str, &str, &[Entry])] = &[
             owner("menu-users", "/users"),
             owner("menu-backup", "/backup"),
             owner("menu-alerts", "/alerts"),
+            owner("menu-journal", "/journal"),
             entry("menu-shops", "/shops"),
         ],
     ),

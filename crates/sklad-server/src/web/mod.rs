@@ -12,7 +12,7 @@
 //! | `/operations/new/{kind}`, `/operations`, `/operations/{id}` (+ `/edit`, `/convert`, `/annul`) | Операции |
 //! | `/stock` | Справки → Наличности |
 //! | `/payment-types`, `/price-groups` | За фирмата |
-//! | `/users` (+ `/{id}/sessions/end`), `/backup`, `/alerts` (+ `/{id}/seen`) | Администриране (owners only) |
+//! | `/users` (+ `/{id}/sessions/end`), `/backup`, `/alerts` (+ `/{id}/seen`), `/journal` | Администриране (owners only) |
 //! | `/account/email` | the user's address for alert e-mails |
 //! | `/account/password`, `/account/two-factor` (+ `/enable`, `/disable`, `/firm`) | Смяна на парола, Двуфакторно влизане (every signed-in user; the firm's rule: owners) |
 //! | `/login/code` | the second factor after the password (or its enrolment) |
@@ -90,6 +90,7 @@ pub fn router() -> axum::Router<AppState> {
             get(pages::alerts::email).post(pages::alerts::set_email),
         )
         .route("/alerts", get(pages::alerts::list))
+        .route("/journal", get(pages::journal::list))
         .route("/alerts/{id}/seen", post(pages::alerts::mark_seen))
         .route(
             "/account/two-factor/enable",

@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod backup;
 pub mod goods;
 pub mod home;
+pub mod journal;
 pub mod login;
 pub mod objects;
 pub mod operations;
