@@ -514,11 +514,15 @@ pub fn schemas(out: &mut Map<String, Value>) {
         input(
             &["login", "role"],
             json!({
-                "login": {"type": "string"},
+                "login": {
+                    "type": "string",
+                    "pattern": "^[0-9A-Za-zА-Яа-я._@-]{3,64}$",
+                    "description": "3–64 letters, digits, `.`, `_`, `-`, `@` (stored lower-case)."
+                },
                 "display_name": {"type": "string"},
                 "language": one_of(&["bg", "en"]),
                 "role": one_of(&["owner", "operator"]),
-                "password": {"type": "string", "description": "8–200 characters; generated when absent."}
+                "password": {"type": "string", "minLength": 8, "maxLength": 200, "description": "8–200 characters; generated when absent."}
             }),
         ),
     );

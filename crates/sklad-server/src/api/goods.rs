@@ -360,10 +360,10 @@ pub fn schemas(out: &mut Map<String, Value>) {
         input(
             &["code", "name"],
             json!({
-                "code": {"type": "string"},
-                "barcodes": {"type": "array", "items": {"type": "string"}},
-                "name": {"type": "string"},
-                "measure": {"type": "string", "default": "бр."},
+                "code": schema::text(64),
+                "barcodes": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z0-9-]{1,64}$"}},
+                "name": schema::text(300),
+                "measure": {"type": "string", "default": "бр.", "minLength": 1, "maxLength": 20, "pattern": "\\S"},
                 "kind": {"type": "string", "enum": ["good", "service"], "default": "good"},
                 "vat_rate": {"type": ["integer", "string"], "enum": [20, 9, 0, "20", "9", "0"], "default": 20},
                 "group": nullable("string"),

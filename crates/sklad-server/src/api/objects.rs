@@ -172,7 +172,7 @@ pub fn schemas(out: &mut Map<String, Value>) {
         input(
             &["name"],
             json!({
-                "name": {"type": "string"},
+                "name": super::openapi::schema::text(200),
                 "kind": {"type": "string", "enum": ["shop", "warehouse"], "default": "warehouse"},
                 "price_group": {"type": "string", "enum": selling, "default": "retail"},
                 "active": {"type": "boolean", "default": true}

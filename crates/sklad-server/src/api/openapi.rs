@@ -224,6 +224,12 @@ pub mod schema {
         json!({"type": ["string", "number"], "examples": [example]})
     }
 
+    /// Text that must hold something besides spaces (the server trims it and refuses it
+    /// blank), at most `max` characters, without NUL.
+    pub fn text(max: usize) -> Value {
+        json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"})
+    }
+
     /// A string limited to `values`.
     pub fn one_of(values: &[&str]) -> Value {
         json!({"type": "string", "enum": values})

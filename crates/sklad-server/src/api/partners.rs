@@ -230,6 +230,8 @@ pub fn schemas(out: &mut Map<String, Value>) {
             stored,
         ),
     );
-    out.insert("PartnerInput".into(), input(&["name"], fields));
+    let mut typed = fields;
+    typed["name"] = schema::text(300);
+    out.insert("PartnerInput".into(), input(&["name"], typed));
     out.insert("PartnerPage".into(), schema::page("Partner"));
 }

@@ -177,7 +177,7 @@ pub fn schemas(out: &mut Map<String, Value>) {
         input(
             &["name", "method"],
             json!({
-                "name": {"type": "string"},
+                "name": super::openapi::schema::text(100),
                 "method": methods,
                 "active": {"type": "boolean", "default": true}
             }),

@@ -128,7 +128,7 @@ pub fn schemas(out: &mut Map<String, Value>) {
     );
     let connection_input = |key_description: &str| {
         json!({
-            "name": {"type": "string", "description": "1–100 characters, e.g. „CloudCart“."},
+            "name": super::super::openapi::schema::text(100),
             "shop_url": {
                 "type": "string",
                 "description": "The shop's primary domain (https; no path, no `www.`).",
