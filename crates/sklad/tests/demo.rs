@@ -92,7 +92,7 @@ impl Demo {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_demo_shows_an_order_arriving_and_a_sale_reaching_the_shop() {
+async fn x1_x2_the_demo_shows_an_order_arriving_and_a_sale_reaching_the_shop() {
     let cwd = tempfile::tempdir().unwrap();
     let demo = Demo::start(cwd.path());
     let facts = demo.next();
