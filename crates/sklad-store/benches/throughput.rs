@@ -1,10 +1,12 @@
 //! Throughput and latency figures of the store, printed as plain text:
 //! 3-line sales committed per second (SQLite, and PostgreSQL when
-//! `SKLAD_TEST_DATABASE_URL` is set) and the latency of "available quantity of every
-//! good in the selected objects" with 100 000 goods.
+//! `SKLAD_TEST_DATABASE_URL` is set, measured by turns with their ratio) and the
+//! latency of "available quantity of every good in the selected objects" with
+//! 100 000 goods.
 //!
 //! Run with `cargo bench -p sklad-store`. Sizes can be lowered with
-//! `SKLAD_BENCH_GOODS` and `SKLAD_BENCH_SALES` for a quick look.
+//! `SKLAD_BENCH_GOODS`, `SKLAD_BENCH_SALES` (per round) and `SKLAD_BENCH_ROUNDS`
+//! for a quick look.
 
 use sklad_bench::{env_usize, machine};
 use std::time::{Duration, Instant};
@@ -69,8 +71,13 @@ async fn new_firm(store: &Store) -> (Id, Id) {
     (firm.id, object)
 }
 
-/// 3-line sales committed per second, one after another.
-async fn sales_per_second(store: &Store, sales: usize) -> f64 {
+/// A firm with three goods well stocked in its object, ready for sales.
+struct SalesFirm {
+    firm: Id,
+    sale: OperationDraft,
+}
+
+async fn sales_firm(store: &Store) -> SalesFirm {
     let (firm, object) = new_firm(store).await;
     let goods = store
         .create_goods(
@@ -84,15 +91,46 @@ async fn sales_per_second(store: &Store, sales: usize) -> f64 {
         .create_operation(firm, &draft(OperationKind::Delivery, object, stock))
         .await
         .expect("delivery");
-    let sale: Vec<Line> = goods.iter().map(|g| line(*g, 1)).collect();
+    let lines = goods.iter().map(|g| line(*g, 1)).collect();
+    SalesFirm {
+        firm,
+        sale: draft(OperationKind::Sale, object, lines),
+    }
+}
+
+/// 3-line sales committed per second, one after another.
+async fn sales_per_second(store: &Store, firm: &SalesFirm, sales: usize) -> f64 {
     let start = Instant::now();
     for _ in 0..sales {
         store
-            .create_operation(firm, &draft(OperationKind::Sale, object, sale.clone()))
+            .create_operation(firm.firm, &firm.sale)
             .await
             .expect("sale");
     }
     sales as f64 / start.elapsed().as_secs_f64()
+}
+
+/// Sales per second on each store, measured by turns (`rounds` rounds of `sales`
+/// sales on each) so that the machine's noise falls on both alike: the median
+/// round of each store.
+async fn sales_by_turns(stores: &[(&str, &Store)], sales: usize, rounds: usize) -> Vec<f64> {
+    let mut firms = Vec::new();
+    for (_, store) in stores {
+        firms.push(sales_firm(store).await);
+    }
+    let mut rates = vec![Vec::new(); stores.len()];
+    for _ in 0..rounds {
+        for (i, (_, store)) in stores.iter().enumerate() {
+            rates[i].push(sales_per_second(store, &firms[i], sales).await);
+        }
+    }
+    rates
+        .into_iter()
+        .map(|mut r| {
+            r.sort_by(f64::total_cmp);
+            r[r.len() / 2]
+        })
+        .collect()
 }
 
 /// Median and p95 of the availability query over two objects with `goods` goods.
@@ -139,13 +177,9 @@ async fn availability_latency(store: &Store, goods: usize) -> (Duration, Duratio
     (times[times.len() / 2], times[times.len() * 95 / 100], rows)
 }
 
-async fn run(label: &str, store: Store, sales: usize, goods: usize) {
-    let rate = sales_per_second(&store, sales).await;
-    println!(
-        "{label}: {rate:.0} three-line sales committed per second ({sales} sales, sequential)"
-    );
+async fn availability(label: &str, store: &Store, goods: usize) {
     let start = Instant::now();
-    let (median, p95, rows) = availability_latency(&store, goods).await;
+    let (median, p95, rows) = availability_latency(store, goods).await;
     println!(
         "{label}: available quantity of every good in 2 objects, {rows} goods: median {:.1} ms, p95 {:.1} ms (20 runs; setup {:.0} s)",
         median.as_secs_f64() * 1000.0,
@@ -157,6 +191,7 @@ async fn run(label: &str, store: Store, sales: usize, goods: usize) {
 #[tokio::main]
 async fn main() {
     let sales = env_usize("SKLAD_BENCH_SALES", 500);
+    let rounds = env_usize("SKLAD_BENCH_ROUNDS", 5).max(1);
     let goods = env_usize("SKLAD_BENCH_GOODS", 100_000);
     println!("machine: {}", machine());
 
@@ -164,8 +199,8 @@ async fn main() {
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let sqlite = Store::open(&url).await.expect("open sqlite");
     sqlite.migrate().await.expect("migrate");
-    run("sqlite", sqlite, sales, goods).await;
-
+    let mut stores = vec![("sqlite", sqlite)];
+    let mut admin_conn = None;
     match std::env::var("SKLAD_TEST_DATABASE_URL") {
         Ok(admin) if !admin.is_empty() => {
             use sqlx::Connection;
@@ -180,12 +215,34 @@ async fn main() {
             let url = format!("{}/{name}", base.rsplit_once('/').map_or(base, |(p, _)| p));
             let pg = Store::open(&url).await.expect("open postgres");
             pg.migrate().await.expect("migrate");
-            run("postgres", pg.clone(), sales, goods).await;
-            pg.close().await;
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut conn)
-                .await;
+            stores.push(("postgres", pg));
+            admin_conn = Some((conn, name));
         }
         _ => println!("postgres: skipped (SKLAD_TEST_DATABASE_URL unset)"),
+    }
+
+    let by_name: Vec<(&str, &Store)> = stores.iter().map(|(n, s)| (*n, s)).collect();
+    let rates = sales_by_turns(&by_name, sales, rounds).await;
+    for ((label, _), rate) in by_name.iter().zip(&rates) {
+        println!(
+            "{label}: {rate:.0} three-line sales committed per second (median of {rounds} rounds of {sales} sales, sequential, taken by turns with the other engine)"
+        );
+    }
+    if let [sqlite, postgres] = rates[..] {
+        println!(
+            "postgres / sqlite: {:.2} (target ≥ 0.80)",
+            postgres / sqlite
+        );
+    }
+    for (label, store) in &by_name {
+        availability(label, store, goods).await;
+    }
+    for (_, store) in stores {
+        store.close().await;
+    }
+    if let Some((mut conn, name)) = admin_conn {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut conn)
+            .await;
     }
 }

@@ -34,11 +34,14 @@ pub(crate) async fn open(url: &str) -> StoreResult<Store> {
         Engine::Sqlite => {
             AnyPoolOptions::new()
                 .max_connections(8)
+                // `synchronous = FULL`: a commit is on disk when it returns (the WAL
+                // is synced), so what was acknowledged (a sale, a webhook answered
+                // 2xx) survives a power cut, as on PostgreSQL.
                 .after_connect(|conn, _meta| {
                     Box::pin(async move {
                         conn.execute(
                             "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                             PRAGMA synchronous = NORMAL;",
+                             PRAGMA synchronous = FULL;",
                         )
                         .await?;
                         Ok(())
@@ -140,24 +143,35 @@ impl Store {
         Ok(Write { tx, _guard: guard })
     }
 
+    /// Begins a write transaction holding the firm lock of [`Self::lock_firm`]: on
+    /// PostgreSQL taken in the same round trip as `BEGIN` (the firm id is an integer,
+    /// written into the statement); on SQLite the write lock is the firm lock. A
+    /// missing firm is the caller's to find.
+    pub(crate) async fn write_for_firm(&self, firm_id: sklad_domain::Id) -> StoreResult<Write<'_>> {
+        match self.engine {
+            Engine::Sqlite => self.write().await,
+            Engine::Postgres => {
+                let begin = format!("BEGIN; SELECT id FROM firms WHERE id = {firm_id} FOR UPDATE");
+                let tx = self.pool.begin_with(begin).await?;
+                Ok(Write { tx, _guard: None })
+            }
+        }
+    }
+
     /// Locks the firm row for the rest of the transaction (PostgreSQL), so that
-    /// numbering and stock checks of concurrent writers of one firm serialise. On
-    /// SQLite the write lock already does it. Fails with NotFound for no such firm.
+    /// numbering and stock checks of concurrent writers of one firm serialise, and
+    /// returns the firm as locked. On SQLite the write lock already does it. Fails
+    /// with NotFound for no such firm.
     pub(crate) async fn lock_firm(
         &self,
         tx: &mut sqlx::Transaction<'static, Any>,
         firm_id: sklad_domain::Id,
-    ) -> StoreResult<()> {
-        let sql = match self.engine {
-            Engine::Sqlite => "SELECT id FROM firms WHERE id = $1",
-            Engine::Postgres => "SELECT id FROM firms WHERE id = $1 FOR UPDATE",
+    ) -> StoreResult<sklad_domain::model::Firm> {
+        let lock = match self.engine {
+            Engine::Sqlite => "",
+            Engine::Postgres => " FOR UPDATE",
         };
-        sqlx::query(sql)
-            .bind(firm_id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or(StoreError::not_found("firm"))?;
-        Ok(())
+        crate::firms::firm_where(&mut **tx, firm_id, lock).await
     }
 
     pub(crate) fn now(&self) -> jiff::Timestamp {

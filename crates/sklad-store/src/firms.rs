@@ -29,11 +29,21 @@ pub(crate) async fn firm_in<'c, E>(executor: E, firm_id: Id) -> StoreResult<Firm
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
-    let row = sqlx::query(&format!("SELECT {FIRM_COLUMNS} FROM firms WHERE id = $1"))
-        .bind(firm_id)
-        .fetch_optional(executor)
-        .await?
-        .ok_or(StoreError::not_found("firm"))?;
+    firm_where(executor, firm_id, "").await
+}
+
+/// The firm, read with `lock` (`""` or `" FOR UPDATE"`) appended to the query.
+pub(crate) async fn firm_where<'c, E>(executor: E, firm_id: Id, lock: &str) -> StoreResult<Firm>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let row = sqlx::query(&format!(
+        "SELECT {FIRM_COLUMNS} FROM firms WHERE id = $1{lock}"
+    ))
+    .bind(firm_id)
+    .fetch_optional(executor)
+    .await?
+    .ok_or(StoreError::not_found("firm"))?;
     firm_from_row(&row)
 }
 

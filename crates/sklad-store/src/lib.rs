@@ -34,6 +34,7 @@ mod stock;
 pub mod testing;
 mod types;
 mod users;
+mod writes;
 
 pub use alerts::{validate_email, Alert};
 pub use auth::TOKEN_PREFIX;

@@ -4,17 +4,17 @@
 
 use std::collections::BTreeMap;
 
-use sklad_domain::model::{Firm, GoodKind};
+use sklad_domain::model::GoodKind;
 use sklad_domain::operation::sale_draft_from_order;
 use sklad_domain::operation::{
     ExternalRef, Line, Operation, OperationDraft, OperationKind, OperationStatus, Totals,
 };
-use sklad_domain::stock::{conversion_movements, edit_movements, movements_of, reversal, Movement};
+use sklad_domain::stock::{conversion_movements, edit_movements, movements_of, reversal};
 use sklad_domain::{Currency, FieldError, Id, Quantity, VatRate};
 
 use crate::db::{enum_from_key, enum_key, get, map_unique, parse_date, ts_text, Arg, Sql};
-use crate::firms::firm_in;
-use crate::ledger::StockChanges;
+use crate::ledger::{OperationRef, StockChanges};
+use crate::writes::{Cell, Insert, NewOperation, Writes};
 use crate::{OperationFilter, Page, Store, StoreError, StoreResult};
 
 const OP_COLUMNS: &str = "id, kind, number, date, object_id, target_object_id, partner_id, \
@@ -102,22 +102,6 @@ pub(crate) async fn operation_in(
         .ok_or(StoreError::not_found("operation"))
 }
 
-async fn exists(
-    conn: &mut sqlx::AnyConnection,
-    table: &str,
-    firm_id: Id,
-    id: Id,
-) -> StoreResult<bool> {
-    Ok(sqlx::query(&format!(
-        "SELECT id FROM {table} WHERE firm_id = $1 AND id = $2"
-    ))
-    .bind(firm_id)
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .is_some())
-}
-
 fn unknown(field: &str, code: &'static str, what_bg: &str, what_en: &str) -> FieldError {
     FieldError::new(
         field,
@@ -127,14 +111,32 @@ fn unknown(field: &str, code: &'static str, what_bg: &str, what_en: &str) -> Fie
     )
 }
 
-/// Checks the draft against the domain rules and the firm's records; returns which
-/// of its goods are stocked (not services).
+/// What [`check_draft`] found: which goods are stocked (not services) and whether
+/// the firm allows negative stock.
+#[derive(Debug)]
+struct Checked {
+    stocked: BTreeMap<Id, bool>,
+    allow_negative_stock: bool,
+}
+
+/// Checks the draft against the domain rules and the firm's records, in one query
+/// (the firm, the draft's object, target object, partner, payment type, goods and
+/// external reference) that also reads the stock levels of its goods in its objects
+/// into `changes`.
 async fn check_draft(
     conn: &mut sqlx::AnyConnection,
-    firm: &Firm,
+    firm_id: Id,
     draft: &OperationDraft,
     own_id: Option<Id>,
-) -> StoreResult<BTreeMap<Id, bool>> {
+    changes: &mut StockChanges,
+) -> StoreResult<Checked> {
+    let external_ref = draft.external_ref.as_ref().filter(|ext| {
+        let shaped =
+            |s: &str| !s.trim().is_empty() && s.chars().count() <= 100 && crate::db::storable(s);
+        shaped(&ext.source) && shaped(&ext.id)
+    });
+    let found = references(conn, firm_id, draft, external_ref, own_id).await?;
+    let (currency, allow_negative_stock) = found.firm.ok_or(StoreError::not_found("firm"))?;
     let mut errors = draft.validate().err().unwrap_or_default();
     let year = draft.date.year();
     if !(1990..=2200).contains(&year) {
@@ -145,54 +147,46 @@ async fn check_draft(
             "The date must be between 1990 and 2200.",
         ));
     }
-    if draft.currency != firm.currency {
+    if draft.currency != currency {
         errors.push(FieldError::new(
             "currency",
             "currency_mismatch",
-            format!(
-                "Операцията трябва да е във валутата на фирмата ({}).",
-                firm.currency
-            ),
-            format!(
-                "The operation must be in the firm's currency ({}).",
-                firm.currency
-            ),
+            format!("Операцията трябва да е във валутата на фирмата ({currency})."),
+            format!("The operation must be in the firm's currency ({currency})."),
         ));
     }
-    if !exists(conn, "objects", firm.id, draft.object_id).await? {
+    if !found.objects.contains(&draft.object_id) {
         errors.push(unknown("object_id", "object_unknown", "обект", "object"));
     }
     let references = [
         (
             draft.target_object_id,
+            &found.objects,
             "target_object_id",
-            "objects",
             "object_unknown",
             "обект",
             "object",
         ),
         (
             draft.partner_id,
+            &found.partners,
             "partner_id",
-            "partners",
             "partner_unknown",
             "партньор",
             "partner",
         ),
         (
             draft.payment_type_id,
+            &found.payment_types,
             "payment_type_id",
-            "payment_types",
             "payment_type_unknown",
             "тип плащане",
             "payment type",
         ),
     ];
-    for (id, field, table, code, what_bg, what_en) in references {
-        if let Some(id) = id {
-            if !exists(conn, table, firm.id, id).await? {
-                errors.push(unknown(field, code, what_bg, what_en));
-            }
+    for (id, found, field, code, what_bg, what_en) in references {
+        if id.is_some_and(|id| !found.contains(&id)) {
+            errors.push(unknown(field, code, what_bg, what_en));
         }
     }
     if let Some(note) = &draft.note {
@@ -207,83 +201,168 @@ async fn check_draft(
             ));
         }
     }
-    if let Some(ext) = &draft.external_ref {
-        let shaped =
-            |s: &str| !s.trim().is_empty() && s.chars().count() <= 100 && crate::db::storable(s);
-        if !shaped(&ext.source) || !shaped(&ext.id) {
-            errors.push(FieldError::new(
-                "external_ref",
-                "external_ref_invalid",
-                "Външната референция трябва да има източник и номер до 100 знака.",
-                "The external reference needs a source and an id of up to 100 characters.",
-            ));
-        } else {
-            let taken = sqlx::query(
-                "SELECT id FROM operations WHERE firm_id = $1 AND ext_source = $2 AND ext_id = $3 AND id <> $4",
-            )
-            .bind(firm.id)
-            .bind(&ext.source)
-            .bind(&ext.id)
-            .bind(own_id.unwrap_or(-1))
-            .fetch_optional(&mut *conn)
-            .await?;
-            if taken.is_some() {
-                errors.push(FieldError::new(
-                    "external_ref",
-                    "external_ref_duplicate",
-                    format!(
-                        "Операция с външна референция {}:{} вече съществува.",
-                        ext.source, ext.id
-                    ),
-                    format!(
-                        "An operation with external reference {}:{} already exists.",
-                        ext.source, ext.id
-                    ),
-                ));
-            }
-        }
-    }
-    let mut stocked = BTreeMap::new();
-    let ids: Vec<Id> = draft.lines.iter().map(|l| l.good_id).collect();
-    if !ids.is_empty() {
-        let mut sql = Sql::new("SELECT id, kind FROM goods WHERE firm_id = ");
-        sql.arg(Arg::Int(firm.id)).push(" AND id IN ").id_list(&ids);
-        for row in sql.query().fetch_all(&mut *conn).await? {
-            let kind: GoodKind = enum_from_key(&get::<String>(&row, "kind")?)?;
-            stocked.insert(get::<Id>(&row, "id")?, kind == GoodKind::Good);
-        }
+    match external_ref {
+        None if draft.external_ref.is_some() => errors.push(FieldError::new(
+            "external_ref",
+            "external_ref_invalid",
+            "Външната референция трябва да има източник и номер до 100 знака.",
+            "The external reference needs a source and an id of up to 100 characters.",
+        )),
+        Some(ext) if found.external_ref_taken => errors.push(FieldError::new(
+            "external_ref",
+            "external_ref_duplicate",
+            format!(
+                "Операция с външна референция {}:{} вече съществува.",
+                ext.source, ext.id
+            ),
+            format!(
+                "An operation with external reference {}:{} already exists.",
+                ext.source, ext.id
+            ),
+        )),
+        _ => {}
     }
     for (i, line) in draft.lines.iter().enumerate() {
-        if !stocked.contains_key(&line.good_id) {
+        if !found.stocked.contains_key(&line.good_id) {
             errors.push(
                 unknown("good_id", "good_unknown", "стока", "good").within(&format!("lines[{i}]")),
             );
         }
     }
+    for ((object_id, good_id), level) in found.levels {
+        changes.known(object_id, good_id, Some(level));
+    }
+    for object_id in &found.objects {
+        for good_id in found.stocked.keys() {
+            changes.known(*object_id, *good_id, None);
+        }
+    }
+    let stocked = found.stocked;
     errors
         .errors
         .extend(draft.check_prices(|good| is_stocked(&stocked, good)).errors);
-    errors.into_result(stocked).map_err(StoreError::from)
+    errors
+        .into_result(Checked {
+            stocked,
+            allow_negative_stock,
+        })
+        .map_err(StoreError::from)
 }
 
-/// Applies the movements of `draft` in force as operation `operation_id`.
-async fn apply_draft(
-    changes: &mut StockChanges,
+/// What [`references`] found of a draft's references in its firm.
+#[derive(Debug, Default)]
+struct Found {
+    /// The firm's currency and whether it allows negative stock.
+    firm: Option<(Currency, bool)>,
+    objects: Vec<Id>,
+    partners: Vec<Id>,
+    payment_types: Vec<Id>,
+    /// Goods found, and whether each is stocked (not a service).
+    stocked: BTreeMap<Id, bool>,
+    /// Stored (on hand, reserved) of (object, good) of the goods in the objects, where
+    /// there is a stock row.
+    levels: Vec<((Id, Id), (Quantity, Quantity))>,
+    /// Another operation of the firm has the draft's external reference.
+    external_ref_taken: bool,
+}
+
+/// Looks up the firm, the draft's references in it and the stock levels of its goods
+/// in its objects, in one query. Each row is one `part`, with these columns:
+///
+/// | part           | id        | label    | n1                   | n2      | n3       |
+/// |----------------|-----------|----------|----------------------|---------|----------|
+/// | `firm`         | firm      | currency | allow negative stock |         |          |
+/// | `good`         | good      | kind     | object of a level    | on hand | reserved |
+/// | `object`, `partner`, `payment_type`, `external_ref` | the record found | | | | |
+async fn references(
     conn: &mut sqlx::AnyConnection,
-    operation_id: Id,
+    firm_id: Id,
     draft: &OperationDraft,
-    stocked: &BTreeMap<Id, bool>,
-) -> StoreResult<()> {
-    load_levels(changes, conn, &[], draft).await?;
-    let movements = movements_of(
-        draft.kind,
-        draft.object_id,
-        draft.target_object_id,
-        &draft.lines,
-        |good| is_stocked(stocked, good),
-        |object, good| changes.on_hand(object, good),
-    );
-    changes.apply(conn, operation_id, &movements).await
+    external_ref: Option<&ExternalRef>,
+    own_id: Option<Id>,
+) -> StoreResult<Found> {
+    const NULLS: &str = "CAST(NULL AS BIGINT) AS n2, CAST(NULL AS BIGINT) AS n3";
+    let objects: Vec<Id> = [Some(draft.object_id), draft.target_object_id]
+        .into_iter()
+        .flatten()
+        .collect();
+    let goods: Vec<Id> = draft.lines.iter().map(|l| l.good_id).collect();
+    let mut sql = Sql::new(&format!(
+        "SELECT 'firm' AS part, id, currency AS label, allow_negative_stock AS n1, {NULLS} \
+         FROM firms WHERE id = "
+    ));
+    sql.arg(Arg::Int(firm_id))
+        .push(
+            " UNION ALL SELECT 'good' AS part, g.id AS id, g.kind AS label, s.object_id AS n1, \
+             s.on_hand AS n2, s.reserved AS n3 \
+             FROM goods g LEFT JOIN stock s ON s.good_id = g.id AND s.object_id IN ",
+        )
+        .id_list(&objects)
+        .push(" WHERE g.firm_id = ")
+        .arg(Arg::Int(firm_id))
+        .push(" AND g.id IN ")
+        .id_list(&goods);
+    let parts = [
+        ("object", "objects", objects.clone()),
+        (
+            "partner",
+            "partners",
+            draft.partner_id.into_iter().collect(),
+        ),
+        (
+            "payment_type",
+            "payment_types",
+            draft.payment_type_id.into_iter().collect(),
+        ),
+    ];
+    let no_columns = format!("'' AS label, CAST(NULL AS BIGINT) AS n1, {NULLS}");
+    for (part, table, ids) in parts {
+        if ids.is_empty() {
+            continue;
+        }
+        sql.push(&format!(
+            " UNION ALL SELECT '{part}' AS part, id, {no_columns} FROM {table} WHERE firm_id = "
+        ))
+        .arg(Arg::Int(firm_id))
+        .push(" AND id IN ")
+        .id_list(&ids);
+    }
+    if let Some(ext) = external_ref {
+        sql.push(&format!(
+            " UNION ALL SELECT 'external_ref' AS part, id, {no_columns} FROM operations \
+             WHERE firm_id = "
+        ))
+        .arg(Arg::Int(firm_id))
+        .push(" AND ext_source = ")
+        .arg(Arg::Text(ext.source.clone()))
+        .push(" AND ext_id = ")
+        .arg(Arg::Text(ext.id.clone()))
+        .push(" AND id <> ")
+        .arg(Arg::Int(own_id.unwrap_or(-1)));
+    }
+    let mut found = Found::default();
+    for row in sql.query().fetch_all(&mut *conn).await? {
+        let id: Id = get(&row, "id")?;
+        match get::<String>(&row, "part")?.as_str() {
+            "firm" => {
+                let currency = crate::db::key(&get::<String>(&row, "label")?, Currency::parse)?;
+                found.firm = Some((currency, get::<i64>(&row, "n1")? != 0));
+            }
+            "good" => {
+                let kind: GoodKind = enum_from_key(&get::<String>(&row, "label")?)?;
+                found.stocked.insert(id, kind == GoodKind::Good);
+                if let Some(object_id) = get::<Option<Id>>(&row, "n1")? {
+                    let level = (Quantity(get(&row, "n2")?), Quantity(get(&row, "n3")?));
+                    found.levels.push(((object_id, id), level));
+                }
+            }
+            "object" => found.objects.push(id),
+            "partner" => found.partners.push(id),
+            "payment_type" => found.payment_types.push(id),
+            _ => found.external_ref_taken = true,
+        }
+    }
+    Ok(found)
 }
 
 /// Whether `good` moves stock (a good, not a service), by [`check_draft`]'s answer.
@@ -291,110 +370,90 @@ fn is_stocked(stocked: &BTreeMap<Id, bool>, good: Id) -> bool {
     stocked.get(&good).copied().unwrap_or(false)
 }
 
-/// Reads the levels that computing `draft`'s movements depends on: those of the
-/// `recorded` movements it replaces and, for a stock-taking, of its counted lines.
-async fn load_levels(
-    changes: &mut StockChanges,
-    conn: &mut sqlx::AnyConnection,
-    recorded: &[Movement],
-    draft: &OperationDraft,
-) -> StoreResult<()> {
-    for m in recorded {
-        changes.level(conn, m.object_id, m.good_id).await?;
+/// The header of `draft` to insert as a new operation, numbered next of its kind.
+fn new_operation(firm_id: Id, draft: &OperationDraft, now: jiff::Timestamp) -> NewOperation {
+    let mut columns = header_columns(draft);
+    columns.extend([
+        ("firm_id", Arg::Int(firm_id)),
+        ("kind", Arg::Text(draft.kind.key().to_owned())),
+        ("status", Arg::Text(enum_key(&OperationStatus::Active))),
+        ("created_at", Arg::Text(ts_text(now))),
+    ]);
+    NewOperation {
+        columns,
+        firm_id,
+        kind: draft.kind.key(),
     }
-    if draft.kind == OperationKind::StockTaking {
-        for line in &draft.lines {
-            changes.level(conn, draft.object_id, line.good_id).await?;
-        }
-    }
-    Ok(())
 }
 
-async fn next_number(
-    conn: &mut sqlx::AnyConnection,
-    firm_id: Id,
-    kind: OperationKind,
-) -> StoreResult<i64> {
-    let row = sqlx::query(
-        "SELECT CAST(COALESCE(MAX(number), 0) AS BIGINT) AS n FROM operations WHERE firm_id = $1 AND kind = $2",
-    )
-    .bind(firm_id)
-    .bind(kind.key())
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(get::<i64>(&row, "n")? + 1)
-}
-
-/// `query` with the draft's stored header bound as `$1`…`$12` (date, object, target
-/// object, partner, payment type, currency, gross, VAT, net, external reference
-/// source and id, note).
-fn bind_fields<'q>(
-    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    draft: &'q OperationDraft,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+/// The stored header columns an edit can change, with `draft`'s values.
+fn header_columns(draft: &OperationDraft) -> Vec<(&'static str, Arg)> {
     let totals = draft.totals();
-    query
-        .bind(draft.date.to_string())
-        .bind(draft.object_id)
-        .bind(draft.target_object_id)
-        .bind(draft.partner_id)
-        .bind(draft.payment_type_id)
-        .bind(draft.currency.code())
-        .bind(totals.gross)
-        .bind(totals.vat)
-        .bind(totals.net)
-        .bind(draft.external_ref.as_ref().map(|e| e.source.clone()))
-        .bind(draft.external_ref.as_ref().map(|e| e.id.clone()))
-        .bind(draft.note.clone())
+    vec![
+        ("date", Arg::Text(draft.date.to_string())),
+        ("object_id", Arg::Int(draft.object_id)),
+        ("target_object_id", Arg::OptInt(draft.target_object_id)),
+        ("partner_id", Arg::OptInt(draft.partner_id)),
+        ("payment_type_id", Arg::OptInt(draft.payment_type_id)),
+        ("currency", Arg::Text(draft.currency.code().to_owned())),
+        ("gross", Arg::Int(totals.gross)),
+        ("vat", Arg::Int(totals.vat)),
+        ("net", Arg::Int(totals.net)),
+        (
+            "ext_source",
+            Arg::OptText(draft.external_ref.as_ref().map(|e| e.source.clone())),
+        ),
+        (
+            "ext_id",
+            Arg::OptText(draft.external_ref.as_ref().map(|e| e.id.clone())),
+        ),
+        ("note", Arg::OptText(draft.note.clone())),
+    ]
 }
 
-async fn insert_operation(
-    conn: &mut sqlx::AnyConnection,
-    firm_id: Id,
-    number: i64,
-    draft: &OperationDraft,
-    now: jiff::Timestamp,
-) -> StoreResult<Id> {
-    let insert = sqlx::query(
-        "INSERT INTO operations (date, object_id, target_object_id, partner_id, payment_type_id, \
-         currency, gross, vat, net, ext_source, ext_id, note, firm_id, kind, number, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+/// The rows of `lines` of `operation`.
+fn lines_insert(operation: OperationRef, lines: &[Line]) -> Insert {
+    let mut insert = Insert::new(
+        "INSERT INTO operation_lines (operation_id, position, good_id, quantity, unit_price, \
+         vat_rate, discount_bp) VALUES ",
+        "",
     );
-    let row = bind_fields(insert, draft)
-        .bind(firm_id)
-        .bind(draft.kind.key())
-        .bind(number)
-        .bind(enum_key(&OperationStatus::Active))
-        .bind(ts_text(now))
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(map_unique)?;
-    let id: Id = get(&row, "id")?;
-    insert_lines(conn, id, &draft.lines).await?;
-    Ok(id)
+    for (position, line) in lines.iter().enumerate() {
+        insert.row(vec![
+            match operation {
+                OperationRef::Stored(id) => id.into(),
+                OperationRef::New => Cell::NewOperation,
+            },
+            (position as i64).into(),
+            line.good_id.into(),
+            line.quantity.milli().into(),
+            line.unit_price.into(),
+            line.vat_rate.percent().into(),
+            line.discount_bp.into(),
+        ]);
+    }
+    insert
 }
 
-async fn insert_lines(
-    conn: &mut sqlx::AnyConnection,
-    operation_id: Id,
-    lines: &[Line],
-) -> StoreResult<()> {
-    for (position, line) in lines.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO operation_lines (operation_id, position, good_id, quantity, unit_price, vat_rate, \
-             discount_bp) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(operation_id)
-        .bind(position as i64)
-        .bind(line.good_id)
-        .bind(line.quantity.milli())
-        .bind(line.unit_price)
-        .bind(line.vat_rate.percent())
-        .bind(line.discount_bp)
-        .execute(&mut *conn)
-        .await?;
+/// The operation `draft` describes, as stored with this id, number and status.
+fn stored(id: Id, number: i64, draft: &OperationDraft, status: OperationStatus) -> Operation {
+    Operation {
+        id,
+        kind: draft.kind,
+        number,
+        date: draft.date,
+        object_id: draft.object_id,
+        target_object_id: draft.target_object_id,
+        partner_id: draft.partner_id,
+        payment_type_id: draft.payment_type_id,
+        currency: draft.currency,
+        lines: draft.lines.clone(),
+        totals: draft.totals(),
+        external_ref: draft.external_ref.clone(),
+        note: draft.note.clone(),
+        status,
+        converted_to: None,
     }
-    Ok(())
 }
 
 async fn set_status(
@@ -412,6 +471,11 @@ async fn set_status(
     Ok(())
 }
 
+/// The id and number of the operation a write with a new operation inserted.
+fn created(inserted: Option<(Id, i64)>) -> StoreResult<(Id, i64)> {
+    inserted.ok_or_else(|| StoreError::Database("the new operation was not inserted".into()))
+}
+
 impl Store {
     /// Validates the draft (domain rules; object, target object, partner, payment
     /// type and goods of this firm; currency of the firm; stock unless the firm
@@ -422,21 +486,28 @@ impl Store {
         firm_id: Id,
         draft: &OperationDraft,
     ) -> StoreResult<Operation> {
-        let mut w = self.write().await?;
-        self.lock_firm(&mut w.tx, firm_id).await?;
-        let firm = firm_in(&mut *w.tx, firm_id).await?;
-        let stocked = check_draft(&mut w.tx, &firm, draft, None).await?;
-        let number = next_number(&mut w.tx, firm_id, draft.kind).await?;
-        let now = self.now();
-        let id = insert_operation(&mut w.tx, firm_id, number, draft, now).await?;
+        let mut w = self.write_for_firm(firm_id).await?;
         let mut changes = StockChanges::default();
-        apply_draft(&mut changes, &mut w.tx, id, draft, &stocked).await?;
+        let checked = check_draft(&mut w.tx, firm_id, draft, None, &mut changes).await?;
+        let movements = movements_of(
+            draft.kind,
+            draft.object_id,
+            draft.target_object_id,
+            &draft.lines,
+            |good| is_stocked(&checked.stocked, good),
+            |object, good| changes.on_hand(object, good),
+        );
         changes
-            .flush(&mut w.tx, firm_id, firm.allow_negative_stock, now)
+            .apply(&mut w.tx, OperationRef::New, &movements)
             .await?;
-        let op = operation_in(&mut w.tx, firm_id, id).await?;
+        changes.check(checked.allow_negative_stock)?;
+        let now = self.now();
+        let mut writes = Writes::creating(new_operation(firm_id, draft, now));
+        writes.push(lines_insert(OperationRef::New, &draft.lines));
+        changes.write(&mut writes, firm_id, now);
+        let (id, number) = created(writes.execute(&mut w.tx, self.engine).await?)?;
         w.commit().await?;
-        Ok(op)
+        Ok(stored(id, number, draft, OperationStatus::Active))
     }
 
     /// The operation.
@@ -526,41 +597,43 @@ impl Store {
         operation_id: Id,
         draft: &OperationDraft,
     ) -> StoreResult<Operation> {
-        let mut w = self.write().await?;
-        self.lock_firm(&mut w.tx, firm_id).await?;
-        let firm = firm_in(&mut *w.tx, firm_id).await?;
+        let mut w = self.write_for_firm(firm_id).await?;
         let op = operation_in(&mut w.tx, firm_id, operation_id).await?;
         op.ensure_active()?;
         op.ensure_same_kind(draft)?;
-        let stocked = check_draft(&mut w.tx, &firm, draft, Some(operation_id)).await?;
         let mut changes = StockChanges::default();
+        let checked =
+            check_draft(&mut w.tx, firm_id, draft, Some(operation_id), &mut changes).await?;
         let recorded = StockChanges::recorded_by(&mut w.tx, operation_id).await?;
-        // The levels the edit reads: what it reverses and what a stock-taking counts.
-        load_levels(&mut changes, &mut w.tx, &recorded, draft).await?;
+        // The levels the edit reads: what it reverses (and, read with the draft, what a
+        // stock-taking counts).
+        changes
+            .load(&mut w.tx, recorded.iter().map(|m| (m.object_id, m.good_id)))
+            .await?;
         let edit = edit_movements(
             &recorded,
             draft.kind,
             draft.object_id,
             draft.target_object_id,
             &draft.lines,
-            |good| is_stocked(&stocked, good),
+            |good| is_stocked(&checked.stocked, good),
             |object, good| changes.on_hand(object, good),
         );
-        changes
-            .apply(&mut w.tx, operation_id, &edit.reversal)
-            .await?;
-        changes.apply(&mut w.tx, operation_id, &edit.new).await?;
-        let now = self.now();
-        changes
-            .flush(&mut w.tx, firm_id, firm.allow_negative_stock, now)
-            .await?;
-        let update = sqlx::query(
-            "UPDATE operations SET date = $1, object_id = $2, target_object_id = $3, partner_id = $4, \
-             payment_type_id = $5, currency = $6, gross = $7, vat = $8, net = $9, ext_source = $10, \
-             ext_id = $11, note = $12 WHERE id = $13",
-        );
-        bind_fields(update, draft)
-            .bind(operation_id)
+        let this = OperationRef::Stored(operation_id);
+        changes.apply(&mut w.tx, this, &edit.reversal).await?;
+        changes.apply(&mut w.tx, this, &edit.new).await?;
+        changes.check(checked.allow_negative_stock)?;
+        let mut update = Sql::new("UPDATE operations SET ");
+        for (i, (column, value)) in header_columns(draft).into_iter().enumerate() {
+            update
+                .push(if i == 0 { "" } else { ", " })
+                .push(column)
+                .push(" = ")
+                .arg(value);
+        }
+        update.push(" WHERE id = ").arg(Arg::Int(operation_id));
+        update
+            .query()
             .execute(&mut *w.tx)
             .await
             .map_err(map_unique)?;
@@ -568,31 +641,39 @@ impl Store {
             .bind(operation_id)
             .execute(&mut *w.tx)
             .await?;
-        insert_lines(&mut w.tx, operation_id, &draft.lines).await?;
-        let op = operation_in(&mut w.tx, firm_id, operation_id).await?;
+        let mut writes = Writes::default();
+        writes.push(lines_insert(this, &draft.lines));
+        changes.write(&mut writes, firm_id, self.now());
+        writes.execute(&mut w.tx, self.engine).await?;
         w.commit().await?;
-        Ok(op)
+        Ok(stored(operation_id, op.number, draft, op.status))
     }
 
     /// Annuls an active operation: its ledger movements are reversed exactly.
     pub async fn annul_operation(&self, firm_id: Id, operation_id: Id) -> StoreResult<Operation> {
         let mut w = self.write().await?;
-        self.lock_firm(&mut w.tx, firm_id).await?;
-        let firm = firm_in(&mut *w.tx, firm_id).await?;
+        let firm = self.lock_firm(&mut w.tx, firm_id).await?;
         let op = operation_in(&mut w.tx, firm_id, operation_id).await?;
         op.ensure_active()?;
         let mut changes = StockChanges::default();
         let recorded = StockChanges::recorded_by(&mut w.tx, operation_id).await?;
         changes
-            .apply(&mut w.tx, operation_id, &reversal(&recorded))
+            .apply(
+                &mut w.tx,
+                OperationRef::Stored(operation_id),
+                &reversal(&recorded),
+            )
             .await?;
-        changes
-            .flush(&mut w.tx, firm_id, firm.allow_negative_stock, self.now())
-            .await?;
+        changes.check(firm.allow_negative_stock)?;
+        let mut writes = Writes::default();
+        changes.write(&mut writes, firm_id, self.now());
+        writes.execute(&mut w.tx, self.engine).await?;
         set_status(&mut w.tx, operation_id, OperationStatus::Annulled, None).await?;
-        let op = operation_in(&mut w.tx, firm_id, operation_id).await?;
         w.commit().await?;
-        Ok(op)
+        Ok(Operation {
+            status: OperationStatus::Annulled,
+            ..op
+        })
     }
 
     /// Converts an active order into a sale dated `date` (the order's date when
@@ -610,23 +691,26 @@ impl Store {
         order_id: Id,
         date: Option<jiff::civil::Date>,
     ) -> StoreResult<Operation> {
-        let mut w = self.write().await?;
-        self.lock_firm(&mut w.tx, firm_id).await?;
-        let firm = firm_in(&mut *w.tx, firm_id).await?;
+        let mut w = self.write_for_firm(firm_id).await?;
         let order = operation_in(&mut w.tx, firm_id, order_id).await?;
         let draft = sale_draft_from_order(&order, date)?;
-        let stocked = check_draft(&mut w.tx, &firm, &draft, None).await?;
-        let number = next_number(&mut w.tx, firm_id, OperationKind::Sale).await?;
-        let now = self.now();
-        let sale_id = insert_operation(&mut w.tx, firm_id, number, &draft, now).await?;
-        let recorded = StockChanges::recorded_by(&mut w.tx, order_id).await?;
-        let moves = conversion_movements(&recorded, &draft, |good| is_stocked(&stocked, good));
         let mut changes = StockChanges::default();
-        changes.apply(&mut w.tx, order_id, &moves.release).await?;
-        changes.apply(&mut w.tx, sale_id, &moves.sale).await?;
+        let checked = check_draft(&mut w.tx, firm_id, &draft, None, &mut changes).await?;
+        let recorded = StockChanges::recorded_by(&mut w.tx, order_id).await?;
+        let moves =
+            conversion_movements(&recorded, &draft, |good| is_stocked(&checked.stocked, good));
         changes
-            .flush(&mut w.tx, firm_id, firm.allow_negative_stock, now)
+            .apply(&mut w.tx, OperationRef::Stored(order_id), &moves.release)
             .await?;
+        changes
+            .apply(&mut w.tx, OperationRef::New, &moves.sale)
+            .await?;
+        changes.check(checked.allow_negative_stock)?;
+        let now = self.now();
+        let mut writes = Writes::creating(new_operation(firm_id, &draft, now));
+        writes.push(lines_insert(OperationRef::New, &draft.lines));
+        changes.write(&mut writes, firm_id, now);
+        let (sale_id, number) = created(writes.execute(&mut w.tx, self.engine).await?)?;
         set_status(
             &mut w.tx,
             order_id,
@@ -634,8 +718,7 @@ impl Store {
             Some(sale_id),
         )
         .await?;
-        let sale = operation_in(&mut w.tx, firm_id, sale_id).await?;
         w.commit().await?;
-        Ok(sale)
+        Ok(stored(sale_id, number, &draft, OperationStatus::Active))
     }
 }

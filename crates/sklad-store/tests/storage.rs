@@ -562,6 +562,104 @@ async fn stock_taking_transfer_and_negative_stock(store: Store) {
     }
 }
 
+/// The largest operations there can be ([`MAX_LINES`] lines; a transfer moves
+/// twice as many levels) are written whole, in as many statements as the engine's
+/// limit on arguments needs, and every operation returned by a write is the one
+/// stored.
+async fn largest_operations_are_written_whole_and_returned_as_stored(store: Store) {
+    use sklad_domain::operation::MAX_LINES;
+    let (firm, _, main) = firm_with_owner(&store, "Фирма", "ivan").await;
+    let shop = store
+        .create_object(
+            firm,
+            &ObjectInput {
+                name: "Магазин".into(),
+                kind: ObjectKind::Shop,
+                price_group: PriceGroup::Retail,
+                active: true,
+            },
+        )
+        .await
+        .unwrap();
+    let inputs: Vec<_> = (0..MAX_LINES)
+        .map(|i| good_input(&format!("G{i:05}"), &[]))
+        .collect();
+    let goods = store.create_goods(firm, &inputs).await.unwrap();
+    let all = |units: i64| -> Vec<_> { goods.iter().map(|g| line(*g, units, 100)).collect() };
+    let returned_as_stored = |op: sklad_domain::operation::Operation| {
+        let store = store.clone();
+        async move {
+            assert_eq!(store.operation(firm, op.id).await.unwrap(), op);
+            op
+        }
+    };
+
+    let delivery = store
+        .create_operation(firm, &draft(Delivery, main, all(5)))
+        .await
+        .unwrap();
+    returned_as_stored(delivery).await;
+    let mut transfer = draft(Transfer, main, all(2));
+    transfer.target_object_id = Some(shop.id);
+    transfer.note = Some("Зареждане на магазина".into());
+    let transfer = returned_as_stored(store.create_operation(firm, &transfer).await.unwrap()).await;
+    let counted = draft(StockTaking, shop.id, all(7));
+    let counted = returned_as_stored(store.create_operation(firm, &counted).await.unwrap()).await;
+    let mut edited = transfer.to_draft();
+    edited.lines = all(1);
+    returned_as_stored(
+        store
+            .update_operation(firm, transfer.id, &edited)
+            .await
+            .unwrap(),
+    )
+    .await;
+    let stock = |object| {
+        let store = store.clone();
+        async move {
+            let levels = store.stock_of_object(firm, object).await.unwrap();
+            assert_eq!(levels.len(), MAX_LINES);
+            levels
+                .iter()
+                .map(|l| (l.on_hand.milli() / 1000, l.reserved.milli() / 1000))
+                .collect::<std::collections::BTreeSet<_>>()
+        }
+    };
+    // The shop was counted at 7 after receiving 2; the edit of the transfer to 1
+    // takes 1 back from it.
+    assert_eq!(stock(main).await, [(4, 0)].into());
+    assert_eq!(stock(shop.id).await, [(6, 0)].into());
+    // Annulling the count takes back the 5 it added.
+    returned_as_stored(store.annul_operation(firm, counted.id).await.unwrap()).await;
+    assert_eq!(stock(shop.id).await, [(1, 0)].into());
+    assert_eq!(
+        ledger_sums(&store, firm, main, goods[MAX_LINES - 1]).await,
+        (4000, 0)
+    );
+
+    // A sale and an order converted into a sale, as the shop's orders are written.
+    let sale = draft(
+        Sale,
+        main,
+        vec![line(goods[0], 1, 250), line(goods[1], 2, 250)],
+    );
+    returned_as_stored(store.create_operation(firm, &sale).await.unwrap()).await;
+    let mut order = draft(Order, main, vec![line(goods[2], 1, 250)]);
+    order.external_ref = Some(ExternalRef {
+        source: "cloudcart".into(),
+        id: "77".into(),
+    });
+    let order = returned_as_stored(store.create_operation(firm, &order).await.unwrap()).await;
+    returned_as_stored(
+        store
+            .convert_order_to_sale(firm, order.id, None)
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(level(&store, firm, main, goods[2]).await, (3, 0));
+}
+
 async fn tenant_isolation(store: Store) {
     let (a, _, obj_a) = firm_with_owner(&store, "А", "ivan").await;
     let (b, _, obj_b) = firm_with_owner(&store, "Б", "maria").await;
@@ -1093,6 +1191,7 @@ both!(
     delivery_order_conversion_round,
     edit_and_annul_reverse_exactly,
     stock_taking_transfer_and_negative_stock,
+    largest_operations_are_written_whole_and_returned_as_stored,
     tenant_isolation,
     euro_changeover,
     objects_payment_types_and_operation_lists,
