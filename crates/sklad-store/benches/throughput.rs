@@ -98,25 +98,41 @@ async fn sales_firm(store: &Store) -> SalesFirm {
     }
 }
 
-/// 3-line sales committed per second, one after another.
-async fn sales_per_second(store: &Store, firm: &SalesFirm, sales: usize) -> f64 {
+/// 3-line sales committed per second: `sales` by each of `firms`, the firms'
+/// writers at the same time, each one sale after another.
+async fn sales_per_second(store: &Store, firms: &[SalesFirm], sales: usize) -> f64 {
     let start = Instant::now();
-    for _ in 0..sales {
-        store
-            .create_operation(firm.firm, &firm.sale)
-            .await
-            .expect("sale");
+    let mut writers = tokio::task::JoinSet::new();
+    for firm in firms {
+        let (store, firm, sale) = (store.clone(), firm.firm, firm.sale.clone());
+        writers.spawn(async move {
+            for _ in 0..sales {
+                store.create_operation(firm, &sale).await.expect("sale");
+            }
+        });
     }
-    sales as f64 / start.elapsed().as_secs_f64()
+    while let Some(done) = writers.join_next().await {
+        done.expect("writer");
+    }
+    (sales * firms.len()) as f64 / start.elapsed().as_secs_f64()
 }
 
-/// Sales per second on each store, measured by turns (`rounds` rounds of `sales`
-/// sales on each) so that the machine's noise falls on both alike: the median
-/// round of each store.
-async fn sales_by_turns(stores: &[(&str, &Store)], sales: usize, rounds: usize) -> Vec<f64> {
+/// Sales per second on each store with `writers` firms writing at once, measured
+/// by turns (`rounds` rounds of `sales` sales per firm on each store) so that the
+/// machine's noise falls on both alike: the median round of each store.
+async fn sales_by_turns(
+    stores: &[(&str, &Store)],
+    writers: usize,
+    sales: usize,
+    rounds: usize,
+) -> Vec<f64> {
     let mut firms = Vec::new();
     for (_, store) in stores {
-        firms.push(sales_firm(store).await);
+        let mut own = Vec::with_capacity(writers);
+        for _ in 0..writers {
+            own.push(sales_firm(store).await);
+        }
+        firms.push(own);
     }
     let mut rates = vec![Vec::new(); stores.len()];
     for _ in 0..rounds {
@@ -222,17 +238,25 @@ async fn main() {
     }
 
     let by_name: Vec<(&str, &Store)> = stores.iter().map(|(n, s)| (*n, s)).collect();
-    let rates = sales_by_turns(&by_name, sales, rounds).await;
-    for ((label, _), rate) in by_name.iter().zip(&rates) {
-        println!(
-            "{label}: {rate:.0} three-line sales committed per second (median of {rounds} rounds of {sales} sales, sequential, taken by turns with the other engine)"
-        );
-    }
-    if let [sqlite, postgres] = rates[..] {
-        println!(
-            "postgres / sqlite: {:.2} (target ≥ 0.80)",
-            postgres / sqlite
-        );
+    for writers in [1, 8] {
+        let rates = sales_by_turns(&by_name, writers, sales, rounds).await;
+        let how = match writers {
+            1 => "one after another".to_owned(),
+            n => format!("{n} firms writing at once"),
+        };
+        for ((label, _), rate) in by_name.iter().zip(&rates) {
+            println!(
+                "{label}: {rate:.0} three-line sales committed per second, {how} (median of {rounds} rounds of {sales} sales per firm, taken by turns with the other engine)"
+            );
+        }
+        if let [sqlite, postgres] = rates[..] {
+            let target = if writers == 1 {
+                " (target ≥ 0.80)"
+            } else {
+                ""
+            };
+            println!("postgres / sqlite, {how}: {:.2}{target}", postgres / sqlite);
+        }
     }
     for (label, store) in &by_name {
         availability(label, store, goods).await;
