@@ -12,7 +12,7 @@ use sklad_store::ApiToken;
 
 use super::auth::{Caller, Owner};
 use super::extract::{ApiJson, PathId};
-use super::openapi::schema::{input, nullable, object, one_of};
+use super::openapi::schema::{input, nullable, object, one_of, text};
 use super::routes::{ApiBuilder, Body, Endpoint, Method};
 use crate::error::ApiResult;
 use crate::AppState;
@@ -442,8 +442,8 @@ pub fn schemas(out: &mut Map<String, Value>) {
         input(
             &[],
             json!({
-                "login": {"type": "string", "description": "A member's login; yourself when absent."},
-                "name": {"type": "string", "default": "API"}
+                "login": {"type": ["string", "null"], "description": "A member's login; yourself when absent, null or blank."},
+                "name": {"type": "string", "maxLength": 100, "pattern": "^[^\\u0000]*$", "default": "API", "description": "Up to 100 characters; `API` when blank."}
             }),
         ),
     );
@@ -475,11 +475,11 @@ pub fn schemas(out: &mut Map<String, Value>) {
         input(
             &[],
             json!({
-                "name": {"type": "string"},
-                "eik": {"type": ["string", "null"], "description": "ЕИК / Булстат, 9 or 13 digits."},
-                "vat_registered": {"type": "boolean"},
-                "seats": {"type": "integer", "minimum": 1},
-                "allow_negative_stock": {"type": "boolean"}
+                "name": {"anyOf": [text(200), {"type": "null"}], "description": "Unchanged when absent or null."},
+                "eik": {"type": ["string", "null"], "description": "ЕИК / Булстат, 9 or 13 digits; null or blank clears it."},
+                "vat_registered": {"type": ["boolean", "null"], "description": "Unchanged when absent or null."},
+                "seats": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 10000}, {"type": "null"}], "description": "Unchanged when absent or null."},
+                "allow_negative_stock": {"type": ["boolean", "null"], "description": "Unchanged when absent or null."}
             }),
         ),
     );
@@ -519,7 +519,7 @@ pub fn schemas(out: &mut Map<String, Value>) {
                     "pattern": "^[0-9A-Za-zА-Яа-я._@-]{3,64}$",
                     "description": "3–64 letters, digits, `.`, `_`, `-`, `@` (stored lower-case)."
                 },
-                "display_name": {"type": "string"},
+                "display_name": {"anyOf": [text(200), {"type": "null"}], "description": "The login when absent or null."},
                 "language": one_of(&["bg", "en"]),
                 "role": one_of(&["owner", "operator"]),
                 "password": {"type": "string", "minLength": 8, "maxLength": 200, "description": "8–200 characters; generated when absent."}

@@ -12,7 +12,7 @@ pub fn document(endpoints: &[Endpoint], schemas: Map<String, Value>) -> Value {
         let path = paths
             .entry(endpoint.path.to_owned())
             .or_insert_with(|| Value::Object(Map::new()));
-        path[endpoint.method.key()] = operation(endpoint);
+        path[endpoint.method.key()] = operation(endpoint, endpoints);
     }
     let mut components = schemas;
     components.insert("Error".into(), error_schema());
@@ -44,7 +44,7 @@ pub fn document(endpoints: &[Endpoint], schemas: Map<String, Value>) -> Value {
     })
 }
 
-fn operation(endpoint: &Endpoint) -> Value {
+fn operation(endpoint: &Endpoint, endpoints: &[Endpoint]) -> Value {
     let mut op = Map::new();
     op.insert("operationId".into(), json!(endpoint.operation_id));
     op.insert("summary".into(), json!(endpoint.summary));
@@ -57,6 +57,11 @@ fn operation(endpoint: &Endpoint) -> Value {
             if let Some((min, max)) = p.bounds() {
                 schema["minimum"] = json!(min);
                 schema["maximum"] = json!(max);
+            }
+            if p.kind == "string" && p.required && p.location == ParamIn::Query {
+                // The server trims query text and takes a blank one as absent.
+                schema["minLength"] = json!(1);
+                schema["pattern"] = json!("\\S");
             }
             json!({
                 "name": p.name,
@@ -87,6 +92,10 @@ fn operation(endpoint: &Endpoint) -> Value {
     if let Some(content) = content(endpoint.response) {
         success["content"] = content;
     }
+    let links = links(endpoint, endpoints);
+    if !links.is_empty() {
+        success["links"] = Value::Object(links);
+    }
     responses.insert(endpoint.status.to_string(), success);
     let errors: &[&str] = match endpoint.access {
         Access::Public => &[],
@@ -106,6 +115,45 @@ fn operation(endpoint: &Endpoint) -> Value {
         op.insert("x-sklad-role".into(), json!("owner"));
     }
     Value::Object(op)
+}
+
+/// The names of the `{…}` parameters of `path`.
+fn path_params(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/')
+        .filter_map(|part| part.strip_prefix('{')?.strip_suffix('}'))
+}
+
+/// Links from what a `201 Created` makes to every operation on it: the endpoints
+/// under `{path}/{param}` whose one new path parameter is the answer's `id` (the
+/// others come from the request's own path), so that stateful testing and generated
+/// clients go from a creation to its reads, edits and deletion.
+fn links(created_by: &Endpoint, endpoints: &[Endpoint]) -> Map<String, Value> {
+    let mut out = Map::new();
+    if created_by.status != 201 {
+        return out;
+    }
+    let prefix = format!("{}/{{", created_by.path);
+    let own: Vec<&str> = path_params(created_by.path).collect();
+    for target in endpoints.iter().filter(|e| e.path.starts_with(&prefix)) {
+        let new: Vec<&str> = path_params(target.path)
+            .filter(|p| !own.contains(p))
+            .collect();
+        let [created] = new[..] else { continue };
+        let mut parameters = Map::new();
+        for name in path_params(target.path) {
+            let value = if name == created {
+                "$response.body#/id".to_owned()
+            } else {
+                format!("$request.path.{name}")
+            };
+            parameters.insert(name.to_owned(), json!(value));
+        }
+        out.insert(
+            target.operation_id.to_owned(),
+            json!({"operationId": target.operation_id, "parameters": parameters}),
+        );
+    }
+    out
 }
 
 fn content(body: Body) -> Option<Value> {

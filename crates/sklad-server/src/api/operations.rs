@@ -425,6 +425,12 @@ pub fn schemas(out: &mut Map<String, Value>) {
         json!({"source": {"type": "string", "examples": ["cloudcart"]}, "id": {"type": "string"}}),
     );
     out.insert("ExternalRef".into(), ext);
+    // 1 to 100 characters, no spaces at either end, no NUL.
+    let ext_part = json!({"type": "string", "pattern": "^[^\\s\\u0000]([^\\u0000]{0,98}[^\\s\\u0000])?$"});
+    out.insert(
+        "ExternalRefInput".into(),
+        input(&["source", "id"], json!({"source": ext_part, "id": ext_part})),
+    );
     out.insert(
         "Line".into(),
         object(
@@ -497,14 +503,14 @@ pub fn schemas(out: &mut Map<String, Value>) {
             &["kind", "object_id", "lines"],
             json!({
                 "kind": one_of(&kinds),
-                "date": {"type": "string", "description": "2026-11-28 or 28.11.2026; today when absent."},
+                "date": {"type": "string", "format": "date", "description": "2026-11-28 (also accepted: 28.11.2026); today when absent."},
                 "object_id": {"type": "integer"},
                 "target_object_id": {"type": ["integer", "null"], "description": "Transfers only: the destination object."},
                 "partner_id": nullable("integer"),
                 "payment_type_id": nullable("integer"),
                 "currency": {"type": "string", "enum": ["BGN", "EUR"], "description": "The firm's currency when absent."},
                 "lines": {"type": "array", "items": reference("LineInput")},
-                "external_ref": {"oneOf": [reference("ExternalRef"), {"type": "null"}]},
+                "external_ref": {"oneOf": [reference("ExternalRefInput"), {"type": "null"}]},
                 "note": nullable("string")
             }),
         ),
@@ -513,7 +519,7 @@ pub fn schemas(out: &mut Map<String, Value>) {
         "ConvertToSale".into(),
         input(
             &[],
-            json!({"date": {"type": "string", "description": "The sale's date; the order's when absent. The body may be empty."}}),
+            json!({"date": {"type": "string", "format": "date", "description": "The sale's date; the order's when absent. The body may be empty."}}),
         ),
     );
     out.insert("OperationPage".into(), schema::page("Operation"));

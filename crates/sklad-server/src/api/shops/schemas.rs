@@ -126,7 +126,16 @@ pub fn schemas(out: &mut Map<String, Value>) {
         "ShopConnectionView".into(),
         object(&view_required, Value::Object(view)),
     );
-    let connection_input = |key_description: &str| {
+    // An API key as the server takes it: printable ASCII without spaces, up to 200
+    // characters, spaces around it trimmed.
+    let key_create = json!({"type": "string", "pattern": "^\\s*[!-~]{1,200}\\s*$"});
+    let key_update = json!({"anyOf": [
+        {"type": "null"},
+        {"type": "string", "pattern": "^\\s*([!-~]{1,200}\\s*)?$"}
+    ]});
+    let connection_input = |key: Value, key_description: &str| {
+        let mut key = key;
+        key["description"] = json!(key_description);
         json!({
             "name": super::super::openapi::schema::text(100),
             "shop_url": {
@@ -134,7 +143,7 @@ pub fn schemas(out: &mut Map<String, Value>) {
                 "description": "The shop's primary domain (https; no path, no `www.`).",
                 "examples": ["https://sampleshop.cloudcart.net"]
             },
-            "api_key": {"type": ["string", "null"], "description": key_description},
+            "api_key": key,
             "active": {"type": "boolean", "default": true, "description": "In use (P1: takes a seat)."},
             "currency": {
                 "type": ["string", "null"],
@@ -150,14 +159,20 @@ pub fn schemas(out: &mut Map<String, Value>) {
         "ShopConnectionCreate".into(),
         input(
             &["name", "shop_url", "api_key"],
-            connection_input("From the shop: Настройки → API ключове. Never shown again."),
+            connection_input(
+                key_create,
+                "From the shop: Настройки → API ключове. Never shown again.",
+            ),
         ),
     );
     out.insert(
         "ShopConnectionUpdate".into(),
         input(
             &["name", "shop_url"],
-            connection_input("A new key; absent, null or blank keeps the stored one."),
+            connection_input(
+                key_update,
+                "A new key; absent, null or blank keeps the stored one.",
+            ),
         ),
     );
     let rules: Vec<&str> = SaleRule::ALL.iter().map(|r| r.key()).collect();
