@@ -55,11 +55,32 @@ pub fn default_true() -> bool {
     true
 }
 
+/// JSON Schema counts `416.0` as the integer 416, and so do we: such a number reaches
+/// the request's types as an integer (a decimal field reads it as `416` either way).
+fn integral_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let integral = n
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && (-9.2e18..=9.2e18).contains(f));
+            if let Some(f) = integral {
+                // Exact: an integral double in this range is a whole i64.
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_numbers_as_integers),
+        _ => {}
+    }
+}
+
 /// Decodes a JSON document into `T` with the API's errors.
 pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         ApiError::malformed_json(&format!("line {}, column {}", e.line(), e.column()))
     })?;
+    integral_numbers_as_integers(&mut value);
     if let Some(field) = nul_text_at(&value, "") {
         // PostgreSQL cannot store NUL in text; no client means to send it.
         return Err(ApiError::validation(
@@ -385,6 +406,19 @@ mod tests {
             decode_json::<Doc>(br#"{"lines": [{"good_id": 1}, {"good_id": "x"}]}"#).unwrap_err();
         assert_eq!(err.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(err.fields[0].field, "lines[1].good_id");
+        assert_eq!(err.fields[0].code, "type_invalid");
+    }
+
+    /// JSON Schema's integers include `416.0`; a fraction stays refused.
+    #[test]
+    fn integral_numbers_are_integers() {
+        let doc = decode_json::<Doc>(br#"{"lines": [{"good_id": 416.0}, {"good_id": 2e3}]}"#)
+            .unwrap();
+        assert_eq!(doc.lines[0].good_id, 416);
+        assert_eq!(doc.lines[1].good_id, 2000);
+        let err = decode_json::<Doc>(br#"{"lines": [{"good_id": 416.5}]}"#).unwrap_err();
+        assert_eq!(err.fields[0].field, "lines[0].good_id");
+        let err = decode_json::<Doc>(br#"{"lines": [{"good_id": 1e300}]}"#).unwrap_err();
         assert_eq!(err.fields[0].code, "type_invalid");
     }
 

@@ -19,6 +19,9 @@ use super::routes::{ApiBuilder, Body, Endpoint, Method, Param};
 use crate::error::ApiResult;
 use crate::AppState;
 
+/// The keys of the goods kinds.
+const GOOD_KINDS: [&str; 2] = ["good", "service"];
+
 /// A good as the API shows it: prices as decimal strings per price group key.
 #[derive(Debug, Serialize)]
 pub struct GoodView {
@@ -158,7 +161,7 @@ async fn list_goods(
     caller: Caller,
     mut query: QueryParams,
 ) -> ApiResult<Json<GoodPage>> {
-    let kind = query.key("kind", &["good", "service"], |k| match k {
+    let kind = query.key("kind", &GOOD_KINDS, |k| match k {
         "good" => Some(GoodKind::Good),
         "service" => Some(GoodKind::Service),
         _ => None,
@@ -255,7 +258,7 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             "string",
             "Substring of the code, a barcode or the name (case-insensitive).",
         ))
-        .param(Param::query("kind", "string", "`good` or `service`."))
+        .param(Param::query("kind", "string", "`good` or `service`.").accepts(|| schema::query_key(&GOOD_KINDS)))
         .param(Param::query("group", "string", "The goods group."))
         .param(Param::query(
             "active",
@@ -365,7 +368,7 @@ pub fn schemas(out: &mut Map<String, Value>) {
                 "name": schema::text(300),
                 "measure": {"type": "string", "default": "бр.", "minLength": 1, "maxLength": 20, "pattern": "\\S"},
                 "kind": {"type": "string", "enum": ["good", "service"], "default": "good"},
-                "vat_rate": {"type": ["integer", "string"], "enum": [20, 9, 0, "20", "9", "0"], "default": 20},
+                "vat_rate": {"type": ["integer", "string", "null"], "enum": [20, 9, 0, "20", "9", "0", null], "default": 20, "description": "20 when absent or null."},
                 "group": nullable("string"),
                 "active": {"type": "boolean", "default": true},
                 "prices": {

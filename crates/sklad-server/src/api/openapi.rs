@@ -58,10 +58,17 @@ fn operation(endpoint: &Endpoint, endpoints: &[Endpoint]) -> Value {
                 schema["minimum"] = json!(min);
                 schema["maximum"] = json!(max);
             }
-            if p.kind == "string" && p.required && p.location == ParamIn::Query {
-                // The server trims query text and takes a blank one as absent.
-                schema["minLength"] = json!(1);
-                schema["pattern"] = json!("\\S");
+            if let Some(Value::Object(keywords)) = p.accepts.map(|accepts| accepts()) {
+                schema.as_object_mut().into_iter().for_each(|s| s.extend(keywords.clone()));
+            }
+            if p.kind == "string" && p.location == ParamIn::Query && p.accepts.is_none() {
+                // The server refuses NUL in a query, trims its text and takes a blank
+                // one as absent.
+                schema["pattern"] = json!(if p.required {
+                    "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+                } else {
+                    "^[^\\u0000]*$"
+                });
             }
             json!({
                 "name": p.name,
@@ -267,15 +274,52 @@ pub mod schema {
         json!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$", "examples": [example]})
     }
 
-    /// A decimal accepted as a string or an exact JSON number (requests).
+    /// A decimal accepted as a string or a JSON number (requests): the string in the
+    /// API form (`12.50`) or as people write it (`12,50`, `1 234,5`); how many
+    /// decimals and how large are the field's rules (422 `…_precision`/`…_invalid`).
     pub fn decimal_input(example: &str) -> Value {
-        json!({"type": ["string", "number"], "examples": [example]})
+        json!({
+            "anyOf": [
+                {"type": "string", "pattern": DECIMAL_TEXT},
+                {"type": "number"}
+            ],
+            "examples": [example]
+        })
     }
+
+    /// The characters of a decimal in text: a sign, digits with at most one `.` or `,`,
+    /// spaces (also no-break) between them.
+    const DECIMAL_TEXT: &str = "^\\s*-?[ \\u00a0\\u202f]*([0-9][0-9 \\u00a0\\u202f]*([.,][0-9 \\u00a0\\u202f]*)?|[.,][ \\u00a0\\u202f]*[0-9][0-9 \\u00a0\\u202f]*)\\s*$";
 
     /// Text that must hold something besides spaces (the server trims it and refuses it
     /// blank), at most `max` characters, without NUL.
     pub fn text(max: usize) -> Value {
         json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"})
+    }
+
+    /// A query filter limited to `keys`; blank is no filter.
+    pub fn query_key(keys: &[&str]) -> Value {
+        let mut values: Vec<&str> = keys.to_vec();
+        values.push("");
+        json!({"enum": values})
+    }
+
+    /// A date of the years 1900–2999, `2026-11-28` (also accepted: `28.11.2026`).
+    pub fn date() -> Value {
+        json!({"type": "string", "format": "date", "pattern": "^(19|2[0-9])[0-9]{2}-"})
+    }
+
+    /// A query [`date`]; blank is no filter.
+    pub fn query_date() -> Value {
+        json!({"anyOf": [
+            {"format": "date", "pattern": "^(19|2[0-9])[0-9]{2}-"},
+            {"maxLength": 0}
+        ]})
+    }
+
+    /// Comma-separated ids, e.g. `1,2`; blank is absent.
+    pub fn query_ids() -> Value {
+        json!({"pattern": "^\\s*$|^[\\s,]*[0-9]{1,18}\\s*(,[\\s,]*[0-9]{1,18}\\s*)*[\\s,]*$"})
     }
 
     /// A string limited to `values`.

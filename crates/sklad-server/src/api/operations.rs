@@ -224,11 +224,10 @@ async fn list_operations(
     caller: Caller,
     mut query: QueryParams,
 ) -> ApiResult<Json<Page<OperationView>>> {
-    let kinds: Vec<&str> = OperationKind::ALL.iter().map(|k| k.key()).collect();
-    let kind = query.key("kind", &kinds, OperationKind::from_key);
+    let kind = query.key("kind", &operation_kinds(), OperationKind::from_key);
     let status = query.key(
         "status",
-        &["active", "annulled", "converted"],
+        &OPERATION_STATUSES,
         |s| match s {
             "active" => Some(OperationStatus::Active),
             "annulled" => Some(OperationStatus::Annulled),
@@ -370,10 +369,10 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
     let e = Endpoint::new;
     api.add(
         e(Get, "/operations", "listOperations", "operations", "Operations, newest first, one page at a time.")
-            .param(Param::query("kind", "string", "delivery, sale, order, transfer, stock_taking, write_off, customer_return."))
-            .param(Param::query("status", "string", "active, annulled or converted."))
-            .param(Param::query("date_from", "string", "Inclusive, 2026-11-28."))
-            .param(Param::query("date_to", "string", "Inclusive, 2026-11-30."))
+            .param(Param::query("kind", "string", "delivery, sale, order, transfer, stock_taking, write_off, customer_return.").accepts(|| schema::query_key(&operation_kinds())))
+            .param(Param::query("status", "string", "active, annulled or converted.").accepts(|| schema::query_key(&OPERATION_STATUSES)))
+            .param(Param::query("date_from", "string", "Inclusive, 2026-11-28.").accepts(schema::query_date))
+            .param(Param::query("date_to", "string", "Inclusive, 2026-11-30.").accepts(schema::query_date))
             .param(Param::query("partner_id", "integer", "Only this partner's operations."))
             .param(Param::query("object_id", "integer", "Only this object's operations."))
             .paged()
@@ -417,9 +416,17 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
     )
 }
 
+/// The keys of the operation kinds.
+fn operation_kinds() -> Vec<&'static str> {
+    OperationKind::ALL.iter().map(|k| k.key()).collect()
+}
+
+/// The keys of the operation statuses.
+const OPERATION_STATUSES: [&str; 3] = ["active", "annulled", "converted"];
+
 /// The schemas of this module.
 pub fn schemas(out: &mut Map<String, Value>) {
-    let kinds: Vec<&str> = OperationKind::ALL.iter().map(|k| k.key()).collect();
+    let kinds = operation_kinds();
     let ext = object(
         &["source", "id"],
         json!({"source": {"type": "string", "examples": ["cloudcart"]}, "id": {"type": "string"}}),
@@ -503,7 +510,7 @@ pub fn schemas(out: &mut Map<String, Value>) {
             &["kind", "object_id", "lines"],
             json!({
                 "kind": one_of(&kinds),
-                "date": {"type": "string", "format": "date", "description": "2026-11-28 (also accepted: 28.11.2026); today when absent."},
+                "date": schema::date(),
                 "object_id": {"type": "integer"},
                 "target_object_id": {"type": ["integer", "null"], "description": "Transfers only: the destination object."},
                 "partner_id": nullable("integer"),
@@ -519,7 +526,7 @@ pub fn schemas(out: &mut Map<String, Value>) {
         "ConvertToSale".into(),
         input(
             &[],
-            json!({"date": {"type": "string", "format": "date", "description": "The sale's date; the order's when absent. The body may be empty."}}),
+            json!({"date": schema::date()}),
         ),
     );
     out.insert("OperationPage".into(), schema::page("Operation"));

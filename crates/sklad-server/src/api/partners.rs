@@ -16,6 +16,9 @@ use super::routes::{ApiBuilder, Body, Endpoint, Method, Param};
 use crate::error::ApiResult;
 use crate::AppState;
 
+/// The keys of the partner roles.
+const PARTNER_ROLES: [&str; 3] = ["client", "supplier", "both"];
+
 /// Body of `POST /partners` and `PUT /partners/{id}`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -61,7 +64,7 @@ async fn list_partners(
     caller: Caller,
     mut query: QueryParams,
 ) -> ApiResult<Json<Page<Partner>>> {
-    let role = query.key("role", &["client", "supplier", "both"], |k| match k {
+    let role = query.key("role", &PARTNER_ROLES, |k| match k {
         "client" => Some(PartnerRole::Client),
         "supplier" => Some(PartnerRole::Supplier),
         "both" => Some(PartnerRole::Both),
@@ -136,11 +139,10 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             "string",
             "Substring of name, ЕИК, VAT number, e-mail, phone or city.",
         ))
-        .param(Param::query(
-            "role",
-            "string",
-            "`client`, `supplier` or `both`.",
-        ))
+        .param(
+            Param::query("role", "string", "`client`, `supplier` or `both`.")
+                .accepts(|| schema::query_key(&PARTNER_ROLES)),
+        )
         .paged()
         .response(200, Body::Json("PartnerPage")),
         list_partners,

@@ -81,6 +81,9 @@ pub struct Param {
     /// The smallest and largest whole number accepted (integers); `None` for the
     /// defaults by name: ids (`id`, `…_id`) from 1, `offset` from 0.
     pub range: Option<(i64, i64)>,
+    /// Further schema keywords of the value the server accepts (an enum, a format,
+    /// a pattern), merged into `{"type": kind}`.
+    pub accepts: Option<fn() -> serde_json::Value>,
 }
 
 impl Param {
@@ -93,6 +96,7 @@ impl Param {
             required: true,
             description,
             range: None,
+            accepts: None,
         }
     }
 
@@ -105,6 +109,7 @@ impl Param {
             required: false,
             description,
             range: None,
+            accepts: None,
         }
     }
 
@@ -121,12 +126,19 @@ impl Param {
             required: true,
             description,
             range: None,
+            accepts: None,
         }
     }
 
     /// Accepts only whole numbers from `min` to `max`.
     pub const fn range(mut self, min: i64, max: i64) -> Self {
         self.range = Some((min, max));
+        self
+    }
+
+    /// Accepts only what `schema` says (keywords merged into the parameter's schema).
+    pub const fn accepts(mut self, schema: fn() -> serde_json::Value) -> Self {
+        self.accepts = Some(schema);
         self
     }
 

@@ -195,11 +195,14 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             "stock",
             "On hand, reserved and available of every stocked good, summed over the objects.",
         )
-        .param(Param::query(
-            "object_ids",
-            "string",
-            "Comma-separated object ids, e.g. 1,2; every object of the firm when absent.",
-        ))
+        .param(
+            Param::query(
+                "object_ids",
+                "string",
+                "Comma-separated object ids, e.g. 1,2; every object of the firm when absent.",
+            )
+            .accepts(schema::query_ids),
+        )
         .response(200, Body::JsonList("Availability")),
         available,
     )

@@ -245,6 +245,12 @@ struct RowsPage {
     currency: &'static str,
 }
 
+/// What [`status_filter`] accepts: a key of lower-case letters and `_`, up to 40; blank
+/// is no filter.
+fn status_filter_schema() -> serde_json::Value {
+    serde_json::json!({"pattern": "^\\s*([a-z_]{1,40})?\\s*$"})
+}
+
 /// The `status` filter: a status or action key.
 fn status_filter(query: &QueryParams) -> ApiResult<Option<String>> {
     match query.text("status") {
@@ -449,7 +455,7 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             "string",
             "Only jobs of this kind (test, check, import, opening_stock, push_preview, \
              webhooks, watchdog).",
-        ))
+        ).accepts(|| crate::api::openapi::schema::query_key(&all_kind_keys())))
         .paged()
         .response(200, Body::Json("ShopJobPage")),
         list_jobs,
@@ -502,7 +508,7 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             "status",
             "string",
             "Only rows of this status or action (e.g. `new_in_shop`, `skip`).",
-        ))
+        ).accepts(status_filter_schema))
         .param(
             Param::query("limit", "integer", "Page size, 1–1000 (default 100).")
                 .range(1, MAX_JOB_ROWS_PAGE),
@@ -532,7 +538,7 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             "status",
             "string",
             "Only rows of this status or action.",
-        ))
+        ).accepts(status_filter_schema))
         .response(200, Body::Csv),
         job_rows_csv,
     )

@@ -290,7 +290,7 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             "string",
             "Only orders in this import state: waiting, imported, attention, cancelled or \
              annulled.",
-        ))
+        ).accepts(|| schema::query_key(&STATES)))
         .paged()
         .response(200, Body::Json("ShopOrderPage")),
         list_shop_orders,
