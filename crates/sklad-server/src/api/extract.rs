@@ -412,8 +412,8 @@ mod tests {
     /// JSON Schema's integers include `416.0`; a fraction stays refused.
     #[test]
     fn integral_numbers_are_integers() {
-        let doc = decode_json::<Doc>(br#"{"lines": [{"good_id": 416.0}, {"good_id": 2e3}]}"#)
-            .unwrap();
+        let doc =
+            decode_json::<Doc>(br#"{"lines": [{"good_id": 416.0}, {"good_id": 2e3}]}"#).unwrap();
         assert_eq!(doc.lines[0].good_id, 416);
         assert_eq!(doc.lines[1].good_id, 2000);
         let err = decode_json::<Doc>(br#"{"lines": [{"good_id": 416.5}]}"#).unwrap_err();

@@ -258,7 +258,10 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             "string",
             "Substring of the code, a barcode or the name (case-insensitive).",
         ))
-        .param(Param::query("kind", "string", "`good` or `service`.").accepts(|| schema::query_key(&GOOD_KINDS)))
+        .param(
+            Param::query("kind", "string", "`good` or `service`.")
+                .accepts(|| schema::query_key(&GOOD_KINDS)),
+        )
         .param(Param::query("group", "string", "The goods group."))
         .param(Param::query(
             "active",

@@ -59,7 +59,15 @@ fn operation(endpoint: &Endpoint, endpoints: &[Endpoint]) -> Value {
                 schema["maximum"] = json!(max);
             }
             if let Some(Value::Object(keywords)) = p.accepts.map(|accepts| accepts()) {
-                schema.as_object_mut().into_iter().for_each(|s| s.extend(keywords.clone()));
+                schema
+                    .as_object_mut()
+                    .into_iter()
+                    .for_each(|s| s.extend(keywords.clone()));
+            }
+            if p.kind != "string" && p.location == ParamIn::Query && !p.required {
+                // A blank optional parameter is taken as absent.
+                schema["type"] = json!([p.kind, "string"]);
+                schema["pattern"] = json!("^\\s*$");
             }
             if p.kind == "string" && p.location == ParamIn::Query && p.accepts.is_none() {
                 // The server refuses NUL in a query, trims its text and takes a blank

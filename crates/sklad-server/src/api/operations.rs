@@ -225,16 +225,12 @@ async fn list_operations(
     mut query: QueryParams,
 ) -> ApiResult<Json<Page<OperationView>>> {
     let kind = query.key("kind", &operation_kinds(), OperationKind::from_key);
-    let status = query.key(
-        "status",
-        &OPERATION_STATUSES,
-        |s| match s {
-            "active" => Some(OperationStatus::Active),
-            "annulled" => Some(OperationStatus::Annulled),
-            "converted" => Some(OperationStatus::Converted),
-            _ => None,
-        },
-    );
+    let status = query.key("status", &OPERATION_STATUSES, |s| match s {
+        "active" => Some(OperationStatus::Active),
+        "annulled" => Some(OperationStatus::Annulled),
+        "converted" => Some(OperationStatus::Converted),
+        _ => None,
+    });
     let date_from = query.date("date_from");
     let date_to = query.date("date_to");
     let partner_id = query.int("partner_id", 1..=i64::MAX);
@@ -433,10 +429,14 @@ pub fn schemas(out: &mut Map<String, Value>) {
     );
     out.insert("ExternalRef".into(), ext);
     // 1 to 100 characters, no spaces at either end, no NUL.
-    let ext_part = json!({"type": "string", "pattern": "^[^\\s\\u0000]([^\\u0000]{0,98}[^\\s\\u0000])?$"});
+    let ext_part =
+        json!({"type": "string", "pattern": "^[^\\s\\u0000]([^\\u0000]{0,98}[^\\s\\u0000])?$"});
     out.insert(
         "ExternalRefInput".into(),
-        input(&["source", "id"], json!({"source": ext_part, "id": ext_part})),
+        input(
+            &["source", "id"],
+            json!({"source": ext_part, "id": ext_part}),
+        ),
     );
     out.insert(
         "Line".into(),
@@ -524,10 +524,7 @@ pub fn schemas(out: &mut Map<String, Value>) {
     );
     out.insert(
         "ConvertToSale".into(),
-        input(
-            &[],
-            json!({"date": schema::date()}),
-        ),
+        input(&[], json!({"date": schema::date()})),
     );
     out.insert("OperationPage".into(), schema::page("Operation"));
 }

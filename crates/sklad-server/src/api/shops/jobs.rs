@@ -450,12 +450,15 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             "shop-jobs",
             "The connection's jobs, newest first (any member).",
         )
-        .param(Param::query(
-            "kind",
-            "string",
-            "Only jobs of this kind (test, check, import, opening_stock, push_preview, \
+        .param(
+            Param::query(
+                "kind",
+                "string",
+                "Only jobs of this kind (test, check, import, opening_stock, push_preview, \
              webhooks, watchdog).",
-        ).accepts(|| crate::api::openapi::schema::query_key(&all_kind_keys())))
+            )
+            .accepts(|| crate::api::openapi::schema::query_key(&all_kind_keys())),
+        )
         .paged()
         .response(200, Body::Json("ShopJobPage")),
         list_jobs,
@@ -504,11 +507,14 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
              unchanged, skip with its reason, failed); opening stock and first-push \
              preview: the quantities — with the row count of every status.",
         )
-        .param(Param::query(
-            "status",
-            "string",
-            "Only rows of this status or action (e.g. `new_in_shop`, `skip`).",
-        ).accepts(status_filter_schema))
+        .param(
+            Param::query(
+                "status",
+                "string",
+                "Only rows of this status or action (e.g. `new_in_shop`, `skip`).",
+            )
+            .accepts(status_filter_schema),
+        )
         .param(
             Param::query("limit", "integer", "Page size, 1–1000 (default 100).")
                 .range(1, MAX_JOB_ROWS_PAGE),
@@ -534,11 +540,10 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
              without limit. Shop text a spreadsheet would run as a formula is prefixed \
              with an apostrophe.",
         )
-        .param(Param::query(
-            "status",
-            "string",
-            "Only rows of this status or action.",
-        ).accepts(status_filter_schema))
+        .param(
+            Param::query("status", "string", "Only rows of this status or action.")
+                .accepts(status_filter_schema),
+        )
         .response(200, Body::Csv),
         job_rows_csv,
     )

@@ -285,12 +285,15 @@ pub fn routes(api: ApiBuilder) -> ApiBuilder {
             "integer",
             "Only the orders of this connection (404 when it is not the firm's).",
         ))
-        .param(Param::query(
-            "state",
-            "string",
-            "Only orders in this import state: waiting, imported, attention, cancelled or \
+        .param(
+            Param::query(
+                "state",
+                "string",
+                "Only orders in this import state: waiting, imported, attention, cancelled or \
              annulled.",
-        ).accepts(|| schema::query_key(&STATES)))
+            )
+            .accepts(|| schema::query_key(&STATES)),
+        )
         .paged()
         .response(200, Body::Json("ShopOrderPage")),
         list_shop_orders,
