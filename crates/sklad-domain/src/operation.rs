@@ -438,6 +438,28 @@ impl OperationDraft {
     pub fn totals(&self) -> Totals {
         Totals::of(&self.lines)
     }
+
+    /// The operation this draft is once stored with this id, number and status (not
+    /// converted).
+    pub fn stored_as(&self, id: Id, number: i64, status: OperationStatus) -> Operation {
+        Operation {
+            id,
+            kind: self.kind,
+            number,
+            date: self.date,
+            object_id: self.object_id,
+            target_object_id: self.target_object_id,
+            partner_id: self.partner_id,
+            payment_type_id: self.payment_type_id,
+            currency: self.currency,
+            lines: self.lines.clone(),
+            totals: self.totals(),
+            external_ref: self.external_ref.clone(),
+            note: self.note.clone(),
+            status,
+            converted_to: None,
+        }
+    }
 }
 
 impl Operation {
@@ -576,23 +598,7 @@ mod tests {
     }
 
     fn stored(draft: &OperationDraft, status: OperationStatus) -> Operation {
-        Operation {
-            id: 5,
-            kind: draft.kind,
-            number: 12,
-            date: draft.date,
-            object_id: draft.object_id,
-            target_object_id: draft.target_object_id,
-            partner_id: draft.partner_id,
-            payment_type_id: draft.payment_type_id,
-            currency: draft.currency,
-            lines: draft.lines.clone(),
-            totals: draft.totals(),
-            external_ref: draft.external_ref.clone(),
-            note: draft.note.clone(),
-            status,
-            converted_to: None,
-        }
+        draft.stored_as(5, 12, status)
     }
 
     fn codes(draft: &OperationDraft) -> Vec<(String, &'static str)> {

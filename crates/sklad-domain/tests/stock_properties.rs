@@ -186,23 +186,7 @@ impl Harness {
         }
         let id = self.ops.len() as Id + 1;
         self.ops.push(HarnessOp {
-            operation: Operation {
-                id,
-                kind: draft.kind,
-                number: id,
-                date: draft.date,
-                object_id: draft.object_id,
-                target_object_id: draft.target_object_id,
-                partner_id: draft.partner_id,
-                payment_type_id: draft.payment_type_id,
-                currency: draft.currency,
-                totals: draft.totals(),
-                lines: draft.lines,
-                external_ref: draft.external_ref,
-                note: draft.note,
-                status: OperationStatus::Active,
-                converted_to: None,
-            },
+            operation: draft.stored_as(id, id, OperationStatus::Active),
             recorded: movements,
         });
         true
@@ -234,23 +218,7 @@ impl Harness {
         order.operation.converted_to = Some(sale_id);
         order.recorded.clear();
         self.ops.push(HarnessOp {
-            operation: Operation {
-                id: sale_id,
-                kind: OperationKind::Sale,
-                number: sale_id,
-                date: sale.date,
-                object_id: sale.object_id,
-                target_object_id: None,
-                partner_id: sale.partner_id,
-                payment_type_id: sale.payment_type_id,
-                currency: sale.currency,
-                totals: sale.totals(),
-                lines: sale.lines,
-                external_ref: sale.external_ref,
-                note: sale.note,
-                status: OperationStatus::Active,
-                converted_to: None,
-            },
+            operation: sale.stored_as(sale_id, sale_id, OperationStatus::Active),
             recorded: conversion.sale,
         });
         true

@@ -435,27 +435,6 @@ fn lines_insert(operation: OperationRef, lines: &[Line]) -> Insert {
     insert
 }
 
-/// The operation `draft` describes, as stored with this id, number and status.
-fn stored(id: Id, number: i64, draft: &OperationDraft, status: OperationStatus) -> Operation {
-    Operation {
-        id,
-        kind: draft.kind,
-        number,
-        date: draft.date,
-        object_id: draft.object_id,
-        target_object_id: draft.target_object_id,
-        partner_id: draft.partner_id,
-        payment_type_id: draft.payment_type_id,
-        currency: draft.currency,
-        lines: draft.lines.clone(),
-        totals: draft.totals(),
-        external_ref: draft.external_ref.clone(),
-        note: draft.note.clone(),
-        status,
-        converted_to: None,
-    }
-}
-
 async fn set_status(
     conn: &mut sqlx::AnyConnection,
     operation_id: Id,
@@ -507,7 +486,7 @@ impl Store {
         changes.write(&mut writes, firm_id, now);
         let (id, number) = created(writes.execute(&mut w.tx, self.engine).await?)?;
         w.commit().await?;
-        Ok(stored(id, number, draft, OperationStatus::Active))
+        Ok(draft.stored_as(id, number, OperationStatus::Active))
     }
 
     /// The operation.
@@ -646,7 +625,7 @@ impl Store {
         changes.write(&mut writes, firm_id, self.now());
         writes.execute(&mut w.tx, self.engine).await?;
         w.commit().await?;
-        Ok(stored(operation_id, op.number, draft, op.status))
+        Ok(draft.stored_as(operation_id, op.number, op.status))
     }
 
     /// Annuls an active operation: its ledger movements are reversed exactly.
@@ -719,6 +698,6 @@ impl Store {
         )
         .await?;
         w.commit().await?;
-        Ok(stored(sale_id, number, &draft, OperationStatus::Active))
+        Ok(draft.stored_as(sale_id, number, OperationStatus::Active))
     }
 }

@@ -467,18 +467,7 @@ async fn edit_and_annul_reverse_exactly(store: Store) {
 
 async fn stock_taking_transfer_and_negative_stock(store: Store) {
     let (firm, _, main) = firm_with_owner(&store, "Фирма", "ivan").await;
-    let shop = store
-        .create_object(
-            firm,
-            &ObjectInput {
-                name: "Магазин".into(),
-                kind: ObjectKind::Shop,
-                price_group: PriceGroup::Retail,
-                active: true,
-            },
-        )
-        .await
-        .unwrap();
+    let shop = shop_object(&store, firm).await;
     let g = store
         .create_good(firm, &good_input("G", &[]))
         .await
@@ -569,18 +558,7 @@ async fn stock_taking_transfer_and_negative_stock(store: Store) {
 async fn largest_operations_are_written_whole_and_returned_as_stored(store: Store) {
     use sklad_domain::operation::MAX_LINES;
     let (firm, _, main) = firm_with_owner(&store, "Фирма", "ivan").await;
-    let shop = store
-        .create_object(
-            firm,
-            &ObjectInput {
-                name: "Магазин".into(),
-                kind: ObjectKind::Shop,
-                price_group: PriceGroup::Retail,
-                active: true,
-            },
-        )
-        .await
-        .unwrap();
+    let shop = shop_object(&store, firm).await;
     let inputs: Vec<_> = (0..MAX_LINES)
         .map(|i| good_input(&format!("G{i:05}"), &[]))
         .collect();

@@ -67,6 +67,22 @@ pub fn good_input(code: &str, barcodes: &[&str]) -> GoodInput {
     }
 }
 
+/// A second object of the firm: „Магазин“, a shop selling at Retail prices.
+pub async fn shop_object(store: &Store, firm_id: Id) -> sklad_domain::model::Object {
+    store
+        .create_object(
+            firm_id,
+            &sklad_domain::model::ObjectInput {
+                name: "Магазин".into(),
+                kind: sklad_domain::model::ObjectKind::Shop,
+                price_group: sklad_domain::PriceGroup::Retail,
+                active: true,
+            },
+        )
+        .await
+        .expect("object")
+}
+
 /// A firm with an owner; returns (firm id, owner user id, main object id).
 pub async fn firm_with_owner(store: &Store, name: &str, login: &str) -> (Id, Id, Id) {
     let firm = store.create_firm(&firm_input(name)).await.expect("firm");
