@@ -173,7 +173,103 @@ async fn integer_parameters_declare_the_range_the_server_accepts(server: TestSer
     assert!(checked >= 15, "only {checked} integer parameters");
 }
 
+/// Issue 10: every link of the document leads from a creation to an operation that
+/// exists, filling each of its path parameters (the new one from the answer's `id`, the
+/// others from the request's path) — and followed for real, the links of a new good
+/// and a new partner read and change what was created.
+async fn links_lead_from_a_creation_to_what_it_created(server: TestServer) {
+    let firm = server.tenant("Връзки ООД", "links").await;
+    let (_, doc) = server.call("GET", "/openapi.json", None, None).await;
+    let mut operations = std::collections::BTreeMap::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            operations.insert(
+                op["operationId"].as_str().unwrap().to_owned(),
+                (method, path),
+            );
+        }
+    }
+    let params = |path: &str| -> BTreeSet<String> {
+        path.split('/')
+            .filter_map(|p| p.strip_prefix('{')?.strip_suffix('}'))
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut links = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            let Some(created) = op["responses"]["201"]["links"].as_object() else {
+                continue;
+            };
+            assert_eq!(method, "post", "{path}: links from a creation only");
+            for (name, link) in created {
+                let target = link["operationId"].as_str().unwrap();
+                let (_, target_path) = operations.get(target).expect("linked operation exists");
+                let filled = link["parameters"].as_object().expect("parameters");
+                assert_eq!(
+                    filled.keys().cloned().collect::<BTreeSet<_>>(),
+                    params(target_path),
+                    "{path} → {name}"
+                );
+                let mut from_answer = 0;
+                for (param, source) in filled {
+                    match source.as_str().unwrap() {
+                        "$response.body#/id" => from_answer += 1,
+                        other => {
+                            assert_eq!(other, format!("$request.path.{param}"));
+                            assert!(params(path).contains(param), "{path} → {name}: {param}");
+                        }
+                    }
+                }
+                assert_eq!(from_answer, 1, "{path} → {name}");
+                links += 1;
+            }
+        }
+    }
+    assert!(links >= 20, "only {links} links");
+
+    // Follows the link `link` of `POST {path}` with `body`: the linked operation's
+    // method and path, its parameters filled as the link says.
+    let follow = |path: &str, body: Value, link: &str, change: Option<Value>| {
+        let (server, token, doc) = (server.clone(), firm.token.clone(), doc.clone());
+        let operations = operations.clone();
+        let (path, link) = (path.to_owned(), link.to_owned());
+        async move {
+            let (status, made) = server.call("POST", &path, Some(&token), Some(body)).await;
+            assert_eq!(status, StatusCode::CREATED, "{made}");
+            let link = &doc["paths"][&path]["post"]["responses"]["201"]["links"][&link];
+            let (method, target) = operations[link["operationId"].as_str().unwrap()];
+            let mut target = target.clone();
+            for (param, source) in link["parameters"].as_object().unwrap() {
+                assert_eq!(
+                    source, "$response.body#/id",
+                    "no path parameters of its own"
+                );
+                target = target.replace(&format!("{{{param}}}"), &made["id"].to_string());
+            }
+            let method = method.to_uppercase();
+            let (status, read) = server.call(&method, &target, Some(&token), change).await;
+            assert_eq!(status, StatusCode::OK, "{method} {target}: {read}");
+            assert_eq!(read["id"], made["id"]);
+            read
+        }
+    };
+    let good =
+        json!({"code": "LNK-1", "name": "Мед", "measure": "бр.", "prices": {"retail": "4.50"}});
+    let read = follow("/goods", good.clone(), "getGood", None).await;
+    assert_eq!(read["code"], "LNK-1");
+    let mut renamed = good;
+    renamed["code"] = json!("LNK-2");
+    renamed["name"] = json!("Мед липов");
+    let read = follow("/goods", renamed.clone(), "updateGood", Some(renamed)).await;
+    assert_eq!(read["name"], "Мед липов");
+    let partner = json!({"name": "Пчела ЕООД", "role": "client"});
+    let read = follow("/partners", partner, "getPartner", None).await;
+    assert_eq!(read["name"], "Пчела ЕООД");
+}
+
 on_both_engines!(
     document_covers_every_route,
-    integer_parameters_declare_the_range_the_server_accepts
+    integer_parameters_declare_the_range_the_server_accepts,
+    links_lead_from_a_creation_to_what_it_created
 );
