@@ -557,6 +557,27 @@ mod tests {
         }
     }
 
+    /// X2: what was acknowledged survives a power cut — every SQLite connection syncs
+    /// the WAL at each commit (`synchronous = FULL`, 2), as PostgreSQL's commits do.
+    #[tokio::test]
+    async fn x2_sqlite_commits_are_synced_to_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&format!("sqlite://{}", dir.path().join("x2.db").display()))
+            .await
+            .unwrap();
+        // Three connections held at once: each was set up on its own.
+        let mut held = Vec::new();
+        for _ in 0..3 {
+            let mut conn = store.pool.acquire().await.unwrap();
+            let row = sqlx::query("PRAGMA synchronous")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(get::<i64>(&row, "synchronous").unwrap(), 2);
+            held.push(conn);
+        }
+    }
+
     #[test]
     fn like_pattern_escapes_wildcards() {
         assert_eq!(like_pattern(" 50%_A\\ "), "%50\\%\\_a\\\\%");
