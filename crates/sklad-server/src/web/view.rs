@@ -310,6 +310,14 @@ pub fn page_number(text: &str) -> i64 {
     text.trim().parse::<i64>().unwrap_or(1).clamp(1, 1_000_000)
 }
 
+/// The rows of page `page_no` (from 1, see [`page_number`]) of `per_page` rows.
+pub fn page_paging(page_no: i64, per_page: i64) -> sklad_store::Paging {
+    sklad_store::Paging {
+        limit: per_page,
+        offset: (page_no - 1).saturating_mul(per_page),
+    }
+}
+
 /// URL-encodes query parameters, skipping empty values.
 pub fn query_string(params: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use sklad_domain::model::{Good, GoodInput, GoodKind};
 use sklad_domain::money::{format_bg, format_minor_plain, parse_minor};
 use sklad_domain::{Money, PriceGroup, ValidationErrors, VatRate};
-use sklad_store::{GoodFilter, Paging};
+use sklad_store::GoodFilter;
 
 use crate::web::crud::{self, Catalogue};
 use crate::web::error::{render, WebError};
@@ -63,10 +63,7 @@ pub async fn list(
             "no" => Some(false),
             _ => None,
         },
-        paging: Paging {
-            limit: PER_PAGE,
-            offset: (page_no - 1) * PER_PAGE,
-        },
+        paging: view::page_paging(page_no, PER_PAGE),
     };
     let found = state
         .store

@@ -5,7 +5,6 @@
 use axum::extract::{Query, State};
 use axum::response::Html;
 use serde::Deserialize;
-use sklad_store::Paging;
 
 use crate::web::crud;
 use crate::web::error::{render, WebError};
@@ -53,13 +52,7 @@ pub async fn list(
     let page_no = view::page_number(&q.page);
     let entries = state
         .store
-        .journal(
-            ctx.firm_id(),
-            Paging {
-                limit: PER_PAGE,
-                offset: (page_no - 1) * PER_PAGE,
-            },
-        )
+        .journal(ctx.firm_id(), view::page_paging(page_no, PER_PAGE))
         .await
         .map_err(|e| ctx.fail(e))?;
     let table = Table::new(

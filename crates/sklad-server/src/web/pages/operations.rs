@@ -932,10 +932,7 @@ pub async fn list(
     let filter = OperationFilter {
         kind: OperationKind::from_key(&q.kind),
         status: labels::status_from_key(&q.status),
-        paging: Paging {
-            limit: PER_PAGE,
-            offset: (page_no - 1) * PER_PAGE,
-        },
+        paging: view::page_paging(page_no, PER_PAGE),
         ..OperationFilter::default()
     };
     let found = store

@@ -5,7 +5,7 @@ use axum::response::Html;
 use serde::Deserialize;
 use sklad_domain::model::{Partner, PartnerInput, PartnerRole};
 use sklad_domain::{PriceGroup, ValidationErrors};
-use sklad_store::{Paging, PartnerFilter};
+use sklad_store::PartnerFilter;
 
 use crate::web::crud::{self, Catalogue};
 use crate::web::error::{render, WebError};
@@ -53,10 +53,7 @@ pub async fn list(
     let filter = PartnerFilter {
         search: Some(q.q.trim().to_owned()).filter(|s| !s.is_empty()),
         role: role_of(&q.role),
-        paging: Paging {
-            limit: PER_PAGE,
-            offset: (page_no - 1) * PER_PAGE,
-        },
+        paging: view::page_paging(page_no, PER_PAGE),
     };
     let found = state
         .store

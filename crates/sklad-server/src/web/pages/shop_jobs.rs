@@ -369,10 +369,7 @@ pub async fn show(
             ctx.firm_id(),
             job_id,
             status_filter,
-            Paging {
-                limit: ROWS_PER_PAGE,
-                offset: (page_no - 1) * ROWS_PER_PAGE,
-            },
+            view::page_paging(page_no, ROWS_PER_PAGE),
         )
         .await
         .map_err(|e| ctx.fail(e))?;
@@ -577,10 +574,7 @@ pub async fn journal(
         .shop_journal(
             ctx.firm_id(),
             Some(id),
-            Paging {
-                limit: JOURNAL_PER_PAGE,
-                offset: (page_no - 1) * JOURNAL_PER_PAGE,
-            },
+            view::page_paging(page_no, JOURNAL_PER_PAGE),
         )
         .await
         .map_err(|e| ctx.fail(e))?;

@@ -461,10 +461,7 @@ pub async fn attention(
             firm,
             None,
             Some("attention"),
-            Paging {
-                limit: ORDERS_PER_PAGE,
-                offset: (page_no - 1).saturating_mul(ORDERS_PER_PAGE),
-            },
+            view::page_paging(page_no, ORDERS_PER_PAGE),
         )
         .await
         .map_err(|e| ctx.fail(e))?;
@@ -653,10 +650,7 @@ pub async fn list(
             firm,
             Some(id),
             wanted,
-            Paging {
-                limit: ORDERS_PER_PAGE,
-                offset: (page_no - 1).saturating_mul(ORDERS_PER_PAGE),
-            },
+            view::page_paging(page_no, ORDERS_PER_PAGE),
         )
         .await
         .map_err(|e| ctx.fail(e))?;
