@@ -34,6 +34,8 @@ pub(crate) async fn open(url: &str) -> StoreResult<Store> {
         Engine::Sqlite => {
             AnyPoolOptions::new()
                 .max_connections(8)
+                // A connection to a file in this process cannot go away while idle.
+                .test_before_acquire(false)
                 // `synchronous = FULL`: a commit is on disk when it returns (the WAL
                 // is synced), so what was acknowledged (a sale, a webhook answered
                 // 2xx) survives a power cut, as on PostgreSQL.
@@ -53,6 +55,19 @@ pub(crate) async fn open(url: &str) -> StoreResult<Store> {
         Engine::Postgres => {
             AnyPoolOptions::new()
                 .max_connections(10)
+                // A connection is tested when it goes back to the pool (sqlx always
+                // does); before reuse only after it has been idle a while (the server
+                // may have ended it since), which spares a busy writer one round trip
+                // per write.
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for >= RETEST_IDLE_AFTER {
+                            sqlx::Connection::ping(conn).await?;
+                        }
+                        Ok(true)
+                    })
+                })
                 .connect_with(options)
                 .await?
         }
@@ -64,6 +79,10 @@ pub(crate) async fn open(url: &str) -> StoreResult<Store> {
     }
     Ok(Store::new(pool, engine))
 }
+
+/// How long a PostgreSQL connection may sit idle in the pool and still be used
+/// without first asking the server whether it is still there.
+const RETEST_IDLE_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Creates the directory of a `sqlite://path` database file when it is missing.
 fn create_parent_dir(url: &str) -> StoreResult<()> {
