@@ -30,30 +30,21 @@ pub(crate) async fn open(url: &str) -> StoreResult<Store> {
     };
     let options = AnyConnectOptions::from_str(&url)
         .map_err(|_| StoreError::Database("invalid database URL".to_owned()))?;
-    let pool = match engine {
+    let (pool, redoable_pool) = match engine {
         Engine::Sqlite => {
-            AnyPoolOptions::new()
-                .max_connections(8)
-                // A connection to a file in this process cannot go away while idle.
-                .test_before_acquire(false)
-                // `synchronous = FULL`: a commit is on disk when it returns (the WAL
-                // is synced), so what was acknowledged (a sale, a webhook answered
-                // 2xx) survives a power cut, as on PostgreSQL.
-                .after_connect(|conn, _meta| {
-                    Box::pin(async move {
-                        conn.execute(
-                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-                             PRAGMA synchronous = FULL;",
-                        )
-                        .await?;
-                        Ok(())
-                    })
-                })
-                .connect_with(options)
-                .await?
+            // `FULL`: a commit is on disk when it returns (the WAL is synced), so what
+            // was acknowledged (a sale, a webhook answered 2xx) survives a power cut,
+            // as on PostgreSQL.
+            let pool = sqlite_pool(options.clone(), 8, "FULL").await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
+            // `NORMAL` for the writes the bridge can redo (see `Store::write_redoable`).
+            let redoable = sqlite_pool(options, 2, "NORMAL").await?;
+            (pool, redoable)
         }
         Engine::Postgres => {
-            AnyPoolOptions::new()
+            let pool = AnyPoolOptions::new()
                 .max_connections(10)
                 // A connection is tested when it goes back to the pool (sqlx always
                 // does); before reuse only after it has been idle a while (the server
@@ -69,15 +60,39 @@ pub(crate) async fn open(url: &str) -> StoreResult<Store> {
                     })
                 })
                 .connect_with(options)
-                .await?
+                .await?;
+            (pool.clone(), pool)
         }
     };
-    if engine == Engine::Sqlite {
-        sqlx::query("PRAGMA journal_mode = WAL")
-            .execute(&pool)
-            .await?;
-    }
-    Ok(Store::new(pool, engine))
+    Ok(Store::new(pool, redoable_pool, engine))
+}
+
+/// A pool of connections to one SQLite file, each committing with `synchronous`
+/// (`FULL` or `NORMAL`).
+async fn sqlite_pool(
+    options: AnyConnectOptions,
+    connections: u32,
+    synchronous: &'static str,
+) -> StoreResult<sqlx::AnyPool> {
+    Ok(AnyPoolOptions::new()
+        .max_connections(connections)
+        // A connection to a file in this process cannot go away while idle.
+        .test_before_acquire(false)
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                conn.execute(
+                    format!(
+                        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                         PRAGMA synchronous = {synchronous};"
+                    )
+                    .as_str(),
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await?)
 }
 
 /// How long a PostgreSQL connection may sit idle in the pool and still be used
@@ -160,6 +175,31 @@ impl Store {
             Engine::Postgres => self.pool.begin().await?,
         };
         Ok(Write { tx, _guard: guard })
+    }
+
+    /// Begins a write the bridge can do again from what is stored durably: claims,
+    /// the triage of deliveries, what an import made of an order, the bookkeeping of
+    /// pushes and leases. Its commit does not wait for the disk (SQLite `synchronous
+    /// = NORMAL`, PostgreSQL `synchronous_commit = off`); both engines write their
+    /// log in commit order and a durable commit syncs all that came before it, so a
+    /// power cut can only lose the redoable writes after the last durable commit,
+    /// whole — never a sale, an acknowledged delivery or anything a person saved.
+    pub(crate) async fn write_redoable(&self) -> StoreResult<Write<'_>> {
+        match self.engine {
+            Engine::Sqlite => {
+                let guard = self.write_lock.lock().await;
+                let tx = self.redoable_pool.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(Write {
+                    tx,
+                    _guard: Some(guard),
+                })
+            }
+            Engine::Postgres => {
+                let begin = "BEGIN; SET LOCAL synchronous_commit = off";
+                let tx = self.redoable_pool.begin_with(begin).await?;
+                Ok(Write { tx, _guard: None })
+            }
+        }
     }
 
     /// Begins a write transaction holding the firm lock of [`Self::lock_firm`]: on
@@ -576,25 +616,83 @@ mod tests {
         }
     }
 
-    /// X2: what was acknowledged survives a power cut — every SQLite connection syncs
-    /// the WAL at each commit (`synchronous = FULL`, 2), as PostgreSQL's commits do.
-    #[tokio::test]
-    async fn x2_sqlite_commits_are_synced_to_disk() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&format!("sqlite://{}", dir.path().join("x2.db").display()))
-            .await
-            .unwrap();
-        // Three connections held at once: each was set up on its own.
+    /// The durability level a write's commit runs with: SQLite's `synchronous` (2 =
+    /// FULL, 1 = NORMAL) or PostgreSQL's `synchronous_commit`.
+    async fn commit_durability(w: &mut Write<'_>, engine: Engine) -> String {
+        match engine {
+            Engine::Sqlite => {
+                let row = sqlx::query("PRAGMA synchronous")
+                    .fetch_one(&mut *w.tx)
+                    .await
+                    .unwrap();
+                get::<i64>(&row, "synchronous").unwrap().to_string()
+            }
+            Engine::Postgres => {
+                let row = sqlx::query("SELECT current_setting('synchronous_commit') AS s")
+                    .fetch_one(&mut *w.tx)
+                    .await
+                    .unwrap();
+                get::<String>(&row, "s").unwrap()
+            }
+        }
+    }
+
+    /// X2: what was acknowledged survives a power cut — every write commits durably
+    /// (SQLite syncs the WAL at each commit, `synchronous = FULL`, as PostgreSQL's
+    /// commits do), except the bridge's redoable bookkeeping, whose commit does not
+    /// wait for the disk; and a write after a redoable one is durable again (the
+    /// setting does not leak from one to the next).
+    async fn x2_commits_are_durable_except_redoable_bookkeeping(store: &Store) {
+        let (durable, redoable) = match store.engine {
+            Engine::Sqlite => ("2", "1"),
+            Engine::Postgres => ("on", "off"),
+        };
+        for _ in 0..3 {
+            let mut w = store.write().await.unwrap();
+            assert_eq!(commit_durability(&mut w, store.engine).await, durable);
+            w.commit().await.unwrap();
+            let mut w = store.write_for_firm(1).await.unwrap();
+            assert_eq!(commit_durability(&mut w, store.engine).await, durable);
+            w.commit().await.unwrap();
+            let mut w = store.write_redoable().await.unwrap();
+            assert_eq!(commit_durability(&mut w, store.engine).await, redoable);
+            w.commit().await.unwrap();
+        }
+        // Several connections held at once: each was set up on its own.
         let mut held = Vec::new();
         for _ in 0..3 {
-            let mut conn = store.pool.acquire().await.unwrap();
-            let row = sqlx::query("PRAGMA synchronous")
-                .fetch_one(&mut *conn)
-                .await
-                .unwrap();
-            assert_eq!(get::<i64>(&row, "synchronous").unwrap(), 2);
-            held.push(conn);
+            let mut w = store.write_for_firm(1).await.unwrap();
+            if store.engine == Engine::Sqlite {
+                // SQLite's writes take turns; a plain connection shows its setting.
+                drop(w);
+                let mut conn = store.pool.acquire().await.unwrap();
+                let row = sqlx::query("PRAGMA synchronous")
+                    .fetch_one(&mut *conn)
+                    .await
+                    .unwrap();
+                assert_eq!(get::<i64>(&row, "synchronous").unwrap(), 2);
+                held.push(conn);
+            } else {
+                assert_eq!(commit_durability(&mut w, store.engine).await, durable);
+                w.commit().await.unwrap();
+            }
         }
+    }
+
+    #[tokio::test]
+    async fn x2_commits_are_durable_except_redoable_bookkeeping_on_sqlite() {
+        crate::testing::run_with_store(Engine::Sqlite, |store| async move {
+            x2_commits_are_durable_except_redoable_bookkeeping(&store).await
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn x2_commits_are_durable_except_redoable_bookkeeping_on_postgres() {
+        crate::testing::run_with_store(Engine::Postgres, |store| async move {
+            x2_commits_are_durable_except_redoable_bookkeeping(&store).await
+        })
+        .await;
     }
 
     #[test]

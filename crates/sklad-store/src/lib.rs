@@ -55,6 +55,9 @@ use sklad_domain::clock::{SharedClock, SystemClock};
 #[derive(Clone)]
 pub struct Store {
     pool: sqlx::AnyPool,
+    /// Where [`Store::write_redoable`] writes: on SQLite connections whose commits
+    /// do not wait for the disk, on PostgreSQL the same pool as `pool`.
+    redoable_pool: sqlx::AnyPool,
     engine: Engine,
     write_lock: Arc<tokio::sync::Mutex<()>>,
     clock: SharedClock,
@@ -109,12 +112,14 @@ impl Store {
 
     /// Closes the pool, waiting for connections to be returned.
     pub async fn close(&self) {
-        self.pool.close().await
+        self.pool.close().await;
+        self.redoable_pool.close().await;
     }
 
-    fn new(pool: sqlx::AnyPool, engine: Engine) -> Store {
+    fn new(pool: sqlx::AnyPool, redoable_pool: sqlx::AnyPool, engine: Engine) -> Store {
         Store {
             pool,
+            redoable_pool,
             engine,
             write_lock: Arc::new(tokio::sync::Mutex::new(())),
             clock: Arc::new(SystemClock),

@@ -70,7 +70,7 @@ impl Store {
               ORDER BY id LIMIT $3{skip_locked}) \
              RETURNING id, firm_id, object_id, good_id"
         );
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         let rows = sqlx::query(&sql)
             .bind(until)
             .bind(ts_text(now))
@@ -88,7 +88,7 @@ impl Store {
 
     /// Acknowledges (deletes) the given outbox rows; unknown ids are ignored.
     pub async fn ack_stock_changes(&self, ids: &[Id]) -> StoreResult<()> {
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         for chunk in ids.chunks(500) {
             let mut sql = Sql::new("DELETE FROM outbox_stock_changes WHERE id IN ");
             sql.id_list(chunk);

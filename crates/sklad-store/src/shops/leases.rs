@@ -17,7 +17,7 @@ impl Store {
     ) -> StoreResult<bool> {
         let now = self.now();
         let until = now.saturating_add(ttl).unwrap_or(now);
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         sqlx::query(
             "INSERT INTO shop_leases (shop_host, holder, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (shop_host) DO UPDATE SET holder = excluded.holder, \
@@ -41,7 +41,7 @@ impl Store {
 
     /// Gives the lease on `host` up, when `holder` has it.
     pub async fn release_shop_lease(&self, host: &str, holder: &str) -> StoreResult<()> {
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         sqlx::query("DELETE FROM shop_leases WHERE shop_host = $1 AND holder = $2")
             .bind(host)
             .bind(holder)

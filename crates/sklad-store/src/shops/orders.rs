@@ -301,7 +301,7 @@ impl Store {
             Engine::Postgres => " FOR UPDATE SKIP LOCKED",
             Engine::Sqlite => "",
         };
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         let rows = sqlx::query(&format!(
             "UPDATE shop_inbox SET claimed_until = $1, claimed_by = $2 WHERE id IN \
              (SELECT id FROM shop_inbox WHERE state = 'new' \
@@ -342,7 +342,7 @@ impl Store {
     /// [`Store::claim_product_hints`]); an unreadable one is kept and flagged.
     pub async fn settle_inbox(&self, settled: &[(InboxItem, Triage)]) -> StoreResult<()> {
         let now = ts_text(self.now());
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         for (item, triage) in settled {
             let (state, order, note, note_bg) = match triage {
                 Triage::Order {
@@ -454,7 +454,7 @@ impl Store {
     /// starts, so what a killed process of the same name was doing is taken up at once,
     /// not when its claims lapse. Instance names are unique among running processes.
     pub async fn release_order_claims(&self, holder: &str) -> StoreResult<()> {
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         for table in ["shop_inbox", "shop_orders", "shop_product_hints"] {
             sqlx::query(&format!(
                 "UPDATE {table} SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = $1"
@@ -496,7 +496,7 @@ impl Store {
         if self.engine == Engine::Postgres {
             select.push(" FOR UPDATE OF o SKIP LOCKED");
         }
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         let keys: Vec<(Id, String)> = select
             .query()
             .fetch_all(&mut *w.tx)
@@ -533,7 +533,7 @@ impl Store {
     ) -> StoreResult<()> {
         let now = ts_text(self.now());
         let attention = outcome.attention.as_ref();
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         sqlx::query(
             "UPDATE shop_orders SET state = $1, operation_id = $2, postings = $3, \
              shop_status = $4, fulfilled = $5, shop_updated_at = $6, currency = $7, total = $8, \
@@ -574,7 +574,7 @@ impl Store {
         next_attempt_at: jiff::Timestamp,
         attention: Option<&OrderAttention>,
     ) -> StoreResult<()> {
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         sqlx::query(
             "UPDATE shop_orders SET attempts = attempts + 1, next_attempt_at = $1, \
              claimed_until = NULL, \
@@ -803,7 +803,7 @@ impl Store {
         connection_id: Id,
         seen_until: Option<&str>,
     ) -> StoreResult<()> {
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         sqlx::query(
             "UPDATE shop_connections SET orders_polled_at = $1, orders_seen_until = \
              CASE WHEN $2 IS NOT NULL AND (orders_seen_until IS NULL OR orders_seen_until < $2) \

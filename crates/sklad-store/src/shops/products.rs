@@ -87,7 +87,7 @@ impl Store {
         if self.engine == Engine::Postgres {
             select.push(" FOR UPDATE OF h SKIP LOCKED");
         }
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         let hints = select
             .query()
             .fetch_all(&mut *w.tx)
@@ -128,7 +128,7 @@ impl Store {
         seen: &[SeenVariant],
     ) -> StoreResult<ProductRefresh> {
         let now = ts_text(self.now());
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         let mut links: Vec<(String, Id, Option<i64>, Option<i64>)> = sqlx::query(
             "SELECT shop_variant_id, good_id, shop_quantity, shop_price FROM shop_links \
              WHERE connection_id = $1 AND shop_product_id = $2",

@@ -201,7 +201,7 @@ impl Store {
     /// it took (0: the outbox is empty).
     pub async fn absorb_stock_changes(&self, limit: i64) -> StoreResult<usize> {
         let now = ts_text(self.now());
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         let skip_locked = match self.engine {
             Engine::Postgres => " FOR UPDATE SKIP LOCKED",
             Engine::Sqlite => "",
@@ -298,7 +298,7 @@ impl Store {
     ) -> StoreResult<()> {
         let now = self.now();
         let at = ts_text(now);
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         let mut pushes = 0;
         let mut settled: Vec<&PushSettled> = settled.iter().collect();
         settled.sort_by(|a, b| a.shop_variant_id.cmp(&b.shop_variant_id));
@@ -382,7 +382,7 @@ impl Store {
 
     /// Notes that the connection's reconciliation ran now.
     pub async fn note_reconciled(&self, connection_id: Id) -> StoreResult<()> {
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         sqlx::query("UPDATE shop_connections SET reconciled_at = $1 WHERE id = $2")
             .bind(ts_text(self.now()))
             .bind(connection_id)
@@ -450,7 +450,7 @@ impl Store {
         taken: &BTreeMap<String, i64>,
     ) -> StoreResult<()> {
         let now = ts_text(self.now());
-        let mut w = self.write().await?;
+        let mut w = self.write_redoable().await?;
         let row = sqlx::query(
             "SELECT stock_taken FROM shop_orders WHERE connection_id = $1 AND shop_order_id = $2",
         )
