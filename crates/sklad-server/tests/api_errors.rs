@@ -287,56 +287,108 @@ async fn oversized_bodies_are_413() {
     server.store.close().await;
 }
 
-/// Issue 10: `/healthz` answers while the process runs; `/readyz` says ready while the
-/// database answers, its migrations are current and the workers run, and 503 naming the
-/// database once it is gone — both without a token and without a secret in the body.
-async fn health_and_readiness_flip_when_the_database_goes(server: TestServer) {
-    let get = |path: &'static str| {
-        let http = server.http.clone();
-        let url = format!("{}{path}", server.base);
-        async move {
-            let answer = http.get(url).send().await.expect("request");
-            let status = answer.status();
-            (
-                status,
-                answer.json::<serde_json::Value>().await.expect("json"),
-            )
-        }
-    };
-    assert_eq!(
-        get("/healthz").await,
-        (StatusCode::OK, json!({"status": "ok"}))
-    );
-    // The worker loop's first round may still be under way.
-    let mut ready = get("/readyz").await;
+/// `GET path` at the server's root without a token: status and JSON body.
+async fn probe(server: &TestServer, path: &str) -> (StatusCode, serde_json::Value) {
+    let answer = server
+        .http
+        .get(format!("{}{path}", server.base))
+        .send()
+        .await
+        .expect("request");
+    let status = answer.status();
+    (status, answer.json().await.expect("json"))
+}
+
+fn ready() -> (StatusCode, serde_json::Value) {
+    (
+        StatusCode::OK,
+        json!({"status": "ready", "checks": {"database": "ok", "migrations": "ok", "workers": "ok"}}),
+    )
+}
+
+/// `/readyz` once the worker loop's first round is done (or what it says after 50
+/// rounds of waiting for the bridge's activity).
+async fn readiness_settled(server: &TestServer) -> (StatusCode, serde_json::Value) {
+    let mut answer = probe(server, "/readyz").await;
     for _ in 0..50 {
-        if ready.0 == StatusCode::OK {
+        if answer.0 == StatusCode::OK {
             break;
         }
         server
             .bridge
             .wait_for_activity(std::time::Duration::from_millis(100))
             .await;
-        ready = get("/readyz").await;
+        answer = probe(server, "/readyz").await;
     }
-    assert_eq!(
-        ready,
-        (
-            StatusCode::OK,
-            json!({"status": "ready", "checks": {"database": "ok", "migrations": "ok", "workers": "ok"}})
-        )
-    );
-    server.store.close().await;
-    let (status, body) = get("/readyz").await;
+    answer
+}
+
+/// The body of `/readyz` when the database cannot be reached: 503 naming it, no secret.
+fn assert_database_unreachable((status, body): (StatusCode, serde_json::Value)) {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body["status"], "not_ready");
     assert_eq!(body["checks"]["database"], "unreachable");
     assert!(!body.to_string().contains("postgres://"), "{body}");
+    assert!(!body.to_string().contains("sqlite://"), "{body}");
+}
+
+/// Issue 10: `/healthz` answers while the process runs; `/readyz` says ready while the
+/// database answers, its migrations are current and the workers run, and 503 naming the
+/// database once it is gone — both without a token and without a secret in the body.
+async fn health_and_readiness_flip_when_the_database_goes(server: TestServer) {
     assert_eq!(
-        get("/healthz").await.0,
+        probe(&server, "/healthz").await,
+        (StatusCode::OK, json!({"status": "ok"}))
+    );
+    assert_eq!(readiness_settled(&server).await, ready());
+    server.store.close().await;
+    assert_database_unreachable(probe(&server, "/readyz").await);
+    assert_eq!(
+        probe(&server, "/healthz").await.0,
         StatusCode::OK,
         "the process still runs"
     );
+}
+
+/// Issue 10 on a real PostgreSQL server going away and coming back: every session of
+/// Sklad's database ended and new ones refused → `/readyz` 503 naming the database
+/// while `/healthz` still answers; connections let in again → ready again and a write
+/// goes through, without restarting Sklad (its pool replaces the dead connections).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_follows_postgres_away_and_back() {
+    let Some(db) = sklad_store::testing::TestDatabase::postgres().await else {
+        return;
+    };
+    let (server, task) = api_support::start(db.url()).await;
+    let firm = server.tenant("Връзка ООД", "vrazka").await;
+    assert_eq!(readiness_settled(&server).await, ready());
+
+    db.allow_connections(false).await;
+    assert_database_unreachable(probe(&server, "/readyz").await);
+    assert_eq!(probe(&server, "/healthz").await.0, StatusCode::OK);
+    let (status, _) = server
+        .call(
+            "POST",
+            "/goods",
+            Some(&firm.token),
+            Some(json!({"code": "A1", "name": "Ябълки"})),
+        )
+        .await;
+    assert!(status.is_server_error(), "no database, no write: {status}");
+
+    db.allow_connections(true).await;
+    assert_eq!(readiness_settled(&server).await, ready());
+    server
+        .post_expect(
+            "/goods",
+            &firm.token,
+            json!({"code": "A1", "name": "Ябълки"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(server.get_ok("/goods", &firm.token).await["total"], 1);
+    task.abort();
+    server.store.close().await;
 }
 
 on_both_engines!(

@@ -122,6 +122,35 @@ impl TestDatabase {
         self.engine
     }
 
+    /// PostgreSQL: refuses new connections to this database and ends every session
+    /// of it (`allow = false`), as a database that went away; `allow = true` lets
+    /// connections in again. SQLite lives in the process and cannot go away: panics.
+    pub async fn allow_connections(&self, allow: bool) {
+        use sqlx::Connection;
+        let Keep::Postgres { admin_url, name } = &self.keep else {
+            panic!("an SQLite database cannot be cut off from its process");
+        };
+        let mut admin = sqlx::AnyConnection::connect(admin_url)
+            .await
+            .expect("connect as the test administrator");
+        sqlx::query(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS {allow}"))
+            .execute(&mut admin)
+            .await
+            .expect("allow or refuse connections");
+        if !allow {
+            // Waits (up to 5 s each) until the sessions are gone.
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid, 5000) AS ended FROM pg_stat_activity \
+                 WHERE datname = $1 AND pid <> pg_backend_pid()",
+            )
+            .bind(name)
+            .fetch_all(&mut admin)
+            .await
+            .expect("end the sessions");
+        }
+        admin.close().await.ok();
+    }
+
     /// A store on this database, migrated.
     pub async fn store(&self) -> Store {
         let store = Store::open(&self.url).await.expect("open the test store");
