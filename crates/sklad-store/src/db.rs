@@ -164,17 +164,7 @@ impl Write<'_> {
 impl Store {
     /// Begins a write transaction (taking the write lock on SQLite).
     pub(crate) async fn write(&self) -> StoreResult<Write<'_>> {
-        let guard = match self.engine {
-            Engine::Sqlite => Some(self.write_lock.lock().await),
-            Engine::Postgres => None,
-        };
-        // SQLite: take the file's write lock at BEGIN, so another process writing the
-        // same file makes us wait (busy timeout) instead of failing a lock upgrade.
-        let tx = match self.engine {
-            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Engine::Postgres => self.pool.begin().await?,
-        };
-        Ok(Write { tx, _guard: guard })
+        self.begin_write(&self.pool, "BEGIN".into()).await
     }
 
     /// Begins a write the bridge can do again from what is stored durably: claims,
@@ -185,21 +175,8 @@ impl Store {
     /// power cut can only lose the redoable writes after the last durable commit,
     /// whole — never a sale, an acknowledged delivery or anything a person saved.
     pub(crate) async fn write_redoable(&self) -> StoreResult<Write<'_>> {
-        match self.engine {
-            Engine::Sqlite => {
-                let guard = self.write_lock.lock().await;
-                let tx = self.redoable_pool.begin_with("BEGIN IMMEDIATE").await?;
-                Ok(Write {
-                    tx,
-                    _guard: Some(guard),
-                })
-            }
-            Engine::Postgres => {
-                let begin = "BEGIN; SET LOCAL synchronous_commit = off";
-                let tx = self.redoable_pool.begin_with(begin).await?;
-                Ok(Write { tx, _guard: None })
-            }
-        }
+        let begin = "BEGIN; SET LOCAL synchronous_commit = off";
+        self.begin_write(&self.redoable_pool, begin.into()).await
     }
 
     /// Begins a write transaction holding the firm lock of [`Self::lock_firm`]: on
@@ -207,11 +184,30 @@ impl Store {
     /// written into the statement); on SQLite the write lock is the firm lock. A
     /// missing firm is the caller's to find.
     pub(crate) async fn write_for_firm(&self, firm_id: sklad_domain::Id) -> StoreResult<Write<'_>> {
+        let begin = format!("BEGIN; SELECT id FROM firms WHERE id = {firm_id} FOR UPDATE");
+        self.begin_write(&self.pool, begin.into()).await
+    }
+
+    /// A write transaction on `pool`: on SQLite under the store's write lock and
+    /// holding the file's write lock from `BEGIN` (so that another process writing
+    /// the same file makes us wait, busy timeout, instead of failing a lock upgrade);
+    /// on PostgreSQL begun with `postgres_begin`, one round trip.
+    async fn begin_write(
+        &self,
+        pool: &sqlx::AnyPool,
+        postgres_begin: std::borrow::Cow<'static, str>,
+    ) -> StoreResult<Write<'_>> {
         match self.engine {
-            Engine::Sqlite => self.write().await,
+            Engine::Sqlite => {
+                let guard = self.write_lock.lock().await;
+                let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(Write {
+                    tx,
+                    _guard: Some(guard),
+                })
+            }
             Engine::Postgres => {
-                let begin = format!("BEGIN; SELECT id FROM firms WHERE id = {firm_id} FOR UPDATE");
-                let tx = self.pool.begin_with(begin).await?;
+                let tx = pool.begin_with(postgres_begin).await?;
                 Ok(Write { tx, _guard: None })
             }
         }
