@@ -1,5 +1,6 @@
-//! The rows one write of an operation inserts (its header, lines, stock levels,
-//! ledger and outbox rows), sent in as few round trips as the engine allows.
+//! The rows one write inserts or upserts (an operation's header, lines, stock levels,
+//! ledger and outbox rows; the orders and product hints of the inbox's triage), sent
+//! in as few round trips as the engine allows.
 //!
 //! On PostgreSQL a batch that fits in one statement is sent as one: the rows go in
 //! data-modifying `WITH` parts (the new operation's id reaches the others through
@@ -15,7 +16,7 @@ use crate::{Engine, StoreResult};
 
 /// Arguments per statement: below SQLite's 32 766 and PostgreSQL's 65 535, and
 /// small enough that a statement's text stays modest.
-const MAX_ARGS_PER_STATEMENT: usize = 8_000;
+pub(crate) const MAX_ARGS_PER_STATEMENT: usize = 8_000;
 
 /// A value of an inserted row.
 #[derive(Debug, Clone)]

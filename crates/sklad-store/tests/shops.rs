@@ -11,8 +11,10 @@ use sklad_domain::clock::ManualClock;
 use sklad_domain::model::{GoodInput, GoodKind};
 use sklad_domain::shop::{FeedObjects, SpecialGoodRole};
 use sklad_domain::{Currency, Id, VatRate};
-use sklad_store::shops::{ImportStep, JobProgress, NewShopConnection};
-use sklad_store::{Store, StoreError};
+use sklad_store::shops::{
+    ImportStep, InboxItem, JobProgress, NewDelivery, NewShopConnection, Triage,
+};
+use sklad_store::{Paging, Store, StoreError};
 
 const SEALED_KEY: &str = "v1:sealed-api-key-0000";
 const SEALED_HOOK: &str = "v1:sealed-hook-secret-0000";
@@ -443,10 +445,143 @@ async fn s4_s1_connections_travel_in_backups_without_their_secrets(store: Store)
     let _ = owner;
 }
 
+/// A delivery to the connection's inbox.
+fn delivery(connection_id: Id, event: &str, body: &str) -> NewDelivery {
+    NewDelivery {
+        connection_id,
+        event: event.into(),
+        body: body.into(),
+    }
+}
+
+/// Issue 8 (one batch of the inbox's triage, as the bridge settles it): every
+/// delivery claimed once, with its firm; an order named twice is marked dirty once
+/// and keeps the fees one of its deliveries gave; a product named twice leaves one
+/// hint; an unreadable delivery is listed with its reason; a later delivery of a
+/// known order gives it a new dirty version and does not drop its fees.
+async fn one_triage_batch_settles_every_delivery_whole(store: Store) {
+    let (firm, _owner, _main) = firm_with_owner(&store, "Поща", "ivan").await;
+    let stored = store.firm(firm).await.unwrap();
+    let two_seats = sklad_domain::model::FirmInput {
+        name: stored.name,
+        eik: stored.eik,
+        currency: stored.currency,
+        vat_registered: stored.vat_registered,
+        seats: 2,
+        allow_negative_stock: stored.allow_negative_stock,
+    };
+    store.update_firm(firm, &two_seats).await.unwrap();
+    let connection = store
+        .create_shop_connection(firm, &new_connection(true), "ivan")
+        .await
+        .unwrap()
+        .id;
+    let bodies = [
+        ("order.created", r#"{"id":7}"#),
+        ("order.updated", r#"{"id":7,"status":"paid"}"#),
+        ("order.created", r#"{"id":8}"#),
+        ("product.updated", r#"{"id":5}"#),
+        ("product.updated", r#"{"id":5,"price":1}"#),
+        ("order.created", "не е JSON"),
+    ];
+    let deliveries: Vec<NewDelivery> = bodies
+        .iter()
+        .map(|(event, body)| delivery(connection, event, body))
+        .collect();
+    store.insert_shop_deliveries(&deliveries).await.unwrap();
+
+    let items = store.claim_inbox("triage", 100).await.unwrap();
+    assert_eq!(
+        items
+            .iter()
+            .map(|i| (
+                i.firm_id,
+                i.connection_id,
+                i.event.as_str(),
+                i.body.as_str()
+            ))
+            .collect::<Vec<_>>(),
+        bodies
+            .iter()
+            .map(|(event, body)| (firm, connection, *event, *body))
+            .collect::<Vec<_>>()
+    );
+    assert!(store.claim_inbox("other", 100).await.unwrap().is_empty());
+    let fees = serde_json::json!([{"name": "Наложен платеж", "amount": 250}]);
+    let order = |id: &str, fees: Option<&serde_json::Value>| Triage::Order {
+        shop_order_id: id.into(),
+        fees: fees.cloned(),
+    };
+    let product = || Triage::Product {
+        shop_product_id: "5".into(),
+    };
+    let triage = [
+        order("7", Some(&fees)),
+        order("7", None),
+        order("8", None),
+        product(),
+        product(),
+        Triage::Unreadable {
+            reason_bg: "тялото не е JSON".into(),
+            reason_en: "the body is not JSON".into(),
+        },
+    ];
+    let settled: Vec<(InboxItem, Triage)> = items.into_iter().zip(triage).collect();
+    store.settle_inbox(&settled).await.unwrap();
+
+    let seven = store.shop_order(firm, connection, "7").await.unwrap();
+    assert!(seven.dirty);
+    assert_eq!(seven.state, "waiting");
+    assert_eq!(seven.fees.as_ref(), Some(&fees));
+    let eight = store.shop_order(firm, connection, "8").await.unwrap();
+    assert!(eight.dirty);
+    assert_eq!(eight.fees, None);
+    let hints = store
+        .claim_product_hints("triage", &["shop.example.bg".to_owned()], 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        hints
+            .iter()
+            .map(|h| (h.connection_id, h.shop_product_id.as_str()))
+            .collect::<Vec<_>>(),
+        [(connection, "5")]
+    );
+    let unreadable = store
+        .unreadable_deliveries(
+            firm,
+            Paging {
+                limit: 10,
+                offset: 0,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(unreadable.total, 1);
+    assert_eq!(unreadable.items[0].body, "не е JSON");
+    assert_eq!(unreadable.items[0].reason_en, "the body is not JSON");
+    assert_eq!(unreadable.items[0].reason_bg, "тялото не е JSON");
+    assert!(store.claim_inbox("triage", 100).await.unwrap().is_empty());
+
+    store
+        .insert_shop_deliveries(&[delivery(connection, "order.updated", r#"{"id":7,"s":2}"#)])
+        .await
+        .unwrap();
+    let again = store.claim_inbox("triage", 100).await.unwrap();
+    assert_eq!(again.len(), 1);
+    let settled: Vec<(InboxItem, Triage)> =
+        again.into_iter().map(|i| (i, order("7", None))).collect();
+    store.settle_inbox(&settled).await.unwrap();
+    let seven_again = store.shop_order(firm, connection, "7").await.unwrap();
+    assert!(seven_again.version > seven.version, "a new dirty version");
+    assert_eq!(seven_again.fees.as_ref(), Some(&fees), "fees kept");
+}
+
 both!(
     p1_a_connection_in_use_takes_a_seat,
     s2_s3_g1_settings_refuse_what_cannot_work,
     x4_one_run_of_an_action_at_a_time_and_stale_runs_are_failed,
     leases_let_one_process_at_a_time_spend_a_shop,
     s4_s1_connections_travel_in_backups_without_their_secrets,
+    one_triage_batch_settles_every_delivery_whole,
 );

@@ -15,9 +15,11 @@
 
 use sha2::{Digest, Sha256};
 use sklad_domain::Id;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::db::{flag, get, parse_ts, ts_text, Arg, Sql};
 use crate::shops::connections::connection_in;
+use crate::writes::{Cell, Insert, Writes, MAX_ARGS_PER_STATEMENT};
 use crate::{Engine, Page, Paging, Store, StoreError, StoreResult};
 
 /// How long a claim on an inbox row or an order holds.
@@ -212,32 +214,36 @@ fn record_from_row(row: &sqlx::any::AnyRow) -> StoreResult<ShopOrderRecord> {
     })
 }
 
-/// Marks the order dirty (creating its record when it is new); `fees` replaces the
-/// stored fees when given.
-async fn mark_dirty(
-    conn: &mut sqlx::AnyConnection,
-    firm_id: Id,
-    connection_id: Id,
-    shop_order_id: &str,
-    fees: Option<&serde_json::Value>,
+/// The orders to mark dirty, one row each: `(connection, shop order) → (firm, fees)`.
+/// A new one is added waiting; a known one gets a new dirty version, and the fees
+/// given replace those stored.
+fn dirty_orders(
+    orders: &BTreeMap<(Id, &str), (Id, Option<&serde_json::Value>)>,
     now: &str,
-) -> StoreResult<()> {
-    sqlx::query(
+) -> Insert {
+    let mut insert = Insert::new(
         "INSERT INTO shop_orders (connection_id, shop_order_id, firm_id, state, dirty, \
-         dirty_version, postings, fulfilled, fees, attempts, first_seen_at) \
-         VALUES ($1, $2, $3, 'waiting', 1, 1, 0, 0, $4, 0, $5) \
-         ON CONFLICT (connection_id, shop_order_id) DO UPDATE SET dirty = 1, \
+         dirty_version, postings, fulfilled, fees, attempts, first_seen_at) VALUES ",
+        " ON CONFLICT (connection_id, shop_order_id) DO UPDATE SET dirty = 1, \
          dirty_version = shop_orders.dirty_version + 1, next_attempt_at = NULL, \
          fees = COALESCE(excluded.fees, shop_orders.fees)",
-    )
-    .bind(connection_id)
-    .bind(shop_order_id)
-    .bind(firm_id)
-    .bind(fees.map(|f| f.to_string()))
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    );
+    for ((connection_id, shop_order_id), (firm_id, fees)) in orders {
+        insert.row(vec![
+            (*connection_id).into(),
+            (*shop_order_id).into(),
+            (*firm_id).into(),
+            "waiting".into(),
+            1.into(),
+            1.into(),
+            0.into(),
+            0.into(),
+            Cell::Arg(Arg::OptText(fees.map(|f| f.to_string()))),
+            0.into(),
+            now.into(),
+        ]);
+    }
+    insert
 }
 
 /// Marks the connection's orders that wait for the merchant dirty again: something they
@@ -306,7 +312,9 @@ impl Store {
             "UPDATE shop_inbox SET claimed_until = $1, claimed_by = $2 WHERE id IN \
              (SELECT id FROM shop_inbox WHERE state = 'new' \
               AND (claimed_until IS NULL OR claimed_until <= $3) ORDER BY id LIMIT $4{skip_locked}) \
-             RETURNING id, connection_id, event, body"
+             RETURNING id, connection_id, event, body, \
+             (SELECT c.firm_id FROM shop_connections c WHERE c.id = shop_inbox.connection_id) \
+             AS firm_id"
         ))
         .bind(until)
         .bind(holder)
@@ -314,24 +322,18 @@ impl Store {
         .bind(limit.clamp(1, 1000))
         .fetch_all(&mut *w.tx)
         .await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let connection_id: Id = get(row, "connection_id")?;
-            let firm: Id = get(
-                &sqlx::query("SELECT firm_id FROM shop_connections WHERE id = $1")
-                    .bind(connection_id)
-                    .fetch_one(&mut *w.tx)
-                    .await?,
-                "firm_id",
-            )?;
-            items.push(InboxItem {
-                id: get(row, "id")?,
-                firm_id: firm,
-                connection_id,
-                event: get(row, "event")?,
-                body: get(row, "body")?,
-            });
-        }
+        let mut items = rows
+            .iter()
+            .map(|row| {
+                Ok(InboxItem {
+                    id: get(row, "id")?,
+                    firm_id: get(row, "firm_id")?,
+                    connection_id: get(row, "connection_id")?,
+                    event: get(row, "event")?,
+                    body: get(row, "body")?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
         w.commit().await?;
         items.sort_by_key(|i| i.id);
         Ok(items)
@@ -342,38 +344,25 @@ impl Store {
     /// [`Store::claim_product_hints`]); an unreadable one is kept and flagged.
     pub async fn settle_inbox(&self, settled: &[(InboxItem, Triage)]) -> StoreResult<()> {
         let now = ts_text(self.now());
-        let mut w = self.write_redoable().await?;
+        let mut orders = BTreeMap::new();
+        let mut products = BTreeSet::new();
+        let mut rows = Vec::with_capacity(settled.len());
+        let short = |n: String| Some(n.chars().take(500).collect::<String>());
         for (item, triage) in settled {
             let (state, order, note, note_bg) = match triage {
                 Triage::Order {
                     shop_order_id,
                     fees,
                 } => {
-                    mark_dirty(
-                        &mut w.tx,
-                        item.firm_id,
-                        item.connection_id,
-                        shop_order_id,
-                        fees.as_ref(),
-                        &now,
-                    )
-                    .await?;
+                    let key = (item.connection_id, shop_order_id.as_str());
+                    let entry = orders.entry(key).or_insert((item.firm_id, None));
+                    entry.1 = fees.as_ref().or(entry.1);
                     ("done", Some(shop_order_id.clone()), None, None)
                 }
                 Triage::Product { shop_product_id } => {
-                    crate::shops::products::hint_product(
-                        &mut w.tx,
-                        item.connection_id,
-                        shop_product_id,
-                        &now,
-                    )
-                    .await?;
-                    (
-                        "done",
-                        None,
-                        Some(format!("product {shop_product_id}")),
-                        None,
-                    )
+                    products.insert((item.connection_id, shop_product_id.as_str()));
+                    let note = short(format!("product {shop_product_id}"));
+                    ("done", None, note, None)
                 }
                 Triage::Unreadable {
                     reason_bg,
@@ -381,22 +370,41 @@ impl Store {
                 } => (
                     "unreadable",
                     None,
-                    Some(reason_en.clone()),
-                    Some(reason_bg.clone()),
+                    short(reason_en.clone()),
+                    short(reason_bg.clone()),
                 ),
             };
-            let short = |n: Option<String>| n.map(|n| n.chars().take(500).collect::<String>());
-            sqlx::query(
-                "UPDATE shop_inbox SET state = $1, shop_order_id = $2, note = $3, note_bg = $4, \
-                 claimed_until = NULL WHERE id = $5",
-            )
-            .bind(state)
-            .bind(order)
-            .bind(short(note))
-            .bind(short(note_bg))
-            .bind(item.id)
-            .execute(&mut *w.tx)
-            .await?;
+            rows.push([
+                Arg::Int(item.id),
+                Arg::Text(state.to_owned()),
+                Arg::OptText(order),
+                Arg::OptText(note),
+                Arg::OptText(note_bg),
+            ]);
+        }
+        let mut w = self.write_redoable().await?;
+        let mut writes = Writes::default();
+        writes.push(dirty_orders(&orders, &now));
+        writes.push(crate::shops::products::product_hints(&products, &now));
+        writes.execute(&mut w.tx, self.engine).await?;
+        // `(id, state, shop order, note, note_bg)` rows, as many per statement as fit.
+        for chunk in rows.chunks(MAX_ARGS_PER_STATEMENT / 5) {
+            let mut sql = Sql::new(
+                "UPDATE shop_inbox SET state = v.column2, shop_order_id = v.column3, \
+                 note = v.column4, note_bg = v.column5, claimed_until = NULL FROM (VALUES ",
+            );
+            for (i, row) in chunk.iter().enumerate() {
+                sql.push(if i == 0 { "(" } else { ", (" });
+                for (j, arg) in row.iter().enumerate() {
+                    if j > 0 {
+                        sql.push(", ");
+                    }
+                    sql.arg(arg.clone());
+                }
+                sql.push(")");
+            }
+            sql.push(") AS v WHERE shop_inbox.id = v.column1");
+            sql.query().execute(&mut *w.tx).await?;
         }
         w.commit().await
     }
@@ -410,11 +418,15 @@ impl Store {
         shop_order_ids: &[String],
     ) -> StoreResult<()> {
         let now = ts_text(self.now());
+        let orders = shop_order_ids
+            .iter()
+            .map(|id| ((connection_id, id.as_str()), (firm_id, None)))
+            .collect();
         let mut w = self.write().await?;
         connection_in(&mut w.tx, firm_id, connection_id).await?;
-        for id in shop_order_ids {
-            mark_dirty(&mut w.tx, firm_id, connection_id, id, None, &now).await?;
-        }
+        let mut writes = Writes::default();
+        writes.push(dirty_orders(&orders, &now));
+        writes.execute(&mut w.tx, self.engine).await?;
         w.commit().await
     }
 

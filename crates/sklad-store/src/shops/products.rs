@@ -6,10 +6,12 @@
 //! puts back whatever the merchant changed in the shop's admin.
 
 use sklad_domain::Id;
+use std::collections::BTreeSet;
 
 use crate::db::{get, ts_text, Arg, Sql};
 use crate::shops::orders::ORDER_CLAIM_LEASE;
 use crate::shops::push::{due_update, mark_due};
+use crate::writes::Insert;
 use crate::{Engine, Store, StoreResult};
 
 /// A product to re-read.
@@ -39,24 +41,24 @@ pub struct ProductRefresh {
 /// unlimited) and price (minor units).
 pub type SeenVariant = (String, Option<i64>, Option<i64>);
 
-/// Leaves a hint to re-read the product (in the inbox's transaction).
-pub(crate) async fn hint_product(
-    conn: &mut sqlx::AnyConnection,
-    connection_id: Id,
-    shop_product_id: &str,
-    now: &str,
-) -> StoreResult<()> {
-    sqlx::query(
+/// Hints to re-read these products, one row each `(connection, shop product)`: a new
+/// hint, or a new version of the waiting one.
+pub(crate) fn product_hints(products: &BTreeSet<(Id, &str)>, now: &str) -> Insert {
+    let mut insert = Insert::new(
         "INSERT INTO shop_product_hints (connection_id, shop_product_id, version, hinted_at) \
-         VALUES ($1, $2, 1, $3) ON CONFLICT (connection_id, shop_product_id) DO UPDATE \
-         SET version = shop_product_hints.version + 1, hinted_at = $3",
-    )
-    .bind(connection_id)
-    .bind(shop_product_id)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+         VALUES ",
+        " ON CONFLICT (connection_id, shop_product_id) DO UPDATE \
+         SET version = shop_product_hints.version + 1, hinted_at = excluded.hinted_at",
+    );
+    for (connection_id, shop_product_id) in products {
+        insert.row(vec![
+            (*connection_id).into(),
+            (*shop_product_id).into(),
+            1.into(),
+            now.into(),
+        ]);
+    }
+    insert
 }
 
 impl Store {
