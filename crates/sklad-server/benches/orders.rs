@@ -5,6 +5,7 @@
 //!   before its 2xx — on SQLite and (when `SKLAD_TEST_DATABASE_URL` is set) PostgreSQL —
 //!   and, in the same run, a bare axum handler answering 200, for the ratio; then, by
 //!   turns, the receiver on a listener of its own (`webhook_listen`) and the shared one;
+//! - triage: how fast the deliveries the flood left waiting are sorted out;
 //! - order import latency, from the shop placing an order (its webhook on its way) to
 //!   the operation committed, p50/p99, and orders imported per second, against the
 //!   local emulator without a rate limit;
@@ -253,6 +254,7 @@ async fn acks(engine: Engine, total: usize, bare_rate: f64) {
         bare_rate,
         rate / bare_rate
     );
+    triage_drain(&server, engine).await;
     // The receiver on its own listener against the shared one, by turns (so warm-up and
     // the background work the deliveries cause weigh on both alike).
     let own = own_listener(&server).await;
@@ -275,6 +277,34 @@ async fn acks(engine: Engine, total: usize, bare_rate: f64) {
     imports(&server, &door, env_usize("SKLAD_BENCH_ORDERS", 200), engine).await;
     task.abort();
     server.store.close().await;
+}
+
+/// How fast the bridge triages what the flood of deliveries left in the inbox: the
+/// deliveries still waiting when the senders stop, and the time until none is (bounded
+/// at two minutes).
+async fn triage_drain(server: &TestServer, engine: Engine) {
+    let waiting = || async {
+        server
+            .store
+            .sync_backlog()
+            .await
+            .expect("backlog")
+            .inbox_waiting
+    };
+    let start = Instant::now();
+    let left = waiting().await;
+    let mut now = left;
+    while now > 0 && start.elapsed() < Duration::from_secs(120) {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        now = waiting().await;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    println!(
+        "triage on {}: {left} deliveries waiting when the senders stopped, {} left after {seconds:.2} s = {:.0} deliveries triaged per second",
+        engine.key(),
+        now,
+        (left - now) as f64 / seconds
+    );
 }
 
 /// The webhook receiver alone (`sklad_server::webhook_app`) on a listener of its own,
