@@ -454,12 +454,12 @@ fn delivery(connection_id: Id, event: &str, body: &str) -> NewDelivery {
     }
 }
 
-/// Issue 8 (one batch of the inbox's triage, as the bridge settles it): every
+/// X2, issue 8 (one batch of the inbox's triage, as the bridge settles it): every
 /// delivery claimed once, with its firm; an order named twice is marked dirty once
 /// and keeps the fees one of its deliveries gave; a product named twice leaves one
 /// hint; an unreadable delivery is listed with its reason; a later delivery of a
 /// known order gives it a new dirty version and does not drop its fees.
-async fn one_triage_batch_settles_every_delivery_whole(store: Store) {
+async fn x2_one_triage_batch_settles_every_delivery_whole(store: Store) {
     let (firm, _owner, _main) = firm_with_owner(&store, "Поща", "ivan").await;
     let stored = store.firm(firm).await.unwrap();
     let two_seats = sklad_domain::model::FirmInput {
@@ -583,5 +583,5 @@ both!(
     x4_one_run_of_an_action_at_a_time_and_stale_runs_are_failed,
     leases_let_one_process_at_a_time_spend_a_shop,
     s4_s1_connections_travel_in_backups_without_their_secrets,
-    one_triage_batch_settles_every_delivery_whole,
+    x2_one_triage_batch_settles_every_delivery_whole,
 );
