@@ -50,7 +50,7 @@ use std::sync::Arc;
 
 use sklad_domain::clock::{SharedClock, SystemClock};
 
-/// The warehouse store. Cheap to clone; clones share the connection pool, the
+/// The warehouse store. Cheap to clone; clones share the connection pools, the
 /// write lock and the clock.
 #[derive(Clone)]
 pub struct Store {
@@ -110,7 +110,7 @@ impl Store {
         self.engine
     }
 
-    /// Closes the pool, waiting for connections to be returned.
+    /// Closes the pools, waiting for connections to be returned.
     pub async fn close(&self) {
         self.pool.close().await;
         self.redoable_pool.close().await;
