@@ -1,14 +1,18 @@
 //! Throughput and latency figures of the store, printed as plain text:
 //! 3-line sales committed per second (SQLite, and PostgreSQL when
-//! `SKLAD_TEST_DATABASE_URL` is set, measured by turns with their ratio) and the
-//! latency of "available quantity of every good in the selected objects" with
-//! 100 000 goods.
+//! `SKLAD_TEST_DATABASE_URL` is set, measured by turns with their ratio), the CPU
+//! time a sale costs (in the benchmark's process, and in the PostgreSQL server's
+//! processes on this machine, from Linux's `/proc`) and the latency of "available
+//! quantity of every good in the selected objects" with 100 000 goods.
+//!
+//! A sale goes one after another, so its time is at least the CPU time of both sides
+//! added up: that sum says how far fewer round trips could take PostgreSQL.
 //!
 //! Run with `cargo bench -p sklad-store`. Sizes can be lowered with
 //! `SKLAD_BENCH_GOODS`, `SKLAD_BENCH_SALES` (per round) and `SKLAD_BENCH_ROUNDS`
 //! for a quick look.
 
-use sklad_bench::{env_usize, machine};
+use sklad_bench::{env_usize, machine, CpuTime};
 use std::time::{Duration, Instant};
 
 use sklad_domain::model::{FirmInput, GoodInput, GoodKind, ObjectInput, ObjectKind};
@@ -98,9 +102,17 @@ async fn sales_firm(store: &Store) -> SalesFirm {
     }
 }
 
+/// One round of sales: how many were committed per second, and the CPU time each
+/// cost (this process, and the PostgreSQL server's processes) when `/proc` says.
+struct Round {
+    rate: f64,
+    cpu_per_sale: Option<CpuTime>,
+}
+
 /// 3-line sales committed per second: `sales` by each of `firms`, the firms'
 /// writers at the same time, each one sale after another.
-async fn sales_per_second(store: &Store, firms: &[SalesFirm], sales: usize) -> f64 {
+async fn sales_round(store: &Store, firms: &[SalesFirm], sales: usize) -> Round {
+    let cpu_before = CpuTime::now();
     let start = Instant::now();
     let mut writers = tokio::task::JoinSet::new();
     for firm in firms {
@@ -114,18 +126,30 @@ async fn sales_per_second(store: &Store, firms: &[SalesFirm], sales: usize) -> f
     while let Some(done) = writers.join_next().await {
         done.expect("writer");
     }
-    (sales * firms.len()) as f64 / start.elapsed().as_secs_f64()
+    let total = (sales * firms.len()) as u32;
+    let elapsed = start.elapsed();
+    let cpu_per_sale = cpu_before
+        .zip(CpuTime::now())
+        .map(|(before, after)| after.since(before))
+        .map(|spent| CpuTime {
+            bench: spent.bench / total,
+            postgres: spent.postgres / total,
+        });
+    Round {
+        rate: f64::from(total) / elapsed.as_secs_f64(),
+        cpu_per_sale,
+    }
 }
 
-/// Sales per second on each store with `writers` firms writing at once, measured
-/// by turns (`rounds` rounds of `sales` sales per firm on each store) so that the
-/// machine's noise falls on both alike: the median round of each store.
+/// The median round of each store with `writers` firms writing at once, measured by
+/// turns (`rounds` rounds of `sales` sales per firm on each store) so that the
+/// machine's noise falls on both alike.
 async fn sales_by_turns(
     stores: &[(&str, &Store)],
     writers: usize,
     sales: usize,
     rounds: usize,
-) -> Vec<f64> {
+) -> Vec<Round> {
     let mut firms = Vec::new();
     for (_, store) in stores {
         let mut own = Vec::with_capacity(writers);
@@ -134,17 +158,17 @@ async fn sales_by_turns(
         }
         firms.push(own);
     }
-    let mut rates = vec![Vec::new(); stores.len()];
+    let mut measured: Vec<Vec<Round>> = stores.iter().map(|_| Vec::new()).collect();
     for _ in 0..rounds {
         for (i, (_, store)) in stores.iter().enumerate() {
-            rates[i].push(sales_per_second(store, &firms[i], sales).await);
+            measured[i].push(sales_round(store, &firms[i], sales).await);
         }
     }
-    rates
+    measured
         .into_iter()
         .map(|mut r| {
-            r.sort_by(f64::total_cmp);
-            r[r.len() / 2]
+            r.sort_by(|a, b| a.rate.total_cmp(&b.rate));
+            r.swap_remove(r.len() / 2)
         })
         .collect()
 }
@@ -244,12 +268,26 @@ async fn main() {
             1 => "one after another".to_owned(),
             n => format!("{n} firms writing at once"),
         };
-        for ((label, _), rate) in by_name.iter().zip(&rates) {
+        for ((label, _), round) in by_name.iter().zip(&rates) {
             println!(
-                "{label}: {rate:.0} three-line sales committed per second, {how} (median of {rounds} rounds of {sales} sales per firm, taken by turns with the other engine)"
+                "{label}: {:.0} three-line sales committed per second, {how} (median of {rounds} rounds of {sales} sales per firm, taken by turns with the other engine)",
+                round.rate
             );
+            if let Some(cpu) = round.cpu_per_sale {
+                let server = match *label {
+                    "postgres" => format!(
+                        " + {} µs in the PostgreSQL server's processes",
+                        cpu.postgres.as_micros()
+                    ),
+                    _ => String::new(),
+                };
+                println!(
+                    "{label}: CPU per sale in that round, {how}: {} µs in the benchmark's process{server}",
+                    cpu.bench.as_micros()
+                );
+            }
         }
-        if let [sqlite, postgres] = rates[..] {
+        if let [sqlite, postgres] = rates.iter().map(|r| r.rate).collect::<Vec<_>>()[..] {
             let target = if writers == 1 {
                 " (target ≥ 0.80)"
             } else {
