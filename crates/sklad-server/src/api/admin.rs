@@ -140,7 +140,8 @@ pub fn schemas(out: &mut Map<String, Value>) {
                 "at": {"type": "string", "format": "date-time"},
                 "actor": {"type": "string", "description": "A login, `cli` or `system`."},
                 "action": {"type": "string", "examples": ["euro_changeover"]},
-                "details": {"type": "object"}
+                "details": {"type": "object", "additionalProperties": true,
+                            "description": "The figures of the action (counts, ids)."}
             }),
         ),
     );

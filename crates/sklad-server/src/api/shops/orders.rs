@@ -379,7 +379,8 @@ pub fn schemas(out: &mut Map<String, Value>) {
                 "code": {"type": "string", "examples": ["unknown_sku", "payment_unmapped", "reconciliation"]},
                 "message_bg": {"type": "string"},
                 "message_en": {"type": "string"},
-                "details": {"description": "The figures (e.g. both totals of a reconciliation difference)."}
+                "details": {"description": "The figures (e.g. both totals of a reconciliation difference).",
+                            "additionalProperties": true}
             }),
         ),
     );

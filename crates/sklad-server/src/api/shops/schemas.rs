@@ -25,6 +25,7 @@ fn timestamp(nullable: bool) -> Value {
 fn connection_properties() -> Map<String, Value> {
     let props = json!({
         "id": {"type": "integer"},
+        "firm_id": {"type": "integer"},
         "name": {"type": "string"},
         "kind": one_of(&["cloudcart"]),
         "shop_url": {"type": "string", "examples": ["https://sampleshop.cloudcart.net"]},
@@ -52,8 +53,9 @@ fn connection_properties() -> Map<String, Value> {
     }
 }
 
-const CONNECTION_REQUIRED: [&str; 14] = [
+const CONNECTION_REQUIRED: [&str; 15] = [
     "id",
+    "firm_id",
     "name",
     "kind",
     "shop_url",
@@ -86,6 +88,11 @@ pub fn schemas(out: &mut Map<String, Value>) {
     view.insert("last_check".into(), job_or_null());
     view.insert("last_import".into(), job_or_null());
     view.insert(
+        "imported".into(),
+        json!({"type": "boolean",
+               "description": "A real import (not a dry run) has run (K2)."}),
+    );
+    view.insert(
         "webhooks".into(),
         json!({"type": "array", "items": reference("ShopWebhook")}),
     );
@@ -117,6 +124,7 @@ pub fn schemas(out: &mut Map<String, Value>) {
         "last_test",
         "last_check",
         "last_import",
+        "imported",
         "webhooks",
         "rate_limit",
         "rate_used",
@@ -332,7 +340,8 @@ pub fn schemas(out: &mut Map<String, Value>) {
                 "outcome": one_of(&["ok", "warning", "error"]),
                 "message_bg": {"type": "string"},
                 "message_en": {"type": "string"},
-                "details": {"description": "The figures (counts, ids)."}
+                "details": {"description": "The figures (counts, ids), per action.",
+                            "additionalProperties": true}
             }),
         ),
     );
@@ -393,6 +402,7 @@ pub fn job_schemas(out: &mut Map<String, Value>) {
                 ),
                 "summary": {
                     "type": ["object", "null"],
+                    "additionalProperties": true,
                     "description": "Once done, per kind. test: ok, problems and warnings \
                         (code, message and fix in both languages), products, variants, \
                         order_currency, currency, payment_methods, rate_limit. check: \
