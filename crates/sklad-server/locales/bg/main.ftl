@@ -80,7 +80,10 @@ login-login = Потребител
 login-password = Парола
 login-submit = Влез
 login-failed = Грешен потребител или парола.
-login-throttled = Твърде много неуспешни опити. Опитайте отново след { $seconds } секунди.
+login-throttled = Твърде много неуспешни опити. Опитайте отново след { $seconds ->
+        [one] { $seconds } секунда
+       *[other] { $seconds } секунди
+    }.
 logged-out = Излязохте от системата.
 
 ## Home
@@ -250,7 +253,10 @@ totp-enrol-intro = Сканирайте кода с приложение за у
 totp-secret = Ключ
 totp-required = Фирмата изисква двуфакторно влизане от собствениците си: настройте го сега.
 totp-required-here = Фирмата го изисква от собствениците си, затова не може да се изключи.
-totp-on = Двуфакторното влизане е включено. Остават { $codes } кода за възстановяване.
+totp-on = Двуфакторното влизане е включено. { $codes ->
+        [one] Остава { $codes } код
+       *[other] Остават { $codes } кода
+    } за възстановяване.
 totp-off = Двуфакторното влизане е изключено. Включете го с приложение за удостоверяване.
 totp-codes-title = Кодове за възстановяване
 totp-codes-intro = Запишете тези кодове и ги пазете на сигурно място: всеки влиза веднъж, ако нямате телефона си. Показват се само сега.
@@ -434,8 +440,14 @@ shops-message = Съобщение
 shops-sum-check = Варианти: { $variants }; вече синхронизирани: { $linked }; проблеми: { $problems }; без описание: { $nodesc }.
 shops-sum-import = Нови: { $create }; обновени: { $update }; свързани: { $link }; без промяна: { $unchanged }; пропуснати: { $skip }; неуспешни: { $failed }.
 shops-sum-import-dry = Пробно (нищо не е записано) — нови: { $create }; обновени: { $update }; свързани: { $link }; без промяна: { $unchanged }; пропуснати: { $skip }.
-shops-sum-opening = Записана ревизия с { $lines } реда.
-shops-sum-opening-dry = Пробно: { $lines } стоки биха получили начално количество от магазина.
+shops-sum-opening = Записана ревизия с { $lines ->
+        [one] { $lines } ред
+       *[other] { $lines } реда
+    }.
+shops-sum-opening-dry = Пробно: { $lines ->
+        [one] { $lines } стока би получила
+       *[other] { $lines } стоки биха получили
+    } начално количество от магазина.
 shops-sum-preview = Нагоре: { $up }; надолу: { $down }; без промяна: { $same }; неограничени: { $unlimited }; „не синхронизирай“: { $excluded }; променени цени: { $prices }.
 shops-sum-webhooks = Активни известия: { $events }; премахнати стари: { $removed }.
 shops-sum-watchdog-skipped = Пропусната: връзката не се използва.
@@ -678,7 +690,10 @@ attention-deliveries = Известия, които не могат да бъд�
 attention-deliveries-intro = Известия от магазина, чието съдържание Склад не разбира. Пазят се такива, каквито са получени; поръчките, за които се отнасят, се намират и от периодичната проверка на поръчките в магазина.
 attention-body = Съдържание
 attention-show-body = Покажи полученото
-attention-body-truncated = Показани са първите { $shown } от { $total } байта.
+attention-body-truncated = Показани са първите { $shown } от { $total ->
+        [one] { $total } байт
+       *[other] { $total } байта
+    }.
 attention-unreadable = Съдържанието не може да бъде прочетено.
 attention-received = Получено
 shops-step-push = Количества и цени към магазина
@@ -690,7 +705,13 @@ shops-push-off-auto-sync = Автоматичната синхронизация
 shops-push-due = Чакат сравнение
 shops-push-last = Последно изпращане
 shops-push-last-hour = Изпратени за последния час
-shops-push-last-hour-value = { $pushes } варианта ({ $calls } заявки)
+shops-push-last-hour-value = { $pushes ->
+        [one] { $pushes } вариант
+       *[other] { $pushes } варианта
+    } ({ $calls ->
+        [one] { $calls } заявка
+       *[other] { $calls } заявки
+    })
 shops-push-pass = Последно пълно сравнение
 shops-push-reconciled = Последна сверка с магазина
 shops-push-budget = Заявки към магазина тази минута

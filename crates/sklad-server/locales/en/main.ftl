@@ -80,7 +80,10 @@ login-login = User name
 login-password = Password
 login-submit = Log in
 login-failed = Wrong user name or password.
-login-throttled = Too many failed attempts. Try again in { $seconds } seconds.
+login-throttled = Too many failed attempts. Try again in { $seconds ->
+        [one] { $seconds } second
+       *[other] { $seconds } seconds
+    }.
 logged-out = You have logged out.
 
 ## Home
@@ -250,7 +253,10 @@ totp-enrol-intro = Scan the code with an authenticator app (Google Authenticator
 totp-secret = Key
 totp-required = The firm requires two-factor sign-in of its owners: set it up now.
 totp-required-here = The firm requires it of its owners, so it cannot be turned off.
-totp-on = Two-factor sign-in is on. { $codes } recovery codes are left.
+totp-on = Two-factor sign-in is on. { $codes ->
+        [one] { $codes } recovery code is left.
+       *[other] { $codes } recovery codes are left.
+    }
 totp-off = Two-factor sign-in is off. Turn it on with an authenticator app.
 totp-codes-title = Recovery codes
 totp-codes-intro = Write these codes down and keep them safe: each signs you in once if you do not have your phone. They are shown only now.
@@ -434,8 +440,14 @@ shops-message = Message
 shops-sum-check = Variants: { $variants }; already synchronised: { $linked }; problems: { $problems }; without description: { $nodesc }.
 shops-sum-import = New: { $create }; updated: { $update }; linked: { $link }; unchanged: { $unchanged }; skipped: { $skip }; failed: { $failed }.
 shops-sum-import-dry = Dry run (nothing written) — new: { $create }; updated: { $update }; linked: { $link }; unchanged: { $unchanged }; skipped: { $skip }.
-shops-sum-opening = Stock-taking recorded with { $lines } lines.
-shops-sum-opening-dry = Dry run: { $lines } goods would get their opening quantity from the shop.
+shops-sum-opening = Stock-taking recorded with { $lines ->
+        [one] { $lines } line
+       *[other] { $lines } lines
+    }.
+shops-sum-opening-dry = Dry run: { $lines ->
+        [one] { $lines } good would get its
+       *[other] { $lines } goods would get their
+    } opening quantity from the shop.
 shops-sum-preview = Up: { $up }; down: { $down }; unchanged: { $same }; unlimited: { $unlimited }; "do not synchronise": { $excluded }; changed prices: { $prices }.
 shops-sum-webhooks = Active notifications: { $events }; stale ones removed: { $removed }.
 shops-sum-watchdog-skipped = Skipped: the connection is not in use.
@@ -678,7 +690,10 @@ attention-deliveries = Notifications that cannot be read: { $count }
 attention-deliveries-intro = Notifications from the shop whose content Sklad does not understand. They are kept as received; the orders they concern are also found by the periodic check of the shop's orders.
 attention-body = Content
 attention-show-body = Show what was received
-attention-body-truncated = Showing the first { $shown } of { $total } bytes.
+attention-body-truncated = Showing the first { $shown } of { $total ->
+        [one] { $total } byte
+       *[other] { $total } bytes
+    }.
 attention-unreadable = The content cannot be read.
 attention-received = Received
 shops-step-push = Quantities and prices to the shop
@@ -690,7 +705,13 @@ shops-push-off-auto-sync = Automatic synchronisation is off (Settings): nothing 
 shops-push-due = Waiting to be compared
 shops-push-last = Last sent
 shops-push-last-hour = Sent in the last hour
-shops-push-last-hour-value = { $pushes } variants ({ $calls } requests)
+shops-push-last-hour-value = { $pushes ->
+        [one] { $pushes } variant
+       *[other] { $pushes } variants
+    } ({ $calls ->
+        [one] { $calls } request
+       *[other] { $calls } requests
+    })
 shops-push-pass = Last full comparison
 shops-push-reconciled = Last reconciliation with the shop
 shops-push-budget = Requests to the shop this minute

@@ -121,6 +121,16 @@ impl Tr {
         self.format(id, Some(&args))
     }
 
+    /// The text of message `id` with counts: numbers, so that the catalogue can pick
+    /// the word's form by the count (`{ $n -> [one] … *[other] … }`).
+    pub fn tn(&self, id: &str, counts: &[(&str, i64)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, count) in counts {
+            args.set(*name, FluentValue::from(*count));
+        }
+        self.format(id, Some(&args))
+    }
+
     /// Whether the catalogue has message `id` (for ids built from stable keys).
     pub fn has(&self, id: &str) -> bool {
         self.bundle()
@@ -184,6 +194,32 @@ mod tests {
         assert!(bg.len() > 50);
     }
 
+    /// A count picks the word's form in both languages (1 вариант, 2 варианта).
+    #[test]
+    fn counts_pick_the_form_of_the_word() {
+        let bg = Tr::new(Lang::Bg);
+        let value = |tr: Tr, pushes: i64, calls: i64| {
+            tr.tn(
+                "shops-push-last-hour-value",
+                &[("pushes", pushes), ("calls", calls)],
+            )
+        };
+        assert_eq!(value(bg, 1, 1), "1 вариант (1 заявка)");
+        assert_eq!(value(bg, 2, 1), "2 варианта (1 заявка)");
+        assert_eq!(value(bg, 0, 5), "0 варианта (5 заявки)");
+        assert_eq!(value(bg, 1500, 21), "1500 варианта (21 заявки)");
+        let en = Tr::new(Lang::En);
+        assert_eq!(value(en, 1, 2), "1 variant (2 requests)");
+        assert_eq!(
+            bg.tn("totp-on", &[("codes", 1)]),
+            "Двуфакторното влизане е включено. Остава 1 код за възстановяване."
+        );
+        assert_eq!(
+            en.tn("login-throttled", &[("seconds", 1)]),
+            "Too many failed attempts. Try again in 1 second."
+        );
+    }
+
     /// Every `t("…")` / `t1("…"` used in templates and web code names a message of the
     /// catalogue, so no page ever shows a raw id.
     #[test]
@@ -202,7 +238,7 @@ mod tests {
         }
         let mut missing = Vec::new();
         // First argument is a message id: tr.t("…"), page.t1("…", …), ctx.page("…").
-        let first = [".t(\"", ".t1(\"", ".ta(\"", ".page(\""];
+        let first = [".t(\"", ".t1(\"", ".ta(\"", ".tn(\"", ".page(\""];
         // Second argument is a label id: fields.text("name", "…", …).
         let second = [".text(\"", ".select(\"", ".checkbox(\"", ".input(\""];
         for path in files {

@@ -222,7 +222,7 @@ pub(super) fn throttled(
     page: impl FnOnce(String) -> Result<Response, WebError>,
 ) -> Result<Response, WebError> {
     let seconds = wait.as_secs().max(1) + i64::from(wait.subsec_nanos() > 0);
-    let message = Tr::new(lang).t1("login-throttled", "seconds", &seconds.to_string());
+    let message = Tr::new(lang).tn("login-throttled", &[("seconds", seconds)]);
     let mut response = page(message)?;
     *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
     if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {

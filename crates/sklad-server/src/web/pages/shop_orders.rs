@@ -263,11 +263,11 @@ pub fn shown_body(tr: Tr, body: &str) -> (String, Option<String>) {
     while end > 0 && !body.is_char_boundary(end) {
         end -= 1;
     }
-    let note = tr.ta(
+    let note = tr.tn(
         "attention-body-truncated",
         &[
-            ("shown", &end.to_string()),
-            ("total", &body.len().to_string()),
+            ("shown", i64::try_from(end).unwrap_or(i64::MAX)),
+            ("total", i64::try_from(body.len()).unwrap_or(i64::MAX)),
         ],
     );
     (body[..end].to_owned(), Some(note))

@@ -45,12 +45,16 @@ pub struct JobLine {
     pub error: Option<String>,
 }
 
-fn number(summary: &Value, path: &[&str]) -> String {
+fn count(summary: &Value, path: &[&str]) -> i64 {
     let mut v = summary;
     for key in path {
         v = v.get(*key).unwrap_or(&Value::Null);
     }
-    v.as_i64().unwrap_or(0).to_string()
+    v.as_i64().unwrap_or(0)
+}
+
+fn number(summary: &Value, path: &[&str]) -> String {
+    count(summary, path).to_string()
 }
 
 /// What a finished job found or did, in the user's language.
@@ -89,14 +93,13 @@ pub fn summary_sentence(tr: Tr, job: &ShopJob) -> String {
                 ("failed", &n(&["counts", "failed"])),
             ],
         ),
-        Some(JobKind::OpeningStock) => tr.t1(
+        Some(JobKind::OpeningStock) => tr.tn(
             if job.dry_run {
                 "shops-sum-opening-dry"
             } else {
                 "shops-sum-opening"
             },
-            "lines",
-            &n(&["lines"]),
+            &[("lines", count(s, &["lines"]))],
         ),
         Some(JobKind::PushPreview) => tr.ta(
             "shops-sum-preview",
@@ -326,11 +329,11 @@ async fn show_panel(
         ),
         (
             tr.t("shops-push-last-hour"),
-            tr.ta(
+            tr.tn(
                 "shops-push-last-hour-value",
                 &[
-                    ("pushes", &p.pushes_last_hour.to_string()),
-                    ("calls", &p.calls_last_hour.to_string()),
+                    ("pushes", p.pushes_last_hour),
+                    ("calls", p.calls_last_hour),
                 ],
             ),
         ),

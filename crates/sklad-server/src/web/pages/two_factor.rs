@@ -284,11 +284,11 @@ async fn account_page(
             .recovery_codes_left(ctx.user.id)
             .await
             .map_err(|e| ctx.fail(e))?;
-        screen.status = Some(tr.t1("totp-on", "codes", &left.to_string()));
+        screen.status = Some(tr.tn("totp-on", &[("codes", left)]));
         if factor.required {
             screen.status = Some(format!(
                 "{} {}",
-                tr.t1("totp-on", "codes", &left.to_string()),
+                tr.tn("totp-on", &[("codes", left)]),
                 tr.t("totp-required-here")
             ));
         } else {
