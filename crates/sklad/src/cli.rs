@@ -11,7 +11,8 @@ use std::path::PathBuf;
 /// sqlite://<data dir>/sklad.db; a postgres:// URL selects PostgreSQL), SKLAD_LISTEN
 /// (default 127.0.0.1:8080), SKLAD_WEBHOOK_LISTEN, SKLAD_PUBLIC_URL, SKLAD_TRUSTED_PROXY,
 /// SKLAD_SECRET_KEY_FILE, SKLAD_BODY_LIMIT, SKLAD_METRICS (on/off), SKLAD_METRICS_TOKEN,
-/// SKLAD_SMTP_URL and SKLAD_ALERT_FROM. Logs: SKLAD_LOG (filter), SKLAD_LOG_FORMAT=json.
+/// SKLAD_SMTP_URL and SKLAD_ALERT_FROM. Logs: SKLAD_LOG (filter; default info, warn
+/// for the demo), SKLAD_LOG_FORMAT=json.
 #[derive(Debug, Parser)]
 #[command(name = "sklad", version, propagate_version = true)]
 pub struct Cli {

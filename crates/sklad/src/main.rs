@@ -12,10 +12,15 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    // The demo tells its story on stdout; its logs stay at warnings unless asked for.
+    let default_filter = match cli.command {
+        cli::Command::Demo(_) => "warn",
+        _ => "info,sqlx=warn",
+    };
     let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SKLAD_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+                .unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
         // A log line that cannot be written (stderr closed) is lost, not reported with

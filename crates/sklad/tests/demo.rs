@@ -1,6 +1,6 @@
 //! `sklad demo` on the built binary: it prints its facts as one JSON line, then a shop
 //! order arrives in the warehouse and a warehouse sale reaches the shop's quantity,
-//! while `./data` stays untouched.
+//! while `./data` stays untouched and the logs stay at warnings.
 
 mod support;
 
@@ -49,7 +49,7 @@ impl Demo {
                 "300",
             ])
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(cwd.join("stderr.log")).expect("stderr file"))
             .spawn()
             .expect("start sklad demo");
         let stdout = child.stdout.take().expect("stdout");
@@ -253,6 +253,9 @@ async fn x1_x2_the_demo_shows_an_order_arriving_and_a_sale_reaching_the_shop() {
     assert!(cwd.path().join("demo/sklad.db").is_file());
     assert!(!cwd.path().join("data").exists());
     drop(demo);
+    // The story is told on stdout; the logs beside it stay at warnings.
+    let logs = std::fs::read_to_string(cwd.path().join("stderr.log")).unwrap();
+    assert!(!logs.contains("INFO"), "{logs}");
 
     // A second demo starts afresh on the same directory.
     let again = Demo::start(cwd.path());

@@ -331,10 +331,7 @@ async fn show_panel(
             tr.t("shops-push-last-hour"),
             tr.tn(
                 "shops-push-last-hour-value",
-                &[
-                    ("pushes", p.pushes_last_hour),
-                    ("calls", p.calls_last_hour),
-                ],
+                &[("pushes", p.pushes_last_hour), ("calls", p.calls_last_hour)],
             ),
         ),
         (
