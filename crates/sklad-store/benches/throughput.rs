@@ -132,8 +132,8 @@ async fn sales_round(store: &Store, firms: &[SalesFirm], sales: usize) -> Round 
         .zip(CpuTime::now())
         .map(|(before, after)| after.since(before))
         .map(|spent| CpuTime {
-            bench: spent.bench / total,
-            postgres: spent.postgres / total,
+            bench: spent.bench / total.max(1),
+            postgres: spent.postgres / total.max(1),
         });
     Round {
         rate: f64::from(total) / elapsed.as_secs_f64(),
