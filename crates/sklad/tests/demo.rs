@@ -195,8 +195,14 @@ async fn x1_x2_the_demo_shows_an_order_arriving_and_a_sale_reaching_the_shop() {
         .await
         .unwrap();
     let by_hand = placed["id"].as_u64().expect("the order's id").to_string();
+    let mut by_hand_event = Value::Null;
     demo.until(|event| {
-        event["event"] == "shop_order_imported" && event["shop_order_id"] == by_hand.as_str()
+        let found =
+            event["event"] == "shop_order_imported" && event["shop_order_id"] == by_hand.as_str();
+        if found {
+            by_hand_event = event.clone();
+        }
+        found
     });
 
     // The operator sees the same in /metrics: webhooks acknowledged, orders imported,
@@ -231,7 +237,16 @@ async fn x1_x2_the_demo_shows_an_order_arriving_and_a_sale_reaching_the_shop() {
         ) >= 2.0
     );
     assert!(total("sklad_webhook_ack_seconds", None) >= 2.0);
-    assert!(total("sklad_order_imports_total", Some(("outcome", "ok"))) >= 2.0);
+    // Both orders went through the import: the first became an operation, the one by
+    // hand did too or waits for the merchant (its variant may have sold out meanwhile).
+    assert!(
+        total("sklad_order_imports_total", Some(("outcome", "ok"))) >= 1.0,
+        "{text}"
+    );
+    assert!(
+        total("sklad_order_imports_total", None) >= 2.0,
+        "{by_hand_event}\n{text}"
+    );
     assert!(total("sklad_push_freshness_seconds", None) >= 1.0);
     assert!(
         total(

@@ -76,12 +76,22 @@ pub async fn demo(args: DemoArgs) -> Result<()> {
         .await
         .context("setting up the demo shop")?;
     let control_url = format!("http://{}/_sim/shops/{SHOP_HOST}", sim.addr());
+    // The order by hand names the linked variant with the most stock, so that it still
+    // becomes an operation after the stream has sold for a while.
+    let linked: std::collections::HashSet<String> = store
+        .shop_links(ready.firm_id, ready.connection_id)
+        .await?
+        .into_iter()
+        .map(|link| link.shop_variant_id)
+        .collect();
     let sample_sku = sim
         .control()
         .variants(SHOP_HOST)
         .into_iter()
-        .filter(|v| v.quantity.is_some_and(|q| q >= 1.0))
-        .find_map(|v| v.sku.filter(|s| !s.is_empty()))
+        .filter(|v| linked.contains(&v.id.to_string()))
+        .filter_map(|v| Some((v.quantity?, v.sku.filter(|s| !s.is_empty())?)))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, sku)| sku)
         .unwrap_or_default();
     let order_command = order_command(&control_url, &sample_sku);
     let facts = json!({
