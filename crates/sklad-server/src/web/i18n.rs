@@ -196,7 +196,7 @@ mod tests {
 
     /// A count picks the word's form in both languages (1 вариант, 2 варианта).
     #[test]
-    fn counts_pick_the_form_of_the_word() {
+    fn x6_counts_pick_the_form_of_the_word() {
         let bg = Tr::new(Lang::Bg);
         let value = |tr: Tr, pushes: i64, calls: i64| {
             tr.tn(
